@@ -1,0 +1,24 @@
+// swift-tools-version: 6.1
+// The SMP preview renderer. Targets follow the pipeline (DESIGN.md, "Targets"), so the
+// compiler keeps dependencies one-way: the sampler knows nothing of scalps, the engine
+// nothing of the command line.
+import PackageDescription
+
+let package = Package(
+    name: "SMPPreview",
+    products: [
+        .library(name: "PNGIO", targets: ["PNGIO"]),
+    ],
+    targets: [
+        // libpng, the system C library. A missing libpng-dev gives the apt hint.
+        .systemLibrary(
+            name: "CLibPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // The only code that calls libpng: catches its longjmp errors with setjmp.
+        .target(name: "PNGShim", dependencies: ["CLibPNG"]),
+        .target(name: "PNGIO", dependencies: ["PNGShim"]),
+        .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
+    ]
+)

@@ -1,0 +1,76 @@
+import PNGShim
+
+/// The knobs of PNG encoding that trade file size against encoding time: the zlib
+/// level, strategy and memory level, and which row filters libpng may choose from.
+///
+/// The ``PNGCompression`` presets are measured choices of these; use this type
+/// directly only to measure other settings.
+public struct PNGEncoderSettings: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// zlib's compression strategy.
+    public enum Strategy: Int32, Sendable, CaseIterable, Equatable, Hashable {
+        /// Normal LZ77 matching plus Huffman coding.
+        case `default` = 0   // PNGSHIM_STRATEGY_DEFAULT
+        /// Favours Huffman coding over short matches; meant for filtered image data.
+        case filtered = 1    // PNGSHIM_STRATEGY_FILTERED
+        /// Huffman coding only, no matches.
+        case huffmanOnly = 2 // PNGSHIM_STRATEGY_HUFFMAN_ONLY
+        /// Matches of distance 1 only (run lengths): fast, good on filtered image data.
+        case rle = 3         // PNGSHIM_STRATEGY_RLE
+        /// Fixed Huffman codes.
+        case fixed = 4       // PNGSHIM_STRATEGY_FIXED
+    }
+
+    /// The row filters libpng may choose from, per row. With more than one, libpng picks
+    /// per row the filter whose output has the smallest sum of absolute values.
+    public struct RowFilters: OptionSet, Sendable, Hashable, CustomStringConvertible {
+        public let rawValue: Int32
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+
+        public static let none = RowFilters(rawValue: PNGSHIM_FILTER_NONE)
+        public static let sub = RowFilters(rawValue: PNGSHIM_FILTER_SUB)
+        public static let up = RowFilters(rawValue: PNGSHIM_FILTER_UP)
+        public static let average = RowFilters(rawValue: PNGSHIM_FILTER_AVG)
+        public static let paeth = RowFilters(rawValue: PNGSHIM_FILTER_PAETH)
+        public static let all: RowFilters = [.none, .sub, .up, .average, .paeth]
+
+        public var description: String {
+            if self == .all { return "all" }
+            let names: [(RowFilters, String)] = [(.none, "none"), (.sub, "sub"), (.up, "up"), (.average, "avg"), (.paeth, "paeth")]
+            let chosen = names.filter { contains($0.0) }.map(\.1)
+            return chosen.isEmpty ? "(no filter)" : chosen.joined(separator: "+")
+        }
+    }
+
+    /// zlib level, 0 (store) ... 9 (smallest).
+    public var level: Int
+    /// zlib strategy.
+    public var strategy: Strategy
+    /// Row filters to choose from; must not be empty.
+    public var filters: RowFilters
+    /// zlib memory level, 1 ... 9 (8 is zlib's default).
+    public var memoryLevel: Int
+
+    public init(level: Int, strategy: Strategy = .default, filters: RowFilters, memoryLevel: Int = 8) {
+        self.level = level
+        self.strategy = strategy
+        self.filters = filters
+        self.memoryLevel = memoryLevel
+    }
+
+    public var description: String {
+        "level \(level), \(strategy), filters \(filters), memLevel \(memoryLevel)"
+    }
+
+    /// Throws unless every knob is in range.
+    func validate(path: String) throws(PNGError) {
+        guard (0...9).contains(level) else {
+            throw PNGError(.invalidArgument, .writing, path: path, reason: "zlib level \(level) is not allowed: use 0...9")
+        }
+        guard (1...9).contains(memoryLevel) else {
+            throw PNGError(.invalidArgument, .writing, path: path, reason: "zlib memory level \(memoryLevel) is not allowed: use 1...9")
+        }
+        guard !filters.intersection(.all).isEmpty, filters.subtracting(.all).isEmpty else {
+            throw PNGError(.invalidArgument, .writing, path: path, reason: "row filters must be a non-empty set of none, sub, up, average, paeth")
+        }
+    }
+}
