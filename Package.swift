@@ -7,6 +7,7 @@ import PackageDescription
 let package = Package(
     name: "SMPPreview",
     products: [
+        .library(name: "PoissonDisk", targets: ["PoissonDisk"]),
         .library(name: "PNGIO", targets: ["PNGIO"]),
     ],
     targets: [
@@ -19,6 +20,9 @@ let package = Package(
         // The only code that calls libpng: catches its longjmp errors with setjmp.
         .target(name: "PNGShim", dependencies: ["CLibPNG"]),
         .target(name: "PNGIO", dependencies: ["PNGShim"]),
+        // Pure Swift, no Foundation: the libm it needs (sqrt, floor) is linked explicitly.
+        .target(name: "PoissonDisk", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
+        .testTarget(name: "PoissonDiskTests", dependencies: ["PoissonDisk"]),
     ]
 )

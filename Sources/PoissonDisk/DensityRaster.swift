@@ -1,0 +1,104 @@
+/// A target density field on a regular grid: dots per cm² of scalp surface, one value per cell
+/// of `cellSizeMM`, sampled at cell centres and interpolated bilinearly between them.
+///
+/// The sampler reads this raster rather than calling back into a scalp model per candidate:
+/// no cross-module call in its hot loop (DESIGN.md, "Targets"). Zero means "no dots here" and
+/// carries masks (outside the treatment area, scars left alone).
+public struct DensityRaster: Sendable {
+    public let originXMM: Double
+    public let originYMM: Double
+    public let cellSizeMM: Double
+    public let columns: Int
+    public let rows: Int
+    /// Row-major, `rows × columns`, dots per cm², each ≥ 0 and finite.
+    public let dotsPerCM2: [Float]
+
+    public init(originXMM: Double, originYMM: Double, cellSizeMM: Double, columns: Int, rows: Int,
+                dotsPerCM2: [Float]) throws {
+        guard cellSizeMM.isFinite, cellSizeMM > 0 else {
+            throw PoissonDiskError.invalidRaster("cell size \(cellSizeMM) mm; allowed: a finite size > 0")
+        }
+        guard columns > 0, rows > 0, dotsPerCM2.count == columns * rows else {
+            throw PoissonDiskError.invalidRaster(
+                "\(columns) × \(rows) cells with \(dotsPerCM2.count) values; allowed: at least 1 × 1 and one value per cell")
+        }
+        if let bad = dotsPerCM2.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            throw PoissonDiskError.invalidRaster(
+                "density \(dotsPerCM2[bad]) dots/cm² at cell (\(bad % columns), \(bad / columns)); allowed: finite and ≥ 0")
+        }
+        self.originXMM = originXMM
+        self.originYMM = originYMM
+        self.cellSizeMM = cellSizeMM
+        self.columns = columns
+        self.rows = rows
+        self.dotsPerCM2 = dotsPerCM2
+    }
+
+    /// A raster covering `bounds` with cells of about `cellSizeMM`, each set to `density` at its
+    /// centre. This is how a scalp model hands its field to the sampler.
+    public init(covering bounds: RectMM, cellSizeMM: Double,
+                density: (_ xMM: Double, _ yMM: Double) -> Double) throws {
+        guard cellSizeMM.isFinite, cellSizeMM > 0 else {
+            throw PoissonDiskError.invalidRaster("cell size \(cellSizeMM) mm; allowed: a finite size > 0")
+        }
+        let columns = max(1, Int((bounds.widthMM / cellSizeMM).rounded(.up)))
+        let rows = max(1, Int((bounds.heightMM / cellSizeMM).rounded(.up)))
+        var values = [Float](repeating: 0, count: columns * rows)
+        for row in 0..<rows {
+            let y = bounds.minYMM + (Double(row) + 0.5) * cellSizeMM
+            for column in 0..<columns {
+                let x = bounds.minXMM + (Double(column) + 0.5) * cellSizeMM
+                values[row * columns + column] = Float(density(x, y))
+            }
+        }
+        try self.init(originXMM: bounds.minXMM, originYMM: bounds.minYMM, cellSizeMM: cellSizeMM,
+                      columns: columns, rows: rows, dotsPerCM2: values)
+    }
+
+    /// One density everywhere over `bounds`.
+    public static func uniform(_ dotsPerCM2: Double, over bounds: RectMM) throws -> DensityRaster {
+        try DensityRaster(originXMM: bounds.minXMM, originYMM: bounds.minYMM,
+                          cellSizeMM: max(bounds.widthMM, bounds.heightMM), columns: 1, rows: 1,
+                          dotsPerCM2: [Float(dotsPerCM2)])
+    }
+
+    public var maximumDotsPerCM2: Double { Double(dotsPerCM2.max() ?? 0) }
+
+    /// The density at a point, bilinear between cell centres, clamped at the raster's edges.
+    @inlinable
+    public func density(xMM: Double, yMM: Double) -> Double {
+        Double(dotsPerCM2.withUnsafeBufferPointer { values in
+            DensityRaster.bilinear(values, columns: columns, rows: rows,
+                                   u: Float((xMM - originXMM) / cellSizeMM) - 0.5,
+                                   v: Float((yMM - originYMM) / cellSizeMM) - 0.5)
+        })
+    }
+
+    /// Bilinear lookup with its partial derivatives per cell (∂/∂u, ∂/∂v).
+    @inlinable @inline(__always)
+    static func bilinearWithGradient(_ values: UnsafeBufferPointer<Float>, columns: Int, rows: Int,
+                                     u: Float, v: Float) -> (value: Float, du: Float, dv: Float) {
+        let uc = min(max(u, 0), Float(columns - 1))
+        let vc = min(max(v, 0), Float(rows - 1))
+        let i0 = Int(uc), j0 = Int(vc)
+        let i1 = min(i0 + 1, columns - 1), j1 = min(j0 + 1, rows - 1)
+        let fu = uc - Float(i0), fv = vc - Float(j0)
+        let a = values[j0 * columns + i0], b = values[j0 * columns + i1]
+        let c = values[j1 * columns + i0], d = values[j1 * columns + i1]
+        let top = a * (1 - fu) + b * fu, bottom = c * (1 - fu) + d * fu
+        return (top * (1 - fv) + bottom * fv, (b - a) * (1 - fv) + (d - c) * fv, bottom - top)
+    }
+
+    /// Bilinear lookup at fractional cell coordinates (cell centres at integers).
+    @inlinable @inline(__always)
+    static func bilinear(_ values: UnsafeBufferPointer<Float>, columns: Int, rows: Int, u: Float, v: Float) -> Float {
+        let uc = min(max(u, 0), Float(columns - 1))
+        let vc = min(max(v, 0), Float(rows - 1))
+        let i0 = Int(uc), j0 = Int(vc)
+        let i1 = min(i0 + 1, columns - 1), j1 = min(j0 + 1, rows - 1)
+        let fu = uc - Float(i0), fv = vc - Float(j0)
+        let top = values[j0 * columns + i0] * (1 - fu) + values[j0 * columns + i1] * fu
+        let bottom = values[j1 * columns + i0] * (1 - fu) + values[j1 * columns + i1] * fu
+        return top * (1 - fv) + bottom * fv
+    }
+}

@@ -1,0 +1,96 @@
+/// Everything one sampling run needs, in one value (after tph_poisson's arguments struct):
+/// the domain, the target density field, how even the pattern is, the seed, and what the new
+/// dots are labelled with.
+public struct PoissonDiskRequest: Sendable {
+    /// Dots are placed inside this rectangle only.
+    public var bounds: RectMM
+    /// Target density. With earlier layers passed in, this is the *cumulative* target: the
+    /// sampler adds only what is missing.
+    public var density: DensityRaster
+    /// 0 = natural (irregular, like follicles), 1 = as even as this sampler gets (ρ ≥ 0.8).
+    /// Changes the pattern, not the density: the calibration absorbs it.
+    public var regularity: Double
+    public var seed: UInt64
+    /// The layer number given to the new dots (the treatment session).
+    public var layer: Int
+    /// The needle impression diameter given to the new dots.
+    public var diameterMM: Double
+    /// Candidates tried around an active dot before it is retired (Bridson's k).
+    public var attemptsPerDot: Int
+    /// Refuses requests whose spatial grid would exceed this many cells (16 bytes each).
+    public var maximumGridCells: Int
+    /// Multiplies the spacing of a layer laid over earlier dots; nil takes the measured
+    /// `PoissonDiskCalibration.layerSpacingFactor`. For calibration runs.
+    public var layerSpacingFactor: Double?
+
+    public static let defaultRegularity = 0.35
+    public static let defaultAttemptsPerDot = 12
+
+    public init(bounds: RectMM, density: DensityRaster, regularity: Double = PoissonDiskRequest.defaultRegularity,
+                seed: UInt64, layer: Int = 1, diameterMM: Double = 0.25,
+                attemptsPerDot: Int = PoissonDiskRequest.defaultAttemptsPerDot,
+                maximumGridCells: Int = 64 << 20, layerSpacingFactor: Double? = nil) {
+        self.bounds = bounds
+        self.density = density
+        self.regularity = regularity
+        self.seed = seed
+        self.layer = layer
+        self.diameterMM = diameterMM
+        self.attemptsPerDot = attemptsPerDot
+        self.maximumGridCells = maximumGridCells
+        self.layerSpacingFactor = layerSpacingFactor
+    }
+}
+
+/// Variable-density Poisson-disk sampling in millimetres, layered.
+///
+/// Contract: every new dot i gets a spacing sᵢ from the target density at its position
+/// (`PoissonDiskCalibration`), and any two dots i, j — new or from an earlier layer — are at
+/// least min(sᵢ, sⱼ) apart. The fill is maximal: after a run no further dot fits anywhere the
+/// density is positive, up to the final sweep's tries per grid cell.
+///
+/// Algorithm: Bridson's active-list growth ("Fast Poisson disk sampling in arbitrary
+/// dimensions", SIGGRAPH 2007 sketch) with candidates drawn from an annulus [s, (1+w)·s] around
+/// the active dot, w narrowing with regularity (w → 0 is the "annulus edge" variant, denser and
+/// more even), and per-dot spacing jitter for a natural look. A background grid of cell size
+/// s_min/√2 holds at most one dot per cell, so a candidate is checked against the few cells
+/// within its own spacing (the min rule means nothing farther can conflict). A row-major sweep
+/// seeds growth in every region the active list has not reached (holes in a mask, disconnected
+/// areas) and fills the last gaps. Earlier layers' dots are put in the grid first and grow the
+/// new layer from where they stand, so new dots fall between old ones.
+///
+/// Where the target is below 1/64 of the field's peak the spacing stops growing and dots are
+/// thinned at random instead (kept in the grid as blockers, not returned), which keeps the
+/// density right down to zero without searching ever wider neighbourhoods.
+public enum PoissonDiskSampler {
+    /// Spacing grows at most this factor above the peak's; below that density, thinning.
+    public static let spacingRangeLimit: Float = 8
+
+    /// Samples new dots for `request`, around and between `existing` dots (earlier layers).
+    /// Returns only the new dots, in the order they were placed.
+    public static func sample(_ request: PoissonDiskRequest, existing: [PoissonDot] = []) throws -> [PoissonDot] {
+        try validate(request)
+        var state = try SamplerState(request: request, existing: existing)
+        defer { state.deallocate() }
+        state.run()
+        return state.newDots()
+    }
+
+    static func validate(_ request: PoissonDiskRequest) throws {
+        let bounds = request.bounds
+        guard [bounds.minXMM, bounds.minYMM, bounds.widthMM, bounds.heightMM].allSatisfy(\.isFinite),
+              bounds.widthMM > 0, bounds.heightMM > 0 else {
+            throw PoissonDiskError.invalidBounds(
+                "\(bounds.widthMM) × \(bounds.heightMM) mm at (\(bounds.minXMM), \(bounds.minYMM)); allowed: finite, width and height > 0")
+        }
+        guard request.regularity.isFinite, (0...1).contains(request.regularity) else {
+            throw PoissonDiskError.invalidParameter("regularity \(request.regularity); allowed: 0 (natural) to 1 (even)")
+        }
+        guard (1...1000).contains(request.attemptsPerDot) else {
+            throw PoissonDiskError.invalidParameter("attemptsPerDot \(request.attemptsPerDot); allowed: 1 to 1000")
+        }
+        guard request.diameterMM.isFinite, request.diameterMM > 0 else {
+            throw PoissonDiskError.invalidParameter("diameterMM \(request.diameterMM); allowed: a finite diameter > 0")
+        }
+    }
+}

@@ -1,0 +1,260 @@
+/// The sampler's background grid: cells of side ≤ s_min/√2, so a cell holds at most one dot
+/// (two dots in one cell are closer than s_min, a conflict for any pair).
+///
+/// The conflict rule is the *mean* rule: a newcomer c and a dot j conflict when closer than
+/// (s_c + s_j)/2. That is never looser than the contract's min(s_c, s_j), and unlike the min
+/// rule it is unbiased along a density gradient: with the min rule every gap takes the spacing
+/// of its denser end, which overshoots the target by 40 % where the spacing changes fast (the
+/// first millimetres of a soft hairline ramp; measured). A dot of an earlier layer takes part
+/// with the spacing the *new* target gives at its place, so it counts as a dot of the new
+/// layer and, where the earlier layer already meets the new target, nothing is added; and it
+/// is never approached closer than min(s_c, s_old), the contract for the pair.
+///
+/// One formula covers all: m = max(a_j + s_c/2, min(s_c, c_j)), per cell
+/// (a, c) = (s_j/2, s_j) for a dot of this layer (the max is then the mean),
+/// (s_new/2, s_old) for an earlier layer's, and (-∞, 0) when empty (m = 0 never reports a
+/// conflict, so emptiness needs no branch).
+///
+/// Structure of arrays, so a row of four cells is one SIMD load per quantity; rows are padded
+/// with four empty cells so a 4-wide load never runs past a row. Coordinates are relative to
+/// the grid origin, in mm. Owns its memory: call `deallocate()` once.
+struct SpatialGrid {
+    let columns: Int
+    let rows: Int
+    /// Floats per row: `columns` plus the padding.
+    let stride: Int
+    let cellSize: Float
+    let inverseCellSize: Float
+    let xs: UnsafeMutablePointer<Float>
+    let ys: UnsafeMutablePointer<Float>
+    let halfSpacings: UnsafeMutablePointer<Float>
+    let contractSpacings: UnsafeMutablePointer<Float>
+
+    static let padding = 4
+    /// Accepted pairs must pass a Double-precision check too, whatever Float rounding did.
+    static let safety: Float = 1.000_01
+
+    init(columns: Int, rows: Int, cellSize: Float) {
+        self.columns = columns
+        self.rows = rows
+        stride = columns + SpatialGrid.padding
+        self.cellSize = cellSize
+        inverseCellSize = 1 / cellSize
+        let count = stride * rows
+        xs = .allocate(capacity: count)
+        ys = .allocate(capacity: count)
+        halfSpacings = .allocate(capacity: count)
+        contractSpacings = .allocate(capacity: count)
+        for pointer in [xs, ys, contractSpacings] { pointer.initialize(repeating: 0, count: count) }
+        halfSpacings.initialize(repeating: -.infinity, count: count)
+    }
+
+    func deallocate() {
+        for pointer in [xs, ys, halfSpacings, contractSpacings] { pointer.deallocate() }
+    }
+
+    @inline(__always)
+    func index(x: Float, y: Float) -> Int {
+        min(Int(y * inverseCellSize), rows - 1) * stride + min(Int(x * inverseCellSize), columns - 1)
+    }
+
+    @inline(__always)
+    func index(column: Int, row: Int) -> Int { row * stride + column }
+
+    @inline(__always)
+    func isEmpty(_ index: Int) -> Bool { contractSpacings[index] == 0 }
+
+    /// Puts a dot of the layer being sampled, with spacing s, in cell `index`.
+    @inline(__always)
+    func store(_ index: Int, x: Float, y: Float, spacing: Float) {
+        xs[index] = x
+        ys[index] = y
+        halfSpacings[index] = 0.5 * spacing
+        contractSpacings[index] = spacing
+    }
+
+    /// Puts a dot of an earlier layer in cell `index`: placed with `oldSpacing`, it takes
+    /// part with `newSpacing`, the spacing of the new target at its place.
+    func storeEarlierLayer(_ index: Int, x: Float, y: Float, oldSpacing: Float, newSpacing: Float) {
+        xs[index] = x
+        ys[index] = y
+        halfSpacings[index] = 0.5 * newSpacing
+        contractSpacings[index] = oldSpacing
+    }
+
+    /// The conflict distances of four cells for a newcomer of spacing s (see the type's doc).
+    @inline(__always)
+    func conflictDistance4(_ cell: Int, _ s: SIMD4<Float>) -> SIMD4<Float> {
+        SpatialGrid.maximum(SpatialGrid.load4(halfSpacings + cell) + 0.5 * s,
+                            SpatialGrid.minimum(s, SpatialGrid.load4(contractSpacings + cell)))
+    }
+
+    /// The cell range that holds every dot within `reach` of the square [x0, x1] × [y0, y1].
+    @inline(__always)
+    func cellRange(x0: Float, y0: Float, x1: Float, y1: Float, reach: Float) -> (column0: Int, column1: Int, row0: Int, row1: Int) {
+        // Int() truncates toward zero; the clamps make that harmless at the low edge.
+        (max(Int((x0 - reach) * inverseCellSize), 0), min(Int((x1 + reach) * inverseCellSize), columns - 1),
+         max(Int((y0 - reach) * inverseCellSize), 0), min(Int((y1 + reach) * inverseCellSize), rows - 1))
+    }
+
+    /// The cell of a dot within its conflict distance of a newcomer at (x, y) with spacing s,
+    /// or -1 if the newcomer fits. `reach` bounds the distances looked at: at least s, so the
+    /// min(s, sⱼ) contract is always checked in full; beyond s only larger-spacing neighbours
+    /// matter, for the mean rule. Four cells per step; the up to three extra cells a step reads
+    /// past the range are padding or real cells, and checking a real cell more is still an
+    /// exact check.
+    ///
+    /// `hint` (-1: none) is looked at first: the growth loop passes the cell that stopped its
+    /// previous candidate, a neighbour of the same active dot that often stops this one too.
+    /// It counts only inside the range, so whether it is given never changes the answer.
+    @inline(__always)
+    func conflict(x: Float, y: Float, spacing s: Float, reach: Float, hint: Int) -> Int {
+        let range = cellRange(x0: x, y0: y, x1: x, y1: y, reach: reach)
+        let px = SIMD4<Float>(repeating: x), py = SIMD4<Float>(repeating: y), ps = SIMD4<Float>(repeating: s)
+        @inline(__always)
+        func conflicts(_ cell: Int) -> SIMDMask<SIMD4<Int32>> {
+            let dx = SpatialGrid.load4(xs + cell) - px
+            let dy = SpatialGrid.load4(ys + cell) - py
+            let m = conflictDistance4(cell, ps)
+            return dx * dx + dy * dy .< m * m * SpatialGrid.safety
+        }
+        if hint >= 0 {
+            let row = hint / stride, column = hint - row * stride
+            if row >= range.row0, row <= range.row1, column >= range.column0, column <= range.column1,
+               conflicts(hint)[0] { return hint }
+        }
+        var row = range.row0
+        while row <= range.row1 {
+            var cell = row * stride + range.column0
+            let last = row * stride + range.column1
+            while cell <= last {
+                let mask = conflicts(cell)
+                if any(mask) { return cell + (mask[0] ? 0 : mask[1] ? 1 : mask[2] ? 2 : 3) }
+                cell += 4
+            }
+            row += 1
+        }
+        return -1
+    }
+
+    /// The cell of a dot whose exclusion disc for a newcomer of spacing s holds the whole
+    /// square [x0, x0 + size]² (its farthest corner is inside the disc, and a disc is convex),
+    /// or -1 if none does. `hint` is a cell to look at first (-1: none): the sweep passes the
+    /// cell that covered its previous square, which mostly covers this one too, and saves the
+    /// scan. The hint counts only inside the scanned range, so the answer is the same either way.
+    @inline(__always)
+    func coveringCell(x0: Float, y0: Float, size: Float, spacing s: Float, reach: Float, hint: Int, hint2: Int) -> Int {
+        let range = cellRange(x0: x0, y0: y0, x1: x0 + size, y1: y0 + size, reach: reach)
+        let xa = SIMD4<Float>(repeating: x0), xb = SIMD4<Float>(repeating: x0 + size)
+        let ya = SIMD4<Float>(repeating: y0), yb = SIMD4<Float>(repeating: y0 + size)
+        let ps = SIMD4<Float>(repeating: s)
+        @inline(__always)
+        func covers(_ cell: Int) -> SIMDMask<SIMD4<Int32>> {
+            let gx = SpatialGrid.load4(xs + cell), gy = SpatialGrid.load4(ys + cell)
+            let dxa = gx - xa, dxb = gx - xb, dya = gy - ya, dyb = gy - yb
+            let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
+            let m = conflictDistance4(cell, ps)
+            return far .< m * m
+        }
+        @inline(__always)
+        func inRange(_ cell: Int) -> Bool {
+            guard cell >= 0 else { return false }
+            let row = cell / stride, column = cell - row * stride
+            return row >= range.row0 && row <= range.row1 && column >= range.column0 && column <= range.column1
+        }
+        if inRange(hint), covers(hint)[0] { return hint }
+        if hint2 != hint, inRange(hint2), covers(hint2)[0] { return hint2 }
+        var row = range.row0
+        while row <= range.row1 {
+            var cell = row * stride + range.column0
+            let last = row * stride + range.column1
+            while cell <= last {
+                let mask = covers(cell)
+                if any(mask) {
+                    // The first covering lane; a lane past `last` is a real cell too (or padding,
+                    // which never covers), and covering is covering.
+                    return cell + (mask[0] ? 0 : mask[1] ? 1 : mask[2] ? 2 : 3)
+                }
+                cell += 4
+            }
+            row += 1
+        }
+        return -1
+    }
+
+    /// Writes (x, y, r²) of every dot whose exclusion disc for a newcomer of spacing s reaches
+    /// the square [x0, x0 + size]² into `discs` (structure of arrays: x at 0, y at `lane`, r² at
+    /// 2·`lane`), padded to a multiple of four with discs that cover nothing (r² = 0); returns
+    /// how many. `cells` gets each one's cell index, for `conflictAmong`.
+    func gatherDiscs(x0: Float, y0: Float, size: Float, spacing s: Float, reach: Float,
+                     into discs: UnsafeMutablePointer<Float>, lane: Int, cells: UnsafeMutablePointer<Int32>) -> Int {
+        let range = cellRange(x0: x0, y0: y0, x1: x0 + size, y1: y0 + size, reach: reach)
+        var count = 0
+        for row in range.row0...range.row1 {
+            for column in range.column0...range.column1 {
+                let cell = row * stride + column
+                guard !isEmpty(cell) else { continue }
+                let r = max(halfSpacings[cell] + 0.5 * s, min(s, contractSpacings[cell]))
+                discs[count] = xs[cell]
+                discs[lane + count] = ys[cell]
+                discs[2 * lane + count] = r * r
+                cells[count] = Int32(truncatingIfNeeded: cell)
+                count += 1
+            }
+        }
+        var padded = count
+        while padded & 3 != 0 {
+            discs[padded] = 0
+            discs[lane + padded] = 0
+            discs[2 * lane + padded] = 0
+            padded += 1
+        }
+        return count
+    }
+
+    /// True if one of the `count` dots in `cells` conflicts with a newcomer at (x, y) with
+    /// spacing s and lies closer than 0.99 s: `conflict(x:y:spacing:reach:hint:)` scans every
+    /// cell within reach ≥ s, so it would find that dot too, by the same arithmetic (lane 0 of
+    /// the same vector code), and need not scan. The margin keeps "closer than s" true through
+    /// Float rounding of the range's bounds. The sweep's tries mostly land in slivers between
+    /// two discs of the few dots it gathered, so this settles them without the reach (a raster
+    /// gradient) and without a scan.
+    @inline(__always)
+    func conflictAmong(_ cells: UnsafeMutablePointer<Int32>, count: Int, x: Float, y: Float, spacing s: Float) -> Bool {
+        let px = SIMD4<Float>(repeating: x), py = SIMD4<Float>(repeating: y), ps = SIMD4<Float>(repeating: s)
+        let near = SIMD4<Float>(repeating: 0.98 * s * s)
+        for k in 0..<count {
+            let cell = Int(cells[k])
+            let dx = SpatialGrid.load4(xs + cell) - px
+            let dy = SpatialGrid.load4(ys + cell) - py
+            let m = conflictDistance4(cell, ps)
+            let d2 = dx * dx + dy * dy
+            if (d2 .< m * m * SpatialGrid.safety)[0] && (d2 .< near)[0] { return true }
+        }
+        return false
+    }
+
+    /// The largest number of cells `gatherDiscs` can visit for reaches up to `reach`, plus
+    /// its padding.
+    func gatherCapacity(forReach reach: Float) -> Int {
+        let span = Int((reach * 2 + cellSize) * inverseCellSize) + 3
+        return span * span + 4
+    }
+
+    // The standard library's pointwiseMin/Max were not inlined here (a call per use, measured
+    // with perf); a select on a comparison mask compiles to minps/maxps-like code.
+    @inline(__always)
+    static func minimum(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
+        a.replacing(with: b, where: b .< a)
+    }
+
+    @inline(__always)
+    static func maximum(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
+        a.replacing(with: b, where: b .> a)
+    }
+
+    @inline(__always)
+    static func load4(_ pointer: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+}
