@@ -7,8 +7,14 @@ import PackageDescription
 let package = Package(
     name: "SMPPreview",
     products: [
+        .executable(name: "smp", targets: ["smp"]),
+        .library(name: "SMPEngine", targets: ["SMPEngine"]),
         .library(name: "PoissonDisk", targets: ["PoissonDisk"]),
         .library(name: "PNGIO", targets: ["PNGIO"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // libpng, the system C library. A missing libpng-dev gives the apt hint.
@@ -22,7 +28,16 @@ let package = Package(
         .target(name: "PNGIO", dependencies: ["PNGShim"]),
         // Pure Swift, no Foundation: the libm it needs (sqrt, floor) is linked explicitly.
         .target(name: "PoissonDisk", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(
+            name: "SMPEngine",
+            dependencies: ["PoissonDisk", "PNGIO", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "smp",
+            dependencies: ["SMPEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
         .testTarget(name: "PoissonDiskTests", dependencies: ["PoissonDisk"]),
+        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk"]),
     ]
 )

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Linear-light RGB reflectance or radiance, each channel 0…1. All shading happens here; sRGB
+/// appears only when a scene colour comes in and when a pixel goes out.
+public typealias LinearRGB = SIMD3<Float>
+
+extension SRGBColor {
+    /// The colour in linear light (IEC 61966-2-1 transfer function).
+    public var linear: LinearRGB {
+        LinearRGB(SRGBTransfer.decode(red), SRGBTransfer.decode(green), SRGBTransfer.decode(blue))
+    }
+}
+
+/// The sRGB transfer function both ways. Encoding uses a 4096-step table over [0, 1]: a pixel
+/// costs a lookup, not a `pow`.
+public enum SRGBTransfer {
+    public static func decode(_ value: UInt8) -> Float {
+        let c = Double(value) / 255
+        return Float(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4))
+    }
+
+    static let tableSize = 4096
+    static let encodeTable: [UInt8] = (0...tableSize).map { step in
+        let c = Double(step) / Double(tableSize)
+        let encoded = c <= 0.003_130_8 ? 12.92 * c : 1.055 * pow(c, 1 / 2.4) - 0.055
+        return UInt8((encoded * 255).rounded())
+    }
+
+    @inline(__always)
+    public static func encode(_ linear: Float, table: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let clamped = min(max(linear, 0), 1)
+        return table[Int(clamped * Float(tableSize) + 0.5)]
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// A flat chart of the scalp in millimetres that keeps area: an azimuthal equal-area map of
+/// the head's half-ellipsoid, centred on the top of the head. Chart x runs to the patient's
+/// right, chart y to the back (the forehead is at the top of a map image).
+///
+/// Each surface point (θ, φ) goes to chart polar coordinates (ρ, φ) with
+///
+///     ρ(θ, φ) = √(2 ∫₀^θ g(θ', φ) dθ'),   g = |∂P/∂θ × ∂P/∂φ|,
+///
+/// so a chart wedge ρ dρ dφ has the same area as the surface patch g dθ dφ: the map is exactly
+/// equal-area (up to the tabulation), dots per cm² on the chart are dots per cm² of scalp,
+/// and the flat map and a 3-D view agree on counts. Shapes stretch along the rim (like any
+/// equal-area map of a dome), which is why densities, not distances, are what it keeps.
+public struct ScalpChart: Sendable {
+    public let head: HeadShape
+    /// The chart covers the surface from the top down to this polar angle (past the ear line,
+    /// to reach the nape).
+    public let maximumPolar: Double
+
+    static let polarSteps = 720
+    static let azimuthSteps = 720
+    /// ρ at (θ index, φ index), row-major by φ; φ from −π to π inclusive.
+    let radii: [Double]
+
+    public init(head: HeadShape, maximumPolarDegrees: Double = 120) {
+        self.head = head
+        maximumPolar = maximumPolarDegrees * .pi / 180
+        var radii = [Double](repeating: 0, count: (ScalpChart.polarSteps + 1) * (ScalpChart.azimuthSteps + 1))
+        let dTheta = maximumPolar / Double(ScalpChart.polarSteps)
+        for j in 0...ScalpChart.azimuthSteps {
+            let phi = -Double.pi + 2 * Double.pi * Double(j) / Double(ScalpChart.azimuthSteps)
+            var integral = 0.0
+            var previous = head.areaDensity(polar: 0, azimuth: phi)
+            let row = j * (ScalpChart.polarSteps + 1)
+            for i in 1...ScalpChart.polarSteps {
+                let current = head.areaDensity(polar: Double(i) * dTheta, azimuth: phi)
+                integral += 0.5 * (previous + current) * dTheta
+                previous = current
+                radii[row + i] = (2 * integral).squareRoot()
+            }
+        }
+        self.radii = radii
+    }
+
+    /// ρ at (θ, φ), bilinear in the table.
+    func radius(polar theta: Double, azimuth phi: Double) -> Double {
+        let (j0, j1, tj) = azimuthBracket(phi)
+        let u = min(max(theta / maximumPolar, 0), 1) * Double(ScalpChart.polarSteps)
+        let i0 = min(Int(u), ScalpChart.polarSteps - 1), ti = u - Double(i0)
+        func at(_ j: Int) -> Double {
+            let row = j * (ScalpChart.polarSteps + 1)
+            return radii[row + i0] * (1 - ti) + radii[row + i0 + 1] * ti
+        }
+        return at(j0) * (1 - tj) + at(j1) * tj
+    }
+
+    func azimuthBracket(_ phi: Double) -> (Int, Int, Double) {
+        let v = (phi + Double.pi) / (2 * Double.pi) * Double(ScalpChart.azimuthSteps)
+        let j0 = min(max(Int(v), 0), ScalpChart.azimuthSteps - 1)
+        return (j0, j0 + 1, min(max(v - Double(j0), 0), 1))
+    }
+
+    /// The chart position (mm) of the surface point at (θ, φ).
+    public func chartPoint(polar theta: Double, azimuth phi: Double) -> SIMD2<Double> {
+        let r = radius(polar: theta, azimuth: phi)
+        return SIMD2(r * cos(phi), r * sin(phi))
+    }
+
+    /// The surface point (θ, φ) under a chart position, or nil beyond the chart's rim.
+    public func surfaceAngles(chartX x: Double, chartY y: Double) -> (polar: Double, azimuth: Double)? {
+        let r = (x * x + y * y).squareRoot()
+        let phi = atan2(y, x)
+        guard r > 0 else { return (0, phi) }
+        let (j0, j1, tj) = azimuthBracket(phi)
+        // ρ grows with θ along each azimuth: bisect on the interpolated column.
+        func rho(_ i: Int) -> Double {
+            radii[j0 * (ScalpChart.polarSteps + 1) + i] * (1 - tj) + radii[j1 * (ScalpChart.polarSteps + 1) + i] * tj
+        }
+        guard r <= rho(ScalpChart.polarSteps) else { return nil }
+        var low = 0, high = ScalpChart.polarSteps
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if rho(middle) < r { low = middle } else { high = middle }
+        }
+        let t = (r - rho(low)) / max(rho(high) - rho(low), 1e-12)
+        return ((Double(low) + t) * maximumPolar / Double(ScalpChart.polarSteps), phi)
+    }
+
+    /// The 3-D surface point under a chart position (nil beyond the rim).
+    public func surfacePoint(chartX x: Double, chartY y: Double) -> SIMD3<Double>? {
+        surfaceAngles(chartX: x, chartY: y).map { head.point(polar: $0.polar, azimuth: $0.azimuth) }
+    }
+
+    /// The chart position of the surface point in the midline plane at height `z` above the ear
+    /// line, on the front (`front` true) or the back.
+    public func midlinePoint(heightMM z: Double, front: Bool) -> SIMD2<Double> {
+        let theta = acos(min(max(z / head.earToTopMM, -1), 1))
+        return chartPoint(polar: theta, azimuth: front ? -Double.pi / 2 : Double.pi / 2)
+    }
+
+    /// Arc length along the front midline from the brow up to polar angle θ.
+    public func frontArcFromBrow(toPolar theta: Double) -> Double {
+        let browTheta = acos(min(max(head.browHeightMM / head.earToTopMM, -1), 1))
+        let steps = 400
+        var length = 0.0
+        var previous = head.point(polar: browTheta, azimuth: -Double.pi / 2)
+        for k in 1...steps {
+            let t = browTheta + (theta - browTheta) * Double(k) / Double(steps)
+            let current = head.point(polar: t, azimuth: -Double.pi / 2)
+            length += ((current - previous) * (current - previous)).sum().squareRoot()
+            previous = current
+        }
+        return length
+    }
+
+    /// The polar angle on the front midline `arcMM` above the brow (the trichion for a
+    /// hairline height), by bisection on the arc length.
+    public func frontPolar(arcAboveBrowMM arcMM: Double) -> Double {
+        let browTheta = acos(min(max(head.browHeightMM / head.earToTopMM, -1), 1))
+        var low = 0.0, high = browTheta
+        for _ in 0..<60 {
+            let middle = 0.5 * (low + high)
+            if frontArcFromBrow(toPolar: middle) > arcMM { low = middle } else { high = middle }
+        }
+        return 0.5 * (low + high)
+    }
+
+    /// The chart's outer radius along each azimuth is at least this: the square of side
+    /// 2 × this, centred on the top, holds the whole chart.
+    public var extentMM: Double { radii.max() ?? 0 }
+}

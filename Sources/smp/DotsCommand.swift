@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import PoissonDisk
+import SMPEngine
+
+/// `smp dots`: the scene's dots on standard output, for other tools.
+struct DotsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dots",
+        abstract: "Write a scene's dots to standard output.",
+        discussion: """
+            CSV columns, a stable contract: session,x_mm,y_mm,spacing_mm,diameter_mm \
+            (positions in the scalp chart's millimetres, origin top-left). JSON: an array of \
+            objects with the same fields.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    @Argument(help: "The scene file.")
+    var scene: String
+
+    @Option(help: "Only the dots of this session (1-based).")
+    var session: Int?
+
+    @Option(help: "csv or json.")
+    var format = Format.csv
+
+    func run() throws {
+        let (scene, _) = try loadScene(self.scene)
+        var dots = try DotPlacement.dots(for: scene)
+        let sessionCount = Set(dots.map(\.layer)).count
+        if let session {
+            guard (1...max(sessionCount, 1)).contains(session) else {
+                printError("--session \(session): the scene has \(sessionCount) session(s); allowed: 1 to \(max(sessionCount, 1))")
+                throw ExitCode.validationFailure
+            }
+            dots = dots.filter { $0.layer == session }
+        }
+        FileHandle.standardOutput.write(Data(DotTable.text(dots, format: format == .csv ? .csv : .json).utf8))
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import SMPEngine
+
+/// `smp`: the command-line face of the SMP engine. One file per subcommand.
+@main
+struct SMPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "smp",
+        abstract: "Preview scalp micropigmentation: place dots, age the pigment, render before/after PNGs.",
+        discussion: """
+            Exit codes: 0 success; 64 bad command-line usage; 65 invalid scene file; \
+            66 scene file not found or unreadable; 73 an output could not be written; 70 internal error.
+            """,
+        version: SoftwareVersion.number,
+        subcommands: [RenderCommand.self, DotsCommand.self, ValidateCommand.self],
+        defaultSubcommand: nil
+    )
+}

@@ -1,0 +1,91 @@
+import Foundation
+import PNGIO
+import Testing
+@testable import SMPEngine
+
+@Suite("Rendering a scene to PNG files")
+struct SceneRenderingTests {
+    static let scene = """
+        name: small
+        seed: 7
+        canvas: { widthMM: 24, heightMM: 16 }
+        treatment:
+          circle: { centerXMM: 12, centerYMM: 8, radiusMM: 6 }
+          dotsPerCM2: 60
+        render: { pixelsPerMM: 10 }
+        """
+
+    func temporaryFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("smp-tests-\(UUID().uuidString)")
+    }
+
+    @Test("the same scene and seed give byte-identical PNGs, whatever the thread count")
+    func reproducible() throws {
+        let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
+        var images: [[String: Data]] = []
+        for threads in [1, 4, 1] {
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let result = try SceneRendering(scene: scene, sceneText: Self.scene, threads: threads).render(into: folder)
+            #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png"])
+            images.append(Dictionary(uniqueKeysWithValues: try result.files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
+        }
+        #expect(images[0] == images[1])
+        #expect(images[0] == images[2])
+        #expect(images[0]["before.png"] != images[0]["after.png"])
+    }
+
+    @Test("the images carry true scale, the scene's identity, and differ only where dots are")
+    func contents() throws {
+        let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rendering = SceneRendering(scene: scene, sceneText: Self.scene, threads: 2)
+        _ = try rendering.render(into: folder)
+        let before = try PNGReader.read(url: folder.appendingPathComponent("before.png"))
+        let after = try PNGReader.read(url: folder.appendingPathComponent("after.png"))
+        #expect(before.width == 240 && before.height == 160)
+        #expect(before.pixelsPerMM == 10)
+        let text = Dictionary(after.text.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(text["Software"] == SoftwareVersion.nameAndNumber)
+        #expect(text["Scene"] == "small")
+        #expect(text["Seed"] == "7")
+        #expect(text["Scene hash"] == rendering.sceneHash)
+
+        // Untreated skin is exactly the scene's skin colour; after differs from before only
+        // within a dot's footprint (3σ) of some dot, and every dot darkens its own pixel.
+        let skin = scene.skin.color
+        let dots = try DotPlacement.dots(for: scene)
+        let reachMM = 3 * scene.treatment.dotDiameterMM / 2.354_82 + 0.1 * 0.5.squareRoot()
+        var changed = 0, changedAwayFromDots = 0
+        for y in 0..<before.height {
+            for x in 0..<before.width {
+                let i = (y * before.width + x) * 4
+                #expect(before.pixels[i] == skin.red && before.pixels[i + 1] == skin.green && before.pixels[i + 2] == skin.blue)
+                guard after.pixels[i..<(i + 3)] != before.pixels[i..<(i + 3)] else { continue }
+                changed += 1
+                let px = (Double(x) + 0.5) / 10, py = (Double(y) + 0.5) / 10
+                if !dots.contains(where: { ($0.xMM - px) * ($0.xMM - px) + ($0.yMM - py) * ($0.yMM - py) < reachMM * reachMM }) {
+                    changedAwayFromDots += 1
+                }
+            }
+        }
+        #expect(changedAwayFromDots == 0)
+        #expect(changed >= dots.count)
+        for dot in dots {
+            let i = (Int(dot.yMM * 10) * after.width + Int(dot.xMM * 10)) * 4
+            #expect(after.pixels[i] < skin.red, "the dot at (\(dot.xMM), \(dot.yMM)) mm did not darken its pixel")
+        }
+    }
+
+    @Test("a folder that cannot be created throws and leaves nothing")
+    func unwritableFolder() throws {
+        let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
+        let file = temporaryFolder()
+        try Data("not a folder".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(throws: (any Error).self) {
+            try SceneRendering(scene: scene, sceneText: Self.scene).render(into: file.appendingPathComponent("out"))
+        }
+    }
+}
