@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+// Benchmarks and calibration runs, kept out of the main package so that normal builds and
+// tests never compile ordo-one's benchmark. From this folder:
+//   swift package benchmark                       # all benchmarks (release)
+//   swift run -c release smp-calibrate density    # re-measure the sampler's calibration
+import PackageDescription
+
+let package = Package(
+    name: "SMPBenchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "SMPPreview", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "SamplerBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PoissonDisk", package: "SMPPreview"),
+            ],
+            path: "Benchmarks/SamplerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "smp-calibrate",
+            dependencies: [.product(name: "PoissonDisk", package: "SMPPreview")],
+            path: "Sources/SamplerCalibration"
+        ),
+    ]
+)
