@@ -4,6 +4,12 @@
 // nothing of the command line.
 import PackageDescription
 
+// The sampler and the engine are compiled with optimisation in debug builds too: the tests
+// sample and render tens of thousands of dots, which unoptimised code does 20–25 times slower
+// (7.3 s instead of 0.3 s for the demo scene's statistics). Same results either way: the
+// sampler's output is bit-identical across optimisation levels (checked on the demo scene).
+let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "SMPPreview",
     products: [
@@ -27,10 +33,15 @@ let package = Package(
         .target(name: "PNGShim", dependencies: ["CLibPNG"]),
         .target(name: "PNGIO", dependencies: ["PNGShim"]),
         // Pure Swift, no Foundation: the libm it needs (sqrt, floor) is linked explicitly.
-        .target(name: "PoissonDisk", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(
+            name: "PoissonDisk",
+            swiftSettings: optimizedEvenInDebug,
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
+        ),
         .target(
             name: "SMPEngine",
-            dependencies: ["PoissonDisk", "PNGIO", .product(name: "Yams", package: "Yams")]
+            dependencies: ["PoissonDisk", "PNGIO", .product(name: "Yams", package: "Yams")],
+            swiftSettings: optimizedEvenInDebug
         ),
         .executableTarget(
             name: "smp",

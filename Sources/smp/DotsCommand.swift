@@ -27,15 +27,13 @@ struct DotsCommand: ParsableCommand {
 
     func run() throws {
         let (scene, _) = try loadScene(self.scene)
-        var dots = try DotPlacement.dots(for: scene)
-        let sessionCount = Set(dots.map(\.layer)).count
-        if let session {
-            guard (1...max(sessionCount, 1)).contains(session) else {
-                printError("--session \(session): the scene has \(sessionCount) session(s); allowed: 1 to \(max(sessionCount, 1))")
-                throw ExitCode.validationFailure
-            }
-            dots = dots.filter { $0.layer == session }
+        let sessionCount = scene.sessions.count
+        if let session, !(1...sessionCount).contains(session) {
+            printError("--session \(session): \(self.scene) has \(sessionCount) session(s); allowed: 1 to \(sessionCount)")
+            throw ExitCode.validationFailure
         }
+        var dots = try DotPlacement.dots(for: scene, on: ScalpMap(scene: scene))
+        if let session { dots = dots.filter { $0.layer == session } }
         FileHandle.standardOutput.write(Data(DotTable.text(dots, format: format == .csv ? .csv : .json).utf8))
     }
 }

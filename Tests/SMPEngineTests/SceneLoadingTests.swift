@@ -4,84 +4,127 @@ import Testing
 
 @Suite("Scene files")
 struct SceneLoadingTests {
-    static let valid = """
-        name: close-up
+    static let full = """
+        name: full-plan
         seed: 42
-        canvas: { widthMM: 40, heightMM: 30 }
-        skin: { color: "#a07e56" }
-        treatment:
-          circle: { centerXMM: 20, centerYMM: 15, radiusMM: 10 }
-          dotsPerCM2: 80
-          dotDiameterMM: 0.15
-        pigment: { color: "#303030" }
-        render: { pixelsPerMM: 20 }
+        notes: every section given
+        head: { sex: woman, lengthMM: 190, breadthMM: 146, earToTopMM: 126 }
+        skin: { monk: 7, texture: 0.4, shine: 0.1 }
+        hairLoss: { pattern: ludwig2 }
+        hairline: { style: soft, heightAboveBrowMM: 58, cornerWidthMM: 40, cornerRecessionMM: 8 }
+        existingHair: { hairsPerCM2: 180, color: "#3b2a20", stubbleLengthMM: 3, smpBlend: 0.5 }
+        scars:
+          - { kind: strip, heightMM: 12, widthMM: 4, treatment: camouflage }
+          - { kind: linear, pointsMM: [[-20, 10], [0, 30]], widthMM: 2, treatment: avoid }
+        design: { dotsPerCM2: 70, regularity: 0.2 }
+        sessions:
+          - { day: 0, densityFactor: 0.5, dilution: 0.6, needle: { diameterMM: 0.18, configuration: single } }
+          - { day: 21, densityFactor: 1, regionFactors: { crown: 1.2 }, ink: "#202428" }
+        render: { pixelsPerMM: 20, crop: { xMM: -20, yMM: -60, widthMM: 40, heightMM: 30 } }
         """
 
-    @Test("a valid scene decodes every key with its units")
-    func decodesValid() throws {
-        let scene = try Scene.load(yaml: Self.valid, file: "close-up.yaml")
-        #expect(scene.name == "close-up")
-        #expect(scene.seed == 42)
-        #expect(scene.canvas == .init(widthMM: 40, heightMM: 30))
-        #expect(scene.skin.color == SRGBColor(hex: "#a07e56"))
-        #expect(scene.treatment == .init(centerXMM: 20, centerYMM: 15, radiusMM: 10, dotsPerCM2: 80, dotDiameterMM: 0.15))
-        #expect(scene.render.pixelsPerMM == 20)
+    @Test("a full scene decodes every section with its units")
+    func decodesFull() throws {
+        let scene = try Scene.load(yaml: Self.full, file: "full.yaml")
+        #expect(scene.name == "full-plan" && scene.seed == 42)
+        #expect(scene.head == HeadShape(frontToBackMM: 95, sideToSideMM: 73, earToTopMM: 126,
+                                        browHeightMM: HeadShape.adultWoman.browHeightMM * 126 / HeadShape.adultWoman.earToTopMM))
+        #expect(scene.skin.color == SkinTone.monk[6] && scene.skin.source == "Monk 7")
+        #expect(scene.hairLossPreset == .ludwig2 && scene.hairLoss == HairLossPattern.preset(.ludwig2))
+        #expect(scene.hairline.style == .soft && scene.hairline.softnessMM == 12 && scene.hairline.heightAboveBrowMM == 58)
+        #expect(scene.existingHair.smpBlend == 0.5)
+        #expect(scene.scars.count == 2 && scene.scars[1].treatment == .avoid)
+        #expect(scene.design == .init(dotsPerCM2: 70, regularity: 0.2))
+        #expect(scene.sessions.count == 2)
+        #expect(scene.sessions[1].regionFactors == [.crown: 1.2])
+        #expect(scene.sessions[0].needle == Needle(diameterMM: 0.18, configuration: .single))
+        #expect(scene.render.crop == .init(xMM: -20, yMM: -60, widthMM: 40, heightMM: 30))
     }
 
-    @Test("the shipped demo scene is valid")
-    func demoIsValid() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Scenes/demo.yaml")
-        let scene = try Scene.load(contentsOf: url)
-        #expect(scene.name == "demo")
+    @Test("a name alone is a valid scene: every other key has a default")
+    func defaults() throws {
+        let scene = try Scene.load(yaml: "name: minimal", file: "m.yaml")
+        #expect(scene.head == .adultMan)
+        #expect(scene.hairLossPreset == .norwood5)
+        #expect(scene.sessions == Scene.defaultSessions)
+        #expect(scene.skin.color == SkinTone.monk[4])
     }
 
-    @Test("every problem is reported at once, with line, column and key path")
-    func reportsAllProblems() {
+    @Test("every problem is reported at once, with line, column, key path and what is allowed")
+    func reportsAllProblems() throws {
         let text = """
             name: demo
-            canvas:
-              widthMM: -5
-              heigthMM: 30
-            treatment:
-              dotsPerCM2: .nan
-              dotDiameterMM: lots
-            render: { pixelsPerMM: 1e300 }
+            head: { circumferenceMM: -5 }
+            skin: { fitzpatrick: VII, texure: 0.3 }
+            hairLoss: { pattern: norwod5 }
+            hairline: { heightAboveBrowMM: .nan, style: lined }
+            design: { dotsPerCM2: 1e300 }
+            sessions:
+              - { day: 0, densityFactor: 0.6 }
+              - { day: 3, densityFactor: 0.4, needle: { diameterMM: lots } }
+            render: { pixelsPerMM: [10] }
+            colour: red
             """
         do {
             _ = try Scene.load(yaml: text, file: "bad.yaml")
             Issue.record("an invalid scene was accepted")
         } catch let error as SceneError {
-            let issues = error.issues
-            #expect(issues.count == 5, "\(issues)")
-            let byPath = Dictionary(issues.map { ($0.keyPath, $0) }, uniquingKeysWith: { a, _ in a })
-            #expect(byPath["canvas.widthMM"]?.line == 3)
-            #expect(byPath["canvas.widthMM"]?.message.contains("allowed: 1 to 2000 mm") == true)
-            #expect(byPath["canvas.heigthMM"]?.message.contains("did you mean `heightMM`") == true)
-            #expect(byPath["treatment.dotsPerCM2"]?.message.contains("not a finite number") == true)
-            #expect(byPath["treatment.dotDiameterMM"]?.message.contains("not a number") == true)
-            #expect(byPath["render.pixelsPerMM"]?.message.contains("out of range") == true)
-            #expect(error.description.contains("bad.yaml:3:"))
+            let byPath = Dictionary(error.issues.map { ($0.keyPath, $0) }, uniquingKeysWith: { a, _ in a })
+            func message(_ path: String) -> String { byPath[path]?.message ?? "<no issue at \(path); issues: \(error.issues)>" }
+            #expect(message("head.circumferenceMM").contains("allowed: 400 to 700 mm"))
+            #expect(byPath["head.circumferenceMM"]?.line == 2)
+            #expect(message("skin.fitzpatrick").contains("not one of I, II, III, IV, V, VI"))
+            #expect(message("skin.texure").contains("did you mean `texture`"))
+            #expect(message("hairLoss.pattern").contains("did you mean `norwood5`"))
+            #expect(message("hairline.heightAboveBrowMM").contains("not a finite number"))
+            #expect(message("hairline.style").contains("soft, natural, sharp"))
+            #expect(message("design.dotsPerCM2").contains("out of range"))
+            #expect(message("sessions[1].day").contains("at least 7 days apart"))
+            #expect(message("sessions[1].densityFactor").contains("cannot fall"))
+            #expect(message("sessions[1].needle.diameterMM").contains("not a number"))
+            #expect(message("render.pixelsPerMM").contains("found a list"))
+            #expect(message("colour").contains("unknown key"))
+            #expect(error.issues.count == 12, "\(error.issues)")
+            #expect(error.description.contains("bad.yaml:2:"))
+        }
+    }
+
+    @Test("empty, non-YAML and non-mapping files are rejected with a reason",
+          arguments: ["", "name: [unclosed", "- just\n- a list", "just a sentence", "\u{0}\u{1}binary"])
+    func rejectsNonScenes(text: String) {
+        do {
+            _ = try Scene.load(yaml: text, file: "x.yaml")
+            Issue.record("accepted \(text.debugDescription)")
+        } catch let error as SceneError {
+            #expect(!error.issues.isEmpty)
+            #expect(error.description.hasPrefix("x.yaml"))
         } catch {
             Issue.record("unexpected error \(error)")
         }
     }
 
-    @Test("empty, non-YAML and non-mapping files are rejected with a reason",
-          arguments: ["", "name: [unclosed", "- just\n- a list", "just a sentence"])
-    func rejectsNonScenes(text: String) {
+    @Test("negative, huge and non-numeric values are refused, and a missing name is required",
+          arguments: ["name: a\ndesign: { dotsPerCM2: -1 }", "name: a\nseed: -3", "name: a\nseed: 99999999999999999999999",
+                      "name: a\ndesign: { regularity: 1.0e9999 }", "name: a\nsessions: []", "seed: 1", "name: ../../etc"])
+    func refusesBadValues(text: String) {
         #expect(throws: SceneError.self) { try Scene.load(yaml: text, file: "x.yaml") }
     }
 
-    @Test("a missing name is required; a bad name names the rule")
-    func nameRules() {
-        for text in ["seed: 1", "name: ../../etc"] {
+    @Test("an unreadable file is its own error")
+    func unreadable() {
+        #expect(throws: SceneError.self) { try Scene.load(contentsOf: URL(fileURLWithPath: "/nonexistent/scene.yaml")) }
+    }
+
+    @Test("every shipped scene is valid")
+    func shippedScenes() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Scenes")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 10, "\(files)")
+        for file in files {
             do {
-                _ = try Scene.load(yaml: text, file: "x.yaml")
-                Issue.record("accepted \(text)")
-            } catch let error as SceneError {
-                #expect(error.issues.first?.keyPath == "name")
+                _ = try Scene.load(contentsOf: folder.appendingPathComponent(file))
             } catch {
-                Issue.record("unexpected error \(error)")
+                Issue.record("\(file): \(error)")
             }
         }
     }

@@ -1,18 +1,19 @@
 import Foundation
 
-/// A dot as the renderer draws it: ink spread over the skin with a Gaussian profile,
-/// ink(r) = peakInk · exp(−r² / 2σ²). Optical depth per channel is ink × absorbance.
+/// A dot as the renderer draws it: pigment spread over the skin with a Gaussian profile. Its
+/// optical depth per channel at distance r is peakDepth · exp(−r² / 2σ²), where peakDepth is
+/// the ink at the centre times the pigment's absorbance per channel.
 public struct InkDot: Sendable, Equatable {
     public var xMM: Double
     public var yMM: Double
     public var sigmaMM: Double
-    public var peakInk: Double
+    public var peakDepth: LinearRGB
 
-    public init(xMM: Double, yMM: Double, sigmaMM: Double, peakInk: Double) {
+    public init(xMM: Double, yMM: Double, sigmaMM: Double, peakDepth: LinearRGB) {
         self.xMM = xMM
         self.yMM = yMM
         self.sigmaMM = sigmaMM
-        self.peakInk = peakInk
+        self.peakDepth = peakDepth
     }
 
     /// Beyond this many σ a dot's ink is below exp(−4.5) ≈ 1 % of its peak and is dropped.
@@ -21,7 +22,7 @@ public struct InkDot: Sendable, Equatable {
 
 /// Draws the map view: skin reflectance darkened by pigment, Beer–Lambert per point,
 ///
-///     R(p) = skin · exp(−absorbance · Σᵢ inkᵢ(p)),
+///     R(p) = skin · exp(−Σᵢ depthᵢ(p)),
 ///
 /// and each pixel the mean of R over its square (what a camera records), estimated with
 /// S × S stratified samples where any dot's footprint reaches the pixel; elsewhere the pixel
@@ -31,31 +32,29 @@ public struct InkDot: Sendable, Equatable {
 public struct MapRenderer: Sendable {
     public let view: MapView
     public let skin: LinearRGB
-    public let absorbance: LinearRGB
     /// Samples per pixel side where dots are: the sample pitch stays at most σ/2 of the
     /// narrowest dot (measured: finer changes a treated area's mean by < 0.1 %).
     public let samplesPerSide: Int
 
     // Dots in pixel units, binned into square cells of `binSize` pixels: each dot is listed in
     // every cell its footprint reaches (compressed rows: `binStart[c]..<binStart[c + 1]`).
-    let dotX: [Float], dotY: [Float], dotInverseTwoSigmaSquared: [Float], dotPeak: [Float], dotReachSquared: [Float]
+    let dotX: [Float], dotY: [Float], dotInverseTwoSigmaSquared: [Float], dotPeak: [LinearRGB], dotReachSquared: [Float]
     let binSize: Int
     let binColumns: Int
     let binRows: Int
     let binStart: [Int32]
     let binDots: [Int32]
 
-    public init(view: MapView, skin: LinearRGB, absorbance: LinearRGB, dots: [InkDot]) {
+    public init(view: MapView, skin: LinearRGB, dots: [InkDot]) {
         self.view = view
         self.skin = skin
-        self.absorbance = absorbance
         let scale = view.pixelsPerMM
         let narrowest = dots.map(\.sigmaMM).min() ?? 1
         samplesPerSide = min(16, max(2, Int((2 / (narrowest * scale)).rounded(.up))))
         dotX = dots.map { Float(($0.xMM - view.originXMM) * scale) }
         dotY = dots.map { Float(($0.yMM - view.originYMM) * scale) }
         dotInverseTwoSigmaSquared = dots.map { Float(1 / (2 * $0.sigmaMM * scale * $0.sigmaMM * scale)) }
-        dotPeak = dots.map { Float($0.peakInk) }
+        dotPeak = dots.map(\.peakDepth)
         let reaches = dots.map { InkDot.footprintSigmas * $0.sigmaMM * scale }
         dotReachSquared = reaches.map { Float($0 * $0) }
 
@@ -119,8 +118,8 @@ public struct MapRenderer: Sendable {
                             let y = Float(row) + (Float(sy) + 0.5) * step
                             for sx in 0..<s {
                                 let x = Float(column) + (Float(sx) + 0.5) * step
-                                let ink = near.isComplete ? ink(atX: x, y: y, near) : ink(atX: x, y: y, bin: first..<end)
-                                sum += ink > 0 ? skin * exp3(-ink * absorbance) : skin
+                                let depth = near.isComplete ? depth(atX: x, y: y, near) : depth(atX: x, y: y, bin: first..<end)
+                                sum += depth == .zero ? skin : skin * exp3(-depth)
                             }
                         }
                         color = sum * sampleWeight
@@ -155,8 +154,8 @@ public struct MapRenderer: Sendable {
     }
 
     @inline(__always)
-    func ink(atX x: Float, y: Float, _ near: NearDots) -> Float {
-        var total: Float = 0
+    func depth(atX x: Float, y: Float, _ near: NearDots) -> LinearRGB {
+        var total = LinearRGB.zero
         for k in 0..<near.count {
             let i = Int(near[k])
             let dx = x - dotX[i], dy = y - dotY[i]
@@ -167,8 +166,8 @@ public struct MapRenderer: Sendable {
     }
 
     /// The slow path for a pixel with more dots near it than `NearDots` holds: the whole bin.
-    func ink(atX x: Float, y: Float, bin: Range<Int>) -> Float {
-        var total: Float = 0
+    func depth(atX x: Float, y: Float, bin: Range<Int>) -> LinearRGB {
+        var total = LinearRGB.zero
         for k in bin {
             let i = Int(binDots[k])
             let dx = x - dotX[i], dy = y - dotY[i]

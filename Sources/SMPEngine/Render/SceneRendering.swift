@@ -27,8 +27,14 @@ public struct SceneRendering {
         public var timings: [String: ImageTimings]
     }
 
-    public var view: MapView {
-        MapView(widthMM: scene.canvas.widthMM, heightMM: scene.canvas.heightMM, pixelsPerMM: scene.render.pixelsPerMM)
+    /// The map view: the scene's crop, or the whole scalp, at the scene's scale.
+    public func view(of map: ScalpMap) -> MapView {
+        if let crop = scene.render.crop {
+            return MapView(originXMM: crop.xMM, originYMM: crop.yMM, widthMM: crop.widthMM, heightMM: crop.heightMM,
+                           pixelsPerMM: scene.render.pixelsPerMM)
+        }
+        return MapView(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, widthMM: map.bounds.widthMM,
+                       heightMM: map.bounds.heightMM, pixelsPerMM: scene.render.pixelsPerMM)
     }
 
     /// FNV-1a 64 of the scene text: identifies the exact scene an image was made from.
@@ -41,33 +47,41 @@ public struct SceneRendering {
         return String(hash, radix: 16)
     }
 
-    /// The renderer for the skin alone, or with `dots`.
-    public func renderer(dots: [PoissonDot]) -> MapRenderer {
-        let pigment = scene.pigment.color.linear
-        // Optical depth per unit ink: one unit of ink over white gives the pigment colour.
-        let absorbance = LinearRGB(-log(max(pigment.x, 1e-4)), -log(max(pigment.y, 1e-4)), -log(max(pigment.z, 1e-4)))
-        let inkDots = dots.map { dot in
-            // The visible diameter as the ink profile's full width at half maximum.
-            InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: dot.diameterMM / 2.354_82, peakInk: SceneRendering.peakInk)
+    /// The renderer for the skin alone, or with `dots` (healed).
+    public func renderer(view: MapView, dots: [PoissonDot]) -> MapRenderer {
+        let depths = scene.sessions.map { session -> LinearRGB in
+            let ink = session.ink.linear
+            // Optical depth per unit ink: one unit of ink over white gives the ink's colour.
+            let absorbance = LinearRGB(-log(max(ink.x, 1e-4)), -log(max(ink.y, 1e-4)), -log(max(ink.z, 1e-4)))
+            return absorbance * Float(SceneRendering.peakInk * (1 - session.dilution))
         }
-        return MapRenderer(view: view, skin: scene.skin.color.linear, absorbance: absorbance, dots: inkDots)
+        let inkDots = dots.map { dot in
+            // Healed dots show about 0.55 × the needle's impression (DOMAIN.md estimate, 0.5–0.6),
+            // taken as the full width at half maximum of the ink profile.
+            InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: SceneRendering.healedDiameterRatio * dot.diameterMM / 2.354_82,
+                   peakDepth: depths[min(max(dot.layer - 1, 0), depths.count - 1)])
+        }
+        return MapRenderer(view: view, skin: scene.skin.color.linear, dots: inkDots)
     }
 
-    /// Ink at a healed dot's centre, in units where 1 gives the pigment colour: a dot's core
-    /// reads as the full pigment shade (estimate; the pigment model replaces it).
-    static let peakInk = 1.5
+    static let healedDiameterRatio = 0.55
+    /// Ink at a healed dot's centre, undiluted, in units where 1 gives the ink's own colour
+    /// over white (estimate; the pigment model replaces it).
+    static let peakInk = 2.0
 
     /// Writes `before.png` and `after.png` into `folder` (created if needed).
     public func render(into folder: URL) throws -> Result {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let dots = try DotPlacement.dots(for: scene)
+        let map = ScalpMap(scene: scene)
+        let dots = try DotPlacement.dots(for: scene, on: map)
+        let view = view(of: map)
         var result = Result(dotCount: dots.count, files: [], timings: [:])
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
         for (name, imageDots) in [("before", [PoissonDot]()), ("after", dots)] {
             let url = folder.appendingPathComponent("\(name).png")
             result.timings[name] = try BandedPNGOutput.write(
-                renderer(dots: imageDots), to: url, threads: threads, software: SoftwareVersion.nameAndNumber,
+                renderer(view: view, dots: imageDots), to: url, threads: threads, software: SoftwareVersion.nameAndNumber,
                 text: text + [PNGTextChunk("Image", name)], compression: compression)
             result.files.append(url)
         }

@@ -4,17 +4,14 @@ extension Scene {
     /// Reads a scene file. Throws `SceneError.unreadable` when the file cannot be read and
     /// `SceneError.invalid` with every problem found when its content is wrong.
     public static func load(contentsOf url: URL) throws -> Scene {
-        let text: String
+        let data: Data
         do {
-            let data = try Data(contentsOf: url)
-            guard let decoded = String(data: data, encoding: .utf8) else {
-                throw SceneError.unreadable(file: url.path, reason: "not UTF-8 text")
-            }
-            text = decoded
-        } catch let error as SceneError {
-            throw error
+            data = try Data(contentsOf: url)
         } catch {
             throw SceneError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SceneError.unreadable(file: url.path, reason: "not UTF-8 text")
         }
         return try load(yaml: text, file: url.path)
     }
@@ -24,7 +21,6 @@ extension Scene {
         let reader = SceneReader()
         guard let root = reader.root(of: text) else { throw SceneError.invalid(file: file, issues: reader.issues) }
         let scene = Scene(root)
-        if reader.issues.isEmpty { scene.checkConsistency(root) }
         guard reader.issues.isEmpty else { throw SceneError.invalid(file: file, issues: reader.issues) }
         return scene
     }
@@ -34,48 +30,240 @@ extension Scene {
                            allowed: "1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names the output folder)")
         seed = root.seed("seed", default: 1)
         notes = root.string("notes", default: "")
-
-        let canvasObject = root.object("canvas")
-        canvas = Canvas(widthMM: canvasObject.number("widthMM", default: 120, in: 1...2000, unit: "mm"),
-                        heightMM: canvasObject.number("heightMM", default: 90, in: 1...2000, unit: "mm"))
-        canvasObject.finish()
-
-        let skinObject = root.object("skin")
-        // Monk Skin Tone 5 (Google, 2022; DOMAIN.md): a mid-light tone.
-        skin = Skin(color: skinObject.color("color", default: SRGBColor(hex: "#d7bd96")!))
-        skinObject.finish()
-
-        let treatmentObject = root.object("treatment")
-        let areaObject = treatmentObject.object("circle")
-        treatment = Treatment(
-            centerXMM: areaObject.number("centerXMM", default: canvas.widthMM / 2, in: -2000...4000, unit: "mm"),
-            centerYMM: areaObject.number("centerYMM", default: canvas.heightMM / 2, in: -2000...4000, unit: "mm"),
-            radiusMM: areaObject.number("radiusMM", default: 30, in: 0...2000, unit: "mm"),
-            // Healed SMP reads as close-shaven hair at roughly FU density, ~60–100 FU/cm²
-            // (DOMAIN.md, "The scalp"); 60 is a common finished density.
-            dotsPerCM2: treatmentObject.number("dotsPerCM2", default: 60, in: 0...400, unit: "dots/cm²"),
-            // Healed dots are 100–150 µm across (DOMAIN.md, "SMP practice").
-            dotDiameterMM: treatmentObject.number("dotDiameterMM", default: 0.12, in: 0.02...2, unit: "mm"))
-        areaObject.finish()
-        treatmentObject.finish()
-
-        let pigmentObject = root.object("pigment")
-        pigment = Pigment(color: pigmentObject.color("color", default: SRGBColor(hex: "#262626")!))
-        pigmentObject.finish()
-
-        let renderObject = root.object("render")
-        render = RenderSettings(pixelsPerMM: renderObject.number("pixelsPerMM", default: 10, in: 1...200, unit: "px/mm"))
-        renderObject.finish()
+        head = Scene.readHead(root.object("head"))
+        skin = Scene.readSkin(root.object("skin"))
+        (hairLoss, hairLossPreset) = Scene.readHairLoss(root.object("hairLoss"))
+        hairline = Scene.readHairline(root.object("hairline"), head: head)
+        existingHair = Scene.readExistingHair(root.object("existingHair"))
+        scars = root.list("scars").map(Scene.readScar)
+        design = Scene.readDesign(root.object("design"))
+        sessions = Scene.readSessions(root)
+        render = Scene.readRender(root.object("render"))
         root.finish()
     }
 
-    /// Rules across keys, checked once each key is valid on its own.
-    func checkConsistency(_ root: SceneObject) {
-        let pixels = canvas.widthMM * render.pixelsPerMM * canvas.heightMM * render.pixelsPerMM
-        if pixels > 1_000_000_000 {
-            root.reader.report(root.mark, "render.pixelsPerMM", String(
-                format: "%.0f × %.0f mm at %g px/mm is %.0f megapixels; allowed: at most 1000 (lower pixelsPerMM or the canvas)",
-                canvas.widthMM, canvas.heightMM, render.pixelsPerMM, pixels / 1e6))
+    static func readHead(_ object: SceneObject) -> HeadShape {
+        defer { object.finish() }
+        let sex = object.string("sex", default: "man", pattern: "^(man|woman)$", allowed: "man or woman")
+        let base = sex == "woman" ? HeadShape.adultWoman : HeadShape.adultMan
+        // ANSUR II: circumference 570 ± 18 mm; length 196 ± 9, breadth 152 ± 6, tragion to
+        // top 130 ± 7 mm. The ranges cover the smallest to the largest adult heads.
+        let circumference = object.optionalNumber("circumferenceMM", in: 400...700, unit: "mm")
+        let length = object.optionalNumber("lengthMM", in: 150...250, unit: "mm")
+        let breadth = object.optionalNumber("breadthMM", in: 120...200, unit: "mm")
+        let height = object.optionalNumber("earToTopMM", in: 100...170, unit: "mm")
+        if let circumference {
+            if length != nil || breadth != nil || height != nil {
+                object.reader.report(object.mark, object.keyPath, "give circumferenceMM or lengthMM/breadthMM/earToTopMM, not both")
+            }
+            return HeadShape.fromCircumference(circumference, like: base)
         }
+        let earToTop = height ?? base.earToTopMM
+        return HeadShape(frontToBackMM: (length ?? 2 * base.frontToBackMM) / 2, sideToSideMM: (breadth ?? 2 * base.sideToSideMM) / 2,
+                         earToTopMM: earToTop, browHeightMM: base.browHeightMM * earToTop / base.earToTopMM)
+    }
+
+    static func readSkin(_ object: SceneObject) -> Skin {
+        defer { object.finish() }
+        var color = SkinTone.monk[4]
+        var source = "Monk 5 (default)"
+        let given = ["fitzpatrick", "monk", "color"].filter(object.has)
+        if given.count > 1 {
+            object.reader.report(object.mark, object.keyPath, "give one of fitzpatrick, monk or color, not \(given.joined(separator: " and "))")
+        }
+        if object.has("fitzpatrick") {
+            let type = object.choice("fitzpatrick", default: SkinTone.Fitzpatrick.III)
+            color = SkinTone.monk[type.monkTone - 1]
+            source = "Fitzpatrick \(type.rawValue) (Monk \(type.monkTone))"
+        }
+        if object.has("monk") {
+            let tone = object.integer("monk", default: 5, in: 1...10)
+            color = SkinTone.monk[tone - 1]
+            source = "Monk \(tone)"
+        }
+        if object.has("color") {
+            color = object.color("color", default: color)
+            source = "explicit \(color)"
+        }
+        return Skin(color: color, source: source,
+                    texture: object.number("texture", default: 0.5, in: 0...1),
+                    shine: object.number("shine", default: 0.2, in: 0...1))
+    }
+
+    static func readHairLoss(_ object: SceneObject) -> (HairLossPattern, HairLossPattern.Preset?) {
+        defer { object.finish() }
+        let preset = object.choice("pattern", default: HairLossPattern.Preset.norwood5)
+        var pattern = HairLossPattern.preset(preset)
+        var changed = false
+        func override(_ key: String, _ value: inout Double, _ range: ClosedRange<Double>, _ unit: String = "mm") {
+            guard let given = object.optionalNumber(key, in: range, unit: unit) else { return }
+            value = given
+            changed = true
+        }
+        override("frontalDepthMidMM", &pattern.frontalDepthMidMM, 0...250)
+        override("frontalDepthCornerMM", &pattern.frontalDepthCornerMM, 0...250)
+        override("crownRadiusMM", &pattern.crownRadiusMM, 0...150)
+        override("thinningRemaining", &pattern.thinningRemaining, 0...1, "")
+        override("edgeMM", &pattern.edgeMM, 0.5...50)
+        let sides = object.optionalNumber("fringeHeightSidesMM", in: -60...140, unit: "mm")
+        let back = object.optionalNumber("fringeHeightBackMM", in: -60...140, unit: "mm")
+        if sides != nil || back != nil {
+            pattern.fringeHeightSidesMM = sides ?? pattern.fringeHeightSidesMM ?? 60
+            pattern.fringeHeightBackMM = back ?? pattern.fringeHeightBackMM ?? 40
+            changed = true
+        }
+        if object.has("thinningZone") {
+            pattern.thinningZone = object.choice("thinningZone", default: pattern.thinningZone)
+            changed = true
+        }
+        if object.has("patches") {
+            pattern.patches = object.list("patches").map { patch in
+                defer { patch.finish() }
+                return HairLossPattern.Patch(xMM: patch.number("xMM", default: nil, in: -300...300, unit: "mm"),
+                                             yMM: patch.number("yMM", default: nil, in: -300...300, unit: "mm"),
+                                             radiusMM: patch.number("radiusMM", default: nil, in: 1...150, unit: "mm"))
+            }
+            changed = true
+        }
+        return (pattern, changed ? nil : preset)
+    }
+
+    static func readHairline(_ object: SceneObject, head: HeadShape) -> Hairline {
+        defer { object.finish() }
+        let style = object.choice("style", default: Hairline.Style.natural)
+        // Natural trichion 61 ± 3 mm (men) above the glabella; designed SMP hairlines sit
+        // higher, most often 70–90 mm (DOMAIN.md, "The scalp").
+        let height = object.number("heightAboveBrowMM", default: 72, in: 40...130, unit: "mm")
+        let softness = object.optionalNumber("softnessMM", in: 0.5...40, unit: "mm")
+        let irregularity = object.optionalNumber("irregularityMM", in: 0...10, unit: "mm")
+        return Hairline(heightAboveBrowMM: height,
+                        cornerWidthMM: object.number("cornerWidthMM", default: 45, in: 20...80, unit: "mm"),
+                        cornerRecessionMM: object.number("cornerRecessionMM", default: 15, in: 0...60, unit: "mm"),
+                        cornerAngularity: object.number("cornerAngularity", default: 0.3, in: 0...1),
+                        style: style, softnessMM: softness, irregularityMM: irregularity)
+    }
+
+    static func readExistingHair(_ object: SceneObject) -> ExistingHair {
+        defer { object.finish() }
+        // Terminal hair 175–300 hairs/cm², mean 223 (DOMAIN.md); shaved for SMP to stubble.
+        return ExistingHair(hairsPerCM2: object.number("hairsPerCM2", default: 200, in: 0...400, unit: "hairs/cm²"),
+                            color: object.color("color", default: SRGBColor(hex: "#2b2420")!),
+                            stubbleLengthMM: object.number("stubbleLengthMM", default: 0.5, in: 0...10, unit: "mm"),
+                            smpBlend: object.number("smpBlend", default: 0.3, in: 0...1))
+    }
+
+    static func readScar(_ object: SceneObject) -> Scar {
+        defer { object.finish() }
+        let treatment = object.choice("treatment", default: Scar.Treatment.camouflage)
+        let kind = object.string("kind", default: nil, pattern: "^(strip|fue|linear)$", allowed: "strip, fue or linear")
+        switch kind {
+        case "fue":
+            return Scar(kind: .fue(count: object.integer("count", default: 300, in: 1...5000),
+                                   diameterMM: object.number("diameterMM", default: 1, in: 0.3...5, unit: "mm"),
+                                   lowMM: object.number("lowMM", default: -20, in: -60...140, unit: "mm"),
+                                   highMM: object.number("highMM", default: 40, in: -60...140, unit: "mm")),
+                        treatment: treatment)
+        case "linear":
+            var points: [SIMD2<Double>] = []
+            if let node = object.node("pointsMM"), case let .sequence(sequence) = node {
+                for (index, element) in sequence.enumerated() {
+                    let pair = element.array().compactMap { $0.float }
+                    guard pair.count == 2, pair.allSatisfy(\.isFinite) else {
+                        object.reader.report(element.mark, "\(object.path("pointsMM"))[\(index)]", "expected [xMM, yMM], two numbers")
+                        continue
+                    }
+                    points.append(SIMD2(pair[0], pair[1]))
+                }
+            }
+            if points.count < 2 {
+                object.reader.report(object.mark, object.path("pointsMM"), "required: at least two points [xMM, yMM] on the chart")
+            }
+            return Scar(kind: .linear(points: points, widthMM: object.number("widthMM", default: 2, in: 0.2...30, unit: "mm")),
+                        treatment: treatment)
+        default:
+            return Scar(kind: .strip(heightMM: object.number("heightMM", default: 15, in: -60...120, unit: "mm"),
+                                     widthMM: object.number("widthMM", default: 3, in: 0.5...30, unit: "mm"),
+                                     spanDegrees: object.number("spanDegrees", default: 150, in: 10...300, unit: "°")),
+                        treatment: treatment)
+        }
+    }
+
+    static func readDesign(_ object: SceneObject) -> Design {
+        defer { object.finish() }
+        // Dots about 1 mm apart, like follicular units on a shaved scalp (DOMAIN.md): ~80–110
+        // dots/cm² finished; 80 is a common full density.
+        return Design(dotsPerCM2: object.number("dotsPerCM2", default: 80, in: 1...200, unit: "dots/cm²"),
+                      regularity: object.number("regularity", default: 0.35, in: 0...1))
+    }
+
+    /// The default plan (DOMAIN.md, "SMP practice"): three sessions 14 days apart; a sparse,
+    /// lighter foundation, then fill; 0.25 mm single needles, carbon black diluted to greys.
+    public static let defaultSessions: [Session] = [
+        Session(day: 0, densityFactor: 0.4, regionFactors: [:], needle: Needle(diameterMM: 0.25, configuration: .single),
+                ink: SRGBColor(hex: "#141414")!, dilution: 0.5),
+        Session(day: 14, densityFactor: 0.75, regionFactors: [:], needle: Needle(diameterMM: 0.25, configuration: .single),
+                ink: SRGBColor(hex: "#141414")!, dilution: 0.35),
+        Session(day: 28, densityFactor: 1, regionFactors: [:], needle: Needle(diameterMM: 0.20, configuration: .single),
+                ink: SRGBColor(hex: "#141414")!, dilution: 0.3),
+    ]
+
+    static func readSessions(_ root: SceneObject) -> [Session] {
+        guard root.has("sessions") else {
+            _ = root.node("sessions")
+            return defaultSessions
+        }
+        let objects = root.list("sessions")
+        if objects.isEmpty { root.reader.report(root.mark, "sessions", "required: at least one session (or leave `sessions` out for the default plan)") }
+        var sessions: [Session] = []
+        for (index, object) in objects.enumerated() {
+            let defaults = defaultSessions[min(index, defaultSessions.count - 1)]
+            let needleObject = object.object("needle")
+            let needle = Needle(diameterMM: needleObject.number("diameterMM", default: defaults.needle.diameterMM, in: 0.1...1, unit: "mm"),
+                                configuration: needleObject.choice("configuration", default: defaults.needle.configuration))
+            needleObject.finish()
+            var regionFactors: [ScalpRegion: Double] = [:]
+            let regions = object.object("regionFactors")
+            for region in ScalpRegion.allCases {
+                regionFactors[region] = regions.optionalNumber(region.rawValue, in: 0...3)
+            }
+            regions.finish()
+            let session = Session(
+                day: object.number("day", default: index == 0 ? 0 : nil, in: 0...36500, unit: "days"),
+                densityFactor: object.number("densityFactor", default: defaults.densityFactor, in: 0...2),
+                regionFactors: regionFactors, needle: needle,
+                ink: object.color("ink", default: defaults.ink),
+                dilution: object.number("dilution", default: defaults.dilution, in: 0...0.95))
+            object.finish()
+            if let previous = sessions.last {
+                // Sessions at least 7 days apart, commonly 10–14 (DOMAIN.md).
+                if session.day < previous.day + 7 {
+                    root.reader.report(object.mark, "sessions[\(index)].day",
+                                       "day \(Int(session.day)) is less than 7 days after session \(index) (day \(Int(previous.day))); allowed: at least 7 days apart")
+                }
+                if session.densityFactor < previous.densityFactor {
+                    root.reader.report(object.mark, "sessions[\(index)].densityFactor",
+                                       "\(session.densityFactor) is below the previous session's \(previous.densityFactor); the target is cumulative and cannot fall")
+                }
+            }
+            sessions.append(session)
+        }
+        return sessions
+    }
+
+    static func readRender(_ object: SceneObject) -> RenderSettings {
+        defer { object.finish() }
+        let pixelsPerMM = object.number("pixelsPerMM", default: 10, in: 1...200, unit: "px/mm")
+        var crop: Crop?
+        if object.has("crop") {
+            let c = object.object("crop")
+            crop = Crop(xMM: c.number("xMM", default: nil, in: -400...400, unit: "mm"),
+                        yMM: c.number("yMM", default: nil, in: -400...400, unit: "mm"),
+                        widthMM: c.number("widthMM", default: nil, in: 1...800, unit: "mm"),
+                        heightMM: c.number("heightMM", default: nil, in: 1...800, unit: "mm"))
+            c.finish()
+        } else {
+            _ = object.node("crop")
+        }
+        return RenderSettings(pixelsPerMM: pixelsPerMM, crop: crop)
     }
 }

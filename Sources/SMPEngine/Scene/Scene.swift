@@ -1,43 +1,110 @@
 /// One client and one treatment plan, as a scene file describes it. Every quantity is
-/// physical: millimetres, dots per cm², days. Load one with `Scene.load(yaml:file:)`.
+/// physical: millimetres, dots per cm², days. Load one with `Scene.load(contentsOf:)`.
 public struct Scene: Sendable {
     public var name: String
     public var seed: UInt64
     public var notes: String
-    /// The area of scalp drawn, in mm, with the origin at its top-left corner.
-    public var canvas: Canvas
+    public var head: HeadShape
     public var skin: Skin
-    public var treatment: Treatment
-    public var pigment: Pigment
+    public var hairLoss: HairLossPattern
+    /// The preset the pattern started from (for reports), nil for explicit shapes.
+    public var hairLossPreset: HairLossPattern.Preset?
+    public var hairline: Hairline
+    public var existingHair: ExistingHair
+    public var scars: [Scar]
+    public var design: Design
+    public var sessions: [Session]
     public var render: RenderSettings
 
-    /// The drawn rectangle of scalp surface.
-    public struct Canvas: Sendable, Equatable {
-        public var widthMM: Double
-        public var heightMM: Double
-    }
-
     public struct Skin: Sendable, Equatable {
-        /// The skin's colour as a camera would record it (sRGB).
+        /// The skin's colour as a camera records it (sRGB).
         public var color: SRGBColor
+        /// Where the colour came from: "Fitzpatrick III (Monk 4)", "Monk 6" or "explicit".
+        public var source: String
+        /// Pores and mottling, 0 (flat) to 1 (strong).
+        public var texture: Double
+        /// Specular sheen of bald scalp, 0 (matte) to 1 (shiny).
+        public var shine: Double
     }
 
-    /// Where the dots go and how dense: one circular area of uniform density.
-    public struct Treatment: Sendable, Equatable {
-        public var centerXMM: Double
-        public var centerYMM: Double
-        public var radiusMM: Double
+    /// The hair that remains, shaved to stubble for SMP.
+    public struct ExistingHair: Sendable, Equatable {
+        /// Density where the scalp has its full hair.
+        public var hairsPerCM2: Double
+        public var color: SRGBColor
+        public var stubbleLengthMM: Double
+        /// SMP density where hair is full, as a fraction of the bald-area density: dots blend
+        /// into the hair rather than stop at its edge.
+        public var smpBlend: Double
+    }
+
+    /// The finished design: density where the scalp is bald and fully treated.
+    public struct Design: Sendable, Equatable {
         public var dotsPerCM2: Double
-        /// The visible, healed dot diameter.
-        public var dotDiameterMM: Double
-    }
-
-    public struct Pigment: Sendable, Equatable {
-        /// The colour the pigment gives where it fully covers the skin (sRGB).
-        public var color: SRGBColor
+        /// 0 natural (irregular like follicles) to 1 as even as the sampler gets.
+        public var regularity: Double
     }
 
     public struct RenderSettings: Sendable, Equatable {
         public var pixelsPerMM: Double
+        /// A close-up: the chart rectangle to draw (mm), nil for the whole scalp.
+        public var crop: Crop?
+    }
+
+    public struct Crop: Sendable, Equatable {
+        public var xMM: Double
+        public var yMM: Double
+        public var widthMM: Double
+        public var heightMM: Double
+    }
+}
+
+/// One treatment session: when, how dense the result is after it, and what it deposits.
+public struct Session: Sendable, Equatable {
+    /// Days after the first session.
+    public var day: Double
+    /// Cumulative density after this session as a fraction of the design.
+    public var densityFactor: Double
+    /// Per-region multipliers on top of `densityFactor` (a lighter crown, a denser hairline).
+    public var regionFactors: [ScalpRegion: Double]
+    public var needle: Needle
+    /// Undiluted ink colour (carbon black for SMP, DOMAIN.md).
+    public var ink: SRGBColor
+    /// Fraction of the ink mix that is diluent: 0 straight ink, 0.9 a pale grey wash.
+    public var dilution: Double
+}
+
+/// The needle grouping used in a session.
+public struct Needle: Sendable, Equatable {
+    public enum Configuration: String, Sendable, CaseIterable {
+        /// One point (1RL): fine dots, used for hairlines.
+        case single
+        /// Three points in a triangle (3RL): larger dots, used for fill.
+        case threePoint
+    }
+
+    public var diameterMM: Double
+    public var configuration: Configuration
+
+    /// The impression a single puncture leaves: the needle, or the circle around three
+    /// touching needles, d·(1 + 2/√3).
+    public var impressionDiameterMM: Double {
+        switch configuration {
+        case .single: diameterMM
+        case .threePoint: diameterMM * (1 + 2 / 3.0.squareRoot())
+        }
+    }
+}
+
+/// Named regions of the scalp, for density targets and reports.
+public enum ScalpRegion: String, Sendable, CaseIterable, Codable, Comparable {
+    case frontalHairline
+    case temples
+    case midScalp
+    case crown
+    case sidesAndBack
+
+    public static func < (a: ScalpRegion, b: ScalpRegion) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }

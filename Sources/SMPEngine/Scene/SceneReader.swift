@@ -105,6 +105,15 @@ final class SceneObject {
         return value
     }
 
+    /// A number in `range`, or nil when the key is absent (an optional setting).
+    func optionalNumber(_ key: String, in range: ClosedRange<Double>, unit: String = "") -> Double? {
+        guard has(key) else {
+            askedKeys.append(key)
+            return nil
+        }
+        return number(key, default: range.lowerBound, in: range, unit: unit)
+    }
+
     /// A whole number in `range`.
     func integer(_ key: String, default defaultValue: Int?, in range: ClosedRange<Int>) -> Int {
         let fallback = defaultValue ?? range.lowerBound
@@ -204,7 +213,7 @@ final class SceneObject {
             guard !askedKeys.contains(key) else { continue }
             let hint = SceneObject.suggestion(for: key, among: askedKeys).map { "; did you mean `\($0)`?" } ?? ""
             let known = askedKeys.isEmpty ? "" : " Known here: \(askedKeys.joined(separator: ", "))."
-            reader.report(keyNode.mark, path(key), "unknown key\(hint)\(known)")
+            reader.report(keyNode.mark, path(key), "unknown key\(hint).\(known)")
         }
     }
 

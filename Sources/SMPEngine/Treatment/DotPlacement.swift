@@ -1,27 +1,21 @@
 import PoissonDisk
 
-/// Places the scene's dots: builds the target density field over the canvas and samples it.
+/// Places the scene's dots session by session: each session's cumulative target density comes
+/// from the scalp map, and the sampler adds only what the earlier sessions have not placed, in
+/// between their dots. A dot's `layer` is its session (1-based) and its `diameterMM` the
+/// needle's impression diameter.
 public enum DotPlacement {
-    /// The density raster's cell: fine enough that a mask edge is sharp at SMP spacings.
-    static let rasterCellMM = 0.25
-
-    /// The scene's target density over its canvas, dots per cm²: the treatment circle.
-    public static func densityField(for scene: Scene) throws -> DensityRaster {
-        let treatment = scene.treatment
-        let bounds = RectMM(minXMM: 0, minYMM: 0, widthMM: scene.canvas.widthMM, heightMM: scene.canvas.heightMM)
-        return try DensityRaster(covering: bounds, cellSizeMM: rasterCellMM) { x, y in
-            let dx = x - treatment.centerXMM, dy = y - treatment.centerYMM
-            return dx * dx + dy * dy <= treatment.radiusMM * treatment.radiusMM ? treatment.dotsPerCM2 : 0
+    /// All dots of all sessions, the same for the same scene and seed.
+    public static func dots(for scene: Scene, on map: ScalpMap) throws -> [PoissonDot] {
+        var dots: [PoissonDot] = []
+        for (index, session) in scene.sessions.enumerated() {
+            let request = PoissonDiskRequest(
+                bounds: map.bounds, density: try map.density(after: session, design: scene.design),
+                regularity: scene.design.regularity, seed: SplitMix64.derive(scene.seed, stream: RandomStream.sampling.rawValue),
+                layer: index + 1, diameterMM: session.needle.impressionDiameterMM)
+            dots += try PoissonDiskSampler.sample(request, existing: dots)
         }
-    }
-
-    /// The dots of the scene, the same for the same scene and seed.
-    public static func dots(for scene: Scene) throws -> [PoissonDot] {
-        let bounds = RectMM(minXMM: 0, minYMM: 0, widthMM: scene.canvas.widthMM, heightMM: scene.canvas.heightMM)
-        let request = PoissonDiskRequest(bounds: bounds, density: try densityField(for: scene),
-                                         seed: SplitMix64.derive(scene.seed, stream: RandomStream.sampling.rawValue),
-                                         layer: 1, diameterMM: scene.treatment.dotDiameterMM)
-        return try PoissonDiskSampler.sample(request)
+        return dots
     }
 }
 
@@ -31,4 +25,6 @@ public enum RandomStream: UInt64, Sendable {
     case sampling = 1
     case skinTexture = 2
     case blowout = 3
+    case hairline = 4
+    case scars = 0x100
 }

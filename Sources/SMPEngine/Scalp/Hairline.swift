@@ -1,0 +1,125 @@
+import Foundation
+import PoissonDisk
+
+/// The designed frontal hairline on the scalp chart: where SMP starts at the front, and how
+/// its density ramps up behind the edge.
+///
+/// In the chart (front at negative y) the edge is y = edge(x): a centre point `heightAboveBrowMM`
+/// up the forehead from the brow, a front curve to the two frontotemporal corners at ±`cornerWidthMM`
+/// that sit `cornerRecessionMM` further back, then the temporal hairline running back steeply.
+/// The front curve is y = c + R·((1 − k)·t² + k·t⁶) with t = |x|/w: k = `cornerAngularity`,
+/// 0 a round arch, 1 a flat front with squarer corners. Irregularity moves the edge back and
+/// forth along x with seeded value noise (features of about 6 mm and 2 mm), as hand-drawn
+/// natural hairlines do; the density ramps from 0 at the edge to full `softnessMM` behind it.
+public struct Hairline: Sendable, Equatable {
+    public enum Style: String, Sendable, CaseIterable {
+        /// Wide, irregular ramp: reads as a natural, slightly diffuse front.
+        case soft
+        /// A moderate ramp and some irregularity.
+        case natural
+        /// A crisp, straight edge (a "lined-up" look).
+        case sharp
+
+        var defaultSoftnessMM: Double {
+            switch self {
+            case .soft: 12
+            case .natural: 6
+            case .sharp: 1
+            }
+        }
+
+        var defaultIrregularityMM: Double {
+            switch self {
+            case .soft: 2.5
+            case .natural: 1.5
+            case .sharp: 0
+            }
+        }
+    }
+
+    public var heightAboveBrowMM: Double
+    public var cornerWidthMM: Double
+    public var cornerRecessionMM: Double
+    public var cornerAngularity: Double
+    public var softnessMM: Double
+    public var irregularityMM: Double
+    public var style: Style
+    /// How far back the temporal hairline runs per mm outward past a corner.
+    public var templeSlope: Double
+
+    public init(heightAboveBrowMM: Double, cornerWidthMM: Double = 45, cornerRecessionMM: Double = 15,
+                cornerAngularity: Double = 0.3, style: Style = .natural, softnessMM: Double? = nil,
+                irregularityMM: Double? = nil, templeSlope: Double = 0.6) {
+        self.heightAboveBrowMM = heightAboveBrowMM
+        self.cornerWidthMM = cornerWidthMM
+        self.cornerRecessionMM = cornerRecessionMM
+        self.cornerAngularity = cornerAngularity
+        self.style = style
+        self.softnessMM = softnessMM ?? style.defaultSoftnessMM
+        self.irregularityMM = irregularityMM ?? style.defaultIrregularityMM
+        self.templeSlope = templeSlope
+    }
+}
+
+/// A `Hairline` placed on a chart: answers "how far behind the edge is this point".
+struct PlacedHairline: Sendable {
+    let hairline: Hairline
+    /// The edge's centre on the chart.
+    let centreY: Double
+    let noise: ValueNoise1D
+
+    init(_ hairline: Hairline, on chart: ScalpChart, seed: UInt64) {
+        self.hairline = hairline
+        let theta = chart.frontPolar(arcAboveBrowMM: hairline.heightAboveBrowMM)
+        centreY = chart.chartPoint(polar: theta, azimuth: -Double.pi / 2).y
+        noise = ValueNoise1D(seed: seed)
+    }
+
+    /// The edge's y at chart x (before irregularity).
+    func edgeY(atX x: Double) -> Double {
+        let w = hairline.cornerWidthMM, r = hairline.cornerRecessionMM, k = hairline.cornerAngularity
+        let t = abs(x) / w
+        if t <= 1 {
+            let t2 = t * t
+            return centreY + r * ((1 - k) * t2 + k * t2 * t2 * t2)
+        }
+        return centreY + r + (abs(x) - w) * hairline.templeSlope
+    }
+
+    /// Signed distance behind the edge, mm (negative in front of it, on the forehead),
+    /// irregularity included.
+    func distanceBehind(x: Double, y: Double) -> Double {
+        let h = 0.5
+        let slope = (edgeY(atX: x + h) - edgeY(atX: x - h)) / (2 * h)
+        let wobble = hairline.irregularityMM * (0.7 * noise.value(x / 6) + 0.3 * noise.value(x / 2 + 17.3))
+        return (y - edgeY(atX: x)) / (1 + slope * slope).squareRoot() + wobble
+    }
+
+    /// The density ramp: 0 on and in front of the edge, 1 `softnessMM` behind it.
+    func ramp(x: Double, y: Double) -> Double {
+        smoothstep(0, max(hairline.softnessMM, 0.01), distanceBehind(x: x, y: y))
+    }
+}
+
+/// Smooth 1-D value noise in [−1, 1]: random values at integer points, cubic-blended. Seeded,
+/// libm-free beyond floor, so the same seed draws the same hairline everywhere.
+struct ValueNoise1D: Sendable {
+    let seed: UInt64
+
+    func lattice(_ i: Int) -> Double {
+        Double(SplitMix64.mix(seed &+ UInt64(bitPattern: Int64(i)) &* 0x9E37_79B9_7F4A_7C15) >> 11) * 0x1p-52 - 1
+    }
+
+    func value(_ x: Double) -> Double {
+        let i = Int(x.rounded(.down)), f = x - x.rounded(.down)
+        let blend = f * f * (3 - 2 * f)
+        return lattice(i) * (1 - blend) + lattice(i + 1) * blend
+    }
+}
+
+/// 0 below `edge0`, 1 above `edge1`, Hermite-smooth between.
+@inline(__always)
+func smoothstep(_ edge0: Double, _ edge1: Double, _ x: Double) -> Double {
+    let t = min(max((x - edge0) / (edge1 - edge0), 0), 1)
+    return t * t * (3 - 2 * t)
+}

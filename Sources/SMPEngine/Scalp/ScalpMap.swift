@@ -1,0 +1,255 @@
+import Foundation
+import PoissonDisk
+
+/// The scene's scalp on the equal-area chart, as rasters of 0.5 mm cells: which cells are
+/// scalp, their region, how much hair remains, how much scar, and the SMP design weight, from
+/// which each session's density field follows.
+///
+/// The design weight, 0…1 of the design density, is
+///
+///     w = ramp · fade · (loss + (1 − loss) · blend · near) · scarFactor
+///
+/// with `ramp` the hairline's density ramp, `fade` the soft stop above the natural margin over
+/// the ears and the nape, `loss` = 1 − hair fraction, `blend` the scene's `smpBlend` (SMP
+/// density where hair is full), `near` = 1 within about 12 mm of where hair is lost and 0 far
+/// from it (dots feather into the hair around a bald area, not across a full head of hair), and
+/// `scarFactor` 0 inside scars the plan avoids.
+public struct ScalpMap: Sendable {
+    public let chart: ScalpChart
+    /// The raster's rectangle on the chart, trimmed to the scalp with a margin.
+    public let bounds: RectMM
+    public let cellMM: Double
+    public let columns: Int
+    public let rows: Int
+    /// Per cell, row-major.
+    public let region: [ScalpRegion?]
+    public let hairFraction: [Float]
+    public let scarCoverage: [Float]
+    public let designWeight: [Float]
+    /// Landmarks on the chart.
+    public let whorl: SIMD2<Double>
+    public let hairlineCentre: SIMD2<Double>
+
+    public static let defaultCellMM = 0.5
+    /// Margin around the scalp in the map view, mm.
+    public static let marginMM = 12.0
+    /// Dots feather this far into hair around loss (see `near`).
+    static let blendReachMM = 12.0
+    /// The crown region: this far around the whorl.
+    static let crownRegionRadiusMM = 45.0
+    /// Height above the ear line where the sides end and the top (mid-scalp) begins; an
+    /// estimate of the parietal ridge.
+    static let topBeginsMM = 65.0
+
+    public init(scene: Scene, cellMM: Double = ScalpMap.defaultCellMM) {
+        let chart = ScalpChart(head: scene.head)
+        self.chart = chart
+        self.cellMM = cellMM
+        let hairline = PlacedHairline(scene.hairline, on: chart, seed: SplitMix64.derive(scene.seed, stream: RandomStream.hairline.rawValue))
+        hairlineCentre = SIMD2(0, hairline.centreY)
+        // The whorl: behind the top of the head, right of the midline in 71 % of people (DOMAIN.md).
+        whorl = chart.chartPoint(polar: 30 * .pi / 180, azimuth: .pi / 2) + SIMD2(8, 0)
+
+        // Pass 1 over the whole chart square: geometry per cell.
+        let extent = chart.extentMM
+        let fullColumns = Int((2 * extent / cellMM).rounded(.up))
+        let origin = SIMD2(-extent, -extent)
+        var heights = [Double](repeating: -.infinity, count: fullColumns * fullColumns)
+        var margins = [Double](repeating: .infinity, count: fullColumns * fullColumns)
+        var behind = [Double](repeating: -.infinity, count: fullColumns * fullColumns)
+        var isScalp = [Bool](repeating: false, count: fullColumns * fullColumns)
+        var minColumn = fullColumns, maxColumn = -1, minRow = fullColumns, maxRow = -1
+        for row in 0..<fullColumns {
+            let y = origin.y + (Double(row) + 0.5) * cellMM
+            for column in 0..<fullColumns {
+                let x = origin.x + (Double(column) + 0.5) * cellMM
+                guard let angles = chart.surfaceAngles(chartX: x, chartY: y) else { continue }
+                let index = row * fullColumns + column
+                let z = chart.head.earToTopMM * cos(angles.polar)
+                heights[index] = z
+                margins[index] = ScalpMap.marginHeight(azimuth: angles.azimuth)
+                behind[index] = hairline.distanceBehind(x: x, y: y)
+                if z >= margins[index] && behind[index] >= 0 {
+                    isScalp[index] = true
+                    minColumn = min(minColumn, column); maxColumn = max(maxColumn, column)
+                    minRow = min(minRow, row); maxRow = max(maxRow, row)
+                }
+            }
+        }
+        // Trim to the scalp plus a margin.
+        let pad = Int((ScalpMap.marginMM / cellMM).rounded(.up))
+        if maxColumn < 0 { (minColumn, maxColumn, minRow, maxRow) = (0, fullColumns - 1, 0, fullColumns - 1) }
+        let c0 = max(0, minColumn - pad), c1 = min(fullColumns - 1, maxColumn + pad)
+        let r0 = max(0, minRow - pad), r1 = min(fullColumns - 1, maxRow + pad)
+        columns = c1 - c0 + 1
+        rows = r1 - r0 + 1
+        let trimmedOrigin = origin + SIMD2(Double(c0) * cellMM, Double(r0) * cellMM)
+        bounds = RectMM(minXMM: trimmedOrigin.x, minYMM: trimmedOrigin.y,
+                        widthMM: Double(columns) * cellMM, heightMM: Double(rows) * cellMM)
+
+        // Pass 2 on the trimmed raster: hair, regions, scars.
+        let loss = scene.hairLoss
+        let placedHairline = hairline
+        var hair = [Float](repeating: 1, count: columns * rows)
+        var regions = [ScalpRegion?](repeating: nil, count: columns * rows)
+        var ramps = [Float](repeating: 0, count: columns * rows)
+        let cornerY = hairline.edgeY(atX: scene.hairline.cornerWidthMM)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let full = (row + r0) * fullColumns + (column + c0)
+                let index = row * columns + column
+                let x = trimmedOrigin.x + (Double(column) + 0.5) * cellMM
+                let y = trimmedOrigin.y + (Double(row) + 0.5) * cellMM
+                let z = heights[full], d = behind[full]
+                guard z > -.infinity else { continue }
+                let fade = smoothstep(margins[full], margins[full] + 8, z)
+                ramps[index] = Float(placedHairline.ramp(x: x, y: y) * fade)
+                hair[index] = Float(ScalpMap.hairFraction(loss, x: x, y: y, z: z, behindHairline: d,
+                                                          cornerWidthMM: scene.hairline.cornerWidthMM, whorl: whorl))
+                guard isScalp[full] else { continue }
+                let toWhorl = SIMD2(x, y) - whorl
+                if d < 20 && abs(x) <= scene.hairline.cornerWidthMM {
+                    regions[index] = .frontalHairline
+                } else if abs(x) > 0.9 * scene.hairline.cornerWidthMM && y < cornerY + 30 && z > 40 {
+                    regions[index] = .temples
+                } else if (toWhorl * toWhorl).sum() < ScalpMap.crownRegionRadiusMM * ScalpMap.crownRegionRadiusMM {
+                    regions[index] = .crown
+                } else if z >= ScalpMap.topBeginsMM {
+                    regions[index] = .midScalp
+                } else {
+                    regions[index] = .sidesAndBack
+                }
+            }
+        }
+        var scars = [Float](repeating: 0, count: columns * rows)
+        var avoided = [Float](repeating: 0, count: columns * rows)
+        for (index, scar) in scene.scars.enumerated() {
+            let placed = PlacedScar(scar, on: chart, seed: SplitMix64.derive(scene.seed, stream: RandomStream.scars.rawValue &+ UInt64(index)))
+            placed.stamp(into: &scars, columns: columns, rows: rows, origin: trimmedOrigin, cellMM: cellMM)
+            if scar.treatment == .avoid {
+                placed.stamp(into: &avoided, columns: columns, rows: rows, origin: trimmedOrigin, cellMM: cellMM)
+            }
+        }
+        // Scar tissue grows no hair: a camouflaged scar is treated like bald scalp.
+        for index in hair.indices where scars[index] > 0 { hair[index] *= 1 - scars[index] }
+        // Where hair is lost nearby: a box blur of the loss over the blend reach.
+        let lossField = hair.map { 1 - $0 }
+        let near = ScalpMap.boxBlur(lossField, columns: columns, rows: rows, radius: Int(ScalpMap.blendReachMM / cellMM))
+        let blend = Float(scene.existingHair.smpBlend)
+        var weights = [Float](repeating: 0, count: columns * rows)
+        for index in weights.indices where regions[index] != nil {
+            let lost = lossField[index]
+            let nearLoss = Float(smoothstep(0, 0.25, Double(near[index])))
+            weights[index] = ramps[index] * (lost + (1 - lost) * blend * nearLoss) * (1 - avoided[index])
+        }
+        region = regions
+        hairFraction = hair
+        scarCoverage = scars
+        designWeight = weights
+    }
+
+    /// The height above the ear line below which the scalp ends: above the ear at the sides,
+    /// the sideburn in front of it, behind it the mastoid margin falling to the nape hairline
+    /// at the back. Estimates from adult head proportions: ear top 30 mm above the ear canal
+    /// (the ear spans about ±13° of the head's azimuth), sideburn −15, behind the ear −30, nape
+    /// −50 mm.
+    static func marginHeight(azimuth phi: Double) -> Double {
+        let base = sin(phi) < 0 ? -15.0 : -30 - 20 * sin(phi) * sin(phi)
+        let fromSide = min(abs(phi), abs(Double.pi - abs(phi)))   // angle to the nearest side
+        let earHalfWidth = 13 * Double.pi / 180
+        let overEar = max(0, 1 - (fromSide / earHalfWidth) * (fromSide / earHalfWidth))
+        return base + (30 - base) * overEar.squareRoot()
+    }
+
+    /// The hair left at a point: 1 full, 0 bald (see `HairLossPattern`).
+    static func hairFraction(_ loss: HairLossPattern, x: Double, y: Double, z: Double, behindHairline d: Double,
+                             cornerWidthMM: Double, whorl: SIMD2<Double>) -> Double {
+        let e = loss.edgeMM / 2
+        var bald = 0.0
+        if loss.frontalDepthMidMM > 0 || loss.frontalDepthCornerMM > 0 {
+            let t = min(1, abs(x) / cornerWidthMM)
+            let depth = loss.frontalDepthMidMM + (loss.frontalDepthCornerMM - loss.frontalDepthMidMM) * t * t
+            // Frontal recession is a loss of the top: the temporal fringe below keeps its hair.
+            bald = max(bald, (1 - smoothstep(depth - e, depth + e, d)) * smoothstep(50, 60, z))
+        }
+        if loss.crownRadiusMM > 0 {
+            let r = SIMD2(x, y) - whorl
+            bald = max(bald, 1 - smoothstep(loss.crownRadiusMM - e, loss.crownRadiusMM + e, (r * r).sum().squareRoot()))
+        }
+        if let sides = loss.fringeHeightSidesMM, let back = loss.fringeHeightBackMM {
+            // The fringe's top runs from the sides (x large) to the back (y large).
+            let towardsBack = max(0, y) / max((x * x + y * y).squareRoot(), 1)
+            let fringe = sides + (back - sides) * towardsBack
+            bald = max(bald, smoothstep(fringe - e, fringe + e, z))
+        }
+        for patch in loss.patches {
+            let r = SIMD2(x - patch.xMM, y - patch.yMM)
+            bald = max(bald, 1 - smoothstep(patch.radiusMM - e, patch.radiusMM + e, (r * r).sum().squareRoot()))
+        }
+        var thinning = 0.0
+        switch loss.thinningZone {
+        case .none: break
+        case .everywhere: thinning = 1
+        case .crownAndMidScalp: thinning = smoothstep(15 - e, 15 + e, d) * smoothstep(topBeginsMM - 10 - e, topBeginsMM - 10 + e, z)
+        }
+        return (1 - bald) * (1 - thinning * (1 - loss.thinningRemaining))
+    }
+
+    /// A box blur of `radius` cells, separable, with running sums: O(cells).
+    static func boxBlur(_ values: [Float], columns: Int, rows: Int, radius: Int) -> [Float] {
+        guard radius > 0 else { return values }
+        var horizontal = [Float](repeating: 0, count: values.count)
+        for row in 0..<rows {
+            var sum: Float = 0
+            let base = row * columns
+            for column in 0..<min(radius, columns) { sum += values[base + column] }
+            for column in 0..<columns {
+                if column + radius < columns { sum += values[base + column + radius] }
+                if column - radius - 1 >= 0 { sum -= values[base + column - radius - 1] }
+                horizontal[base + column] = sum / Float(2 * radius + 1)
+            }
+        }
+        var result = [Float](repeating: 0, count: values.count)
+        for column in 0..<columns {
+            var sum: Float = 0
+            for row in 0..<min(radius, rows) { sum += horizontal[row * columns + column] }
+            for row in 0..<rows {
+                if row + radius < rows { sum += horizontal[(row + radius) * columns + column] }
+                if row - radius - 1 >= 0 { sum -= horizontal[(row - radius - 1) * columns + column] }
+                result[row * columns + column] = sum / Float(2 * radius + 1)
+            }
+        }
+        return result
+    }
+
+    // MARK: Queries
+
+    /// Area of each region, cm² of scalp surface (the chart keeps area).
+    public var regionAreasCM2: [ScalpRegion: Double] {
+        var areas: [ScalpRegion: Double] = [:]
+        let cellArea = cellMM * cellMM / 100
+        for label in region { if let label { areas[label, default: 0] += cellArea } }
+        return areas
+    }
+
+    public var scalpAreaCM2: Double { regionAreasCM2.values.reduce(0, +) }
+
+    /// The region at a chart point (nil outside the scalp or the raster).
+    public func region(atXMM x: Double, yMM y: Double) -> ScalpRegion? {
+        let column = Int(((x - bounds.minXMM) / cellMM).rounded(.down)), row = Int(((y - bounds.minYMM) / cellMM).rounded(.down))
+        guard (0..<columns).contains(column), (0..<rows).contains(row) else { return nil }
+        return region[row * columns + column]
+    }
+
+    /// Cumulative target density after `session`, dots per cm², on this map's raster.
+    public func density(after session: Session, design: Scene.Design) throws -> DensityRaster {
+        var values = [Float](repeating: 0, count: designWeight.count)
+        for index in values.indices {
+            guard let label = region[index] else { continue }
+            let factor = session.densityFactor * (session.regionFactors[label] ?? 1)
+            values[index] = Float(design.dotsPerCM2 * factor) * designWeight[index]
+        }
+        return try DensityRaster(originXMM: bounds.minXMM, originYMM: bounds.minYMM, cellSizeMM: cellMM,
+                                 columns: columns, rows: rows, dotsPerCM2: values)
+    }
+}

@@ -1,0 +1,63 @@
+import PoissonDisk
+
+/// Per region and session: the area, the target and achieved cumulative density, and the dot
+/// counts. What `smp stats` prints and report.json carries; a stable, Codable format.
+public struct DensityReport: Sendable, Codable, Equatable {
+    public struct SessionFigures: Sendable, Codable, Equatable {
+        public var session: Int
+        public var day: Double
+        /// Mean cumulative target over the region, dots per cm².
+        public var targetDotsPerCM2: Double
+        /// Dots of all sessions so far whose centre is in the region, per cm².
+        public var achievedDotsPerCM2: Double
+        public var newDots: Int
+        public var cumulativeDots: Int
+    }
+
+    public struct RegionFigures: Sendable, Codable, Equatable {
+        public var region: String
+        public var areaCM2: Double
+        public var sessions: [SessionFigures]
+    }
+
+    public var scene: String
+    public var scalpAreaCM2: Double
+    public var regions: [RegionFigures]
+    public var totalDots: Int
+
+    public init(scene: Scene, map: ScalpMap, dots: [PoissonDot]) throws {
+        self.scene = scene.name
+        scalpAreaCM2 = map.scalpAreaCM2
+        totalDots = dots.count
+        let areas = map.regionAreasCM2
+        let cellArea = map.cellMM * map.cellMM / 100
+        // Mean target per region: the target raster summed over the region's cells.
+        var targets: [[ScalpRegion: Double]] = []
+        for session in scene.sessions {
+            let raster = try map.density(after: session, design: scene.design)
+            var sums: [ScalpRegion: Double] = [:]
+            for (index, label) in map.region.enumerated() {
+                guard let label else { continue }
+                sums[label, default: 0] += Double(raster.dotsPerCM2[index]) * cellArea
+            }
+            targets.append(sums)
+        }
+        var counts: [ScalpRegion: [Int]] = [:]
+        for dot in dots {
+            guard let label = map.region(atXMM: dot.xMM, yMM: dot.yMM) else { continue }
+            counts[label, default: [Int](repeating: 0, count: scene.sessions.count)][dot.layer - 1] += 1
+        }
+        regions = ScalpRegion.allCases.compactMap { label in
+            guard let area = areas[label], area > 0 else { return nil }
+            var cumulative = 0
+            let sessions = scene.sessions.enumerated().map { index, session in
+                let new = counts[label]?[index] ?? 0
+                cumulative += new
+                return SessionFigures(session: index + 1, day: session.day,
+                                      targetDotsPerCM2: (targets[index][label] ?? 0) / area,
+                                      achievedDotsPerCM2: Double(cumulative) / area, newDots: new, cumulativeDots: cumulative)
+            }
+            return RegionFigures(region: label.rawValue, areaCM2: area, sessions: sessions)
+        }
+    }
+}

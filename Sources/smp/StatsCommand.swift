@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import SMPEngine
+
+/// `smp stats`: per region, area and density per session, target against achieved.
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Per-region areas, target and achieved densities, and dot counts per session.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @Argument(help: "The scene file.")
+    var scene: String
+
+    @Option(help: "table or json.")
+    var format = Format.table
+
+    func run() throws {
+        let (scene, _) = try loadScene(self.scene)
+        let map = ScalpMap(scene: scene)
+        let report = try DensityReport(scene: scene, map: map, dots: DotPlacement.dots(for: scene, on: map))
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        case .table:
+            print(String(format: "%@: scalp %.0f cm², %d dots in %d session(s)", report.scene, report.scalpAreaCM2,
+                         report.totalDots, scene.sessions.count))
+            print("region            area cm²  session  day   target /cm²  achieved /cm²  new dots  total dots")
+            for region in report.regions {
+                for figures in region.sessions {
+                    let name = figures.session == 1 ? region.region.padding(toLength: 16, withPad: " ", startingAt: 0) : String(repeating: " ", count: 16)
+                    let area = figures.session == 1 ? String(format: "%8.1f", region.areaCM2) : String(repeating: " ", count: 8)
+                    print(String(format: "%@  %@  %7d  %4.0f  %11.1f  %13.1f  %8d  %10d", name, area, figures.session, figures.day,
+                                 figures.targetDotsPerCM2, figures.achievedDotsPerCM2, figures.newDots, figures.cumulativeDots))
+                }
+            }
+        }
+    }
+}
