@@ -50,3 +50,34 @@ func renderLikeImage(width: Int, height: Int, dotCount: Int, seed: UInt64,
     }
     return pixels
 }
+
+/// An RGB image like a chart or mask: white, a grid of 1 px grey lines every 40 px, and
+/// seeded flat coloured rectangles. No gradients, no noise. Rows top to bottom, 3 bytes per pixel.
+func chartLikeImage(width: Int, height: Int, seed: UInt64) -> [UInt8] {
+    var generator = SeededGenerator(seed: seed)
+    var pixels = [UInt8](repeating: 255, count: width * height * 3)
+    for y in 0..<height {
+        for x in 0..<width where x % 40 == 0 || y % 40 == 0 {
+            let offset = (y * width + x) * 3
+            pixels[offset] = 200
+            pixels[offset + 1] = 200
+            pixels[offset + 2] = 200
+        }
+    }
+    for _ in 0..<300 {
+        let x0 = Int.random(in: 0..<width, using: &generator), y0 = Int.random(in: 0..<height, using: &generator)
+        let x1 = min(width, x0 + Int.random(in: 4...200, using: &generator))
+        let y1 = min(height, y0 + Int.random(in: 4...200, using: &generator))
+        let colour = [UInt8.random(in: 0...255, using: &generator), UInt8.random(in: 0...255, using: &generator),
+                      UInt8.random(in: 0...255, using: &generator)]
+        for y in y0..<y1 {
+            for x in x0..<x1 {
+                let offset = (y * width + x) * 3
+                pixels[offset] = colour[0]
+                pixels[offset + 1] = colour[1]
+                pixels[offset + 2] = colour[2]
+            }
+        }
+    }
+    return pixels
+}
