@@ -26,6 +26,11 @@ struct DotsCommand: ParsableCommand {
     var format = Format.csv
 
     func run() throws {
+        FileHandle.standardOutput.write(Data(try csv().utf8))
+    }
+
+    /// The table as text (CSV or JSON, per `--format`).
+    func csv() throws -> String {
         let (scene, _) = try loadScene(self.scene)
         let sessionCount = scene.sessions.count
         if let session, !(1...sessionCount).contains(session) {
@@ -34,6 +39,6 @@ struct DotsCommand: ParsableCommand {
         }
         var dots = try DotPlacement.dots(for: scene, on: ScalpMap(scene: scene))
         if let session { dots = dots.filter { $0.layer == session } }
-        FileHandle.standardOutput.write(Data(DotTable.text(dots, format: format == .csv ? .csv : .json).utf8))
+        return DotTable.text(dots, format: format == .csv ? .csv : .json)
     }
 }

@@ -38,7 +38,7 @@ extension Scene {
         scars = root.list("scars").map(Scene.readScar)
         design = Scene.readDesign(root.object("design"))
         sessions = Scene.readSessions(root)
-        render = Scene.readRender(root.object("render"))
+        render = Scene.readRender(root.object("render"), sessions: sessions)
         root.finish()
     }
 
@@ -140,7 +140,8 @@ extension Scene {
                         cornerWidthMM: object.number("cornerWidthMM", default: 45, in: 20...80, unit: "mm"),
                         cornerRecessionMM: object.number("cornerRecessionMM", default: 15, in: 0...60, unit: "mm"),
                         cornerAngularity: object.number("cornerAngularity", default: 0.3, in: 0...1),
-                        style: style, softnessMM: softness, irregularityMM: irregularity)
+                        style: style, softnessMM: softness, irregularityMM: irregularity,
+                        templeSlope: object.number("templeSlope", default: 0.6, in: 0...3))
     }
 
     static func readExistingHair(_ object: SceneObject) -> ExistingHair {
@@ -250,7 +251,7 @@ extension Scene {
         return sessions
     }
 
-    static func readRender(_ object: SceneObject) -> RenderSettings {
+    static func readRender(_ object: SceneObject, sessions: [Session]) -> RenderSettings {
         defer { object.finish() }
         let pixelsPerMM = object.number("pixelsPerMM", default: 10, in: 1...200, unit: "px/mm")
         var crop: Crop?
@@ -264,6 +265,19 @@ extension Scene {
         } else {
             _ = object.node("crop")
         }
-        return RenderSettings(pixelsPerMM: pixelsPerMM, crop: crop)
+        let allowed = TreatmentTime.allowedForms + " (sessions 1 to \(sessions.count))"
+        func parse(_ text: String) -> TreatmentTime? {
+            TreatmentTime(text).flatMap { $0.day(in: sessions) == nil ? nil : $0 }
+        }
+        var after = TreatmentTime.healed
+        if let node = object.node("after") {
+            if let text = node.string, let time = parse(text) {
+                after = time
+            } else {
+                object.reader.report(node.mark, object.path("after"), "`\(node.string ?? SceneReader.kind(of: node))` is not allowed; allowed: \(allowed)")
+            }
+        }
+        let at = object.stringList("at", allowed: allowed, parse: parse) ?? []
+        return RenderSettings(pixelsPerMM: pixelsPerMM, crop: crop, after: after, at: at)
     }
 }

@@ -49,6 +49,10 @@ public struct Scene: Sendable {
         public var pixelsPerMM: Double
         /// A close-up: the chart rectangle to draw (mm), nil for the whole scalp.
         public var crop: Crop?
+        /// The moment `after.png` shows.
+        public var after: TreatmentTime
+        /// Further moments, each rendered as its own file (`at-5y.png`, ...).
+        public var at: [TreatmentTime]
     }
 
     public struct Crop: Sendable, Equatable {

@@ -179,6 +179,24 @@ final class SceneObject {
         return color
     }
 
+    /// A list of text values, each checked by `parse` (nil: report `allowed`). Missing: nil.
+    func stringList<Value>(_ key: String, allowed: String, parse: (String) -> Value?) -> [Value]? {
+        guard let node = node(key) else { return nil }
+        guard case let .sequence(sequence) = node else {
+            reader.report(node.mark, path(key), "expected a list like [\"healed\", \"5y\"], found \(SceneReader.kind(of: node))")
+            return nil
+        }
+        var values: [Value] = []
+        for (index, element) in sequence.enumerated() {
+            guard case let .scalar(scalar) = element, let value = parse(scalar.string) else {
+                reader.report(element.mark, "\(path(key))[\(index)]", "`\(element.string ?? SceneReader.kind(of: element))` is not allowed; allowed: \(allowed)")
+                continue
+            }
+            values.append(value)
+        }
+        return values
+    }
+
     /// The mapping under `key`; an empty one (all defaults) when the key is missing.
     func object(_ key: String) -> SceneObject {
         guard let node = node(key) else { return SceneObject(reader: reader, mapping: nil, keyPath: path(key)) }

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import smp
+
+/// The command line's contract: exit codes, nothing written on an invalid scene, the dots CSV.
+@Suite("smp commands")
+struct CommandTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smp-cli-\(UUID().uuidString)")
+
+    func write(_ name: String, _ text: String) throws -> String {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    static let small = """
+        name: cli
+        seed: 3
+        hairLoss: { pattern: norwood7 }
+        render: { pixelsPerMM: 5, crop: { xMM: -10, yMM: -80, widthMM: 20, heightMM: 10 } }
+        """
+
+    func exitCode(_ body: () throws -> Void) -> Int32? {
+        do {
+            try body()
+            return 0
+        } catch let code as ExitCode {
+            return code.rawValue
+        } catch {
+            return nil
+        }
+    }
+
+    @Test("validate exits 0 only when every file is valid, 65 when one is not, 66 when one is missing")
+    func validate() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = try write("good.yaml", Self.small)
+        let bad = try write("bad.yaml", "name: bad\ndesign: { dotsPerCM2: -4 }")
+        #expect(exitCode { var c = try ValidateCommand.parse([good]); try c.run() } == 0)
+        #expect(exitCode { var c = try ValidateCommand.parse([good, bad]); try c.run() } == 65)
+        #expect(exitCode { var c = try ValidateCommand.parse([good, folder.appendingPathComponent("missing.yaml").path]); try c.run() } == 66)
+    }
+
+    @Test("render on an invalid scene writes nothing and exits 65")
+    func renderInvalid() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = try write("bad.yaml", "name: bad\nhairline: { style: jagged }")
+        let out = folder.appendingPathComponent("out")
+        #expect(exitCode { var c = try RenderCommand.parse([bad, "--out", out.path, "--quiet"]); try c.run() } == 65)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test("render writes the images into --out")
+    func render() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", Self.small)
+        let out = folder.appendingPathComponent("out")
+        #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--threads", "2"]); try c.run() } == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(files == ["after.png", "before.png"])
+    }
+
+    @Test("bad options are usage errors")
+    func usage() {
+        #expect(throws: (any Error).self) { try RenderCommand.parse(["--threads", "0"]) }
+        #expect(throws: (any Error).self) { try DotsCommand.parse(["x.yaml", "--format", "xml"]) }
+    }
+
+    @Test("the dots CSV starts with the contract's columns, one row per dot")
+    func dotsCSV() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", Self.small)
+        let csv = try DotsCommand.parse([scene]).csv()
+        let lines = csv.split(separator: "\n")
+        #expect(lines.first == "session,x_mm,y_mm,spacing_mm,diameter_mm")
+        #expect(lines.count > 1000)
+        let row = lines[1].split(separator: ",")
+        #expect(row.count == 5 && Int(row[0]) == 1 && row[1...].allSatisfy { Double($0) != nil })
+        let second = try DotsCommand.parse([scene, "--session", "2"]).csv().split(separator: "\n")
+        #expect(second.dropFirst().allSatisfy { $0.hasPrefix("2,") })
+        #expect(exitCode { var c = try DotsCommand.parse([scene, "--session", "9"]); try c.run() } == ExitCode.validationFailure.rawValue)
+    }
+}
