@@ -10,7 +10,10 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Render a scene's before and after images.",
-        discussion: "Writes before.png and after.png at the scene's true scale (pHYs set, so they print 1:1).")
+        discussion: """
+            Writes before.png, after.png (healed, or --at), session-K.png just after each session and \
+            at-<time>.png for each render.at entry, at the scene's true scale (pHYs set, so they print 1:1).
+            """)
 
     @Argument(help: "The scene file.")
     var scene = "Scenes/demo.yaml"
@@ -24,11 +27,17 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "PNG compression: fast, balanced or smallest.")
     var compression = PNGCompression.balanced
 
+    @Option(help: "The moment after.png shows: day:N, session:K, session:K+Nd, healed (default), 1y, 5y ...")
+    var at: String?
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, got \(threads)") }
+        if let at, TreatmentTime(at) == nil {
+            throw ValidationError("--at \(at): allowed forms are \(TreatmentTime.allowedForms)")
+        }
     }
 
     func run() throws {
@@ -37,7 +46,10 @@ struct RenderCommand: ParsableCommand {
         let rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression)
         let result: SceneRendering.Result
         do {
-            result = try rendering.render(into: folder)
+            result = try rendering.render(into: folder, after: at.flatMap(TreatmentTime.init))
+        } catch let error as SceneError {
+            printError(error.description)
+            throw ExitStatus.invalidScene
         } catch let error as PNGError {
             printError(error.description)
             throw ExitStatus.cannotWrite

@@ -12,7 +12,7 @@ struct SMPCommand: ParsableCommand {
             66 scene file not found or unreadable; 73 an output could not be written; 70 internal error.
             """,
         version: SoftwareVersion.number,
-        subcommands: [RenderCommand.self, DotsCommand.self, StatsCommand.self, ValidateCommand.self, PresetsCommand.self],
+        subcommands: [RenderCommand.self, PlanCommand.self, DotsCommand.self, StatsCommand.self, ValidateCommand.self, PresetsCommand.self],
         defaultSubcommand: nil
     )
 }

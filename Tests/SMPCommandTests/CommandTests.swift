@@ -59,7 +59,7 @@ struct CommandTests {
         let out = folder.appendingPathComponent("out")
         #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--threads", "2"]); try c.run() } == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(files == ["after.png", "before.png"])
+        #expect(files == ["after.png", "before.png", "session-1.png", "session-2.png", "session-3.png"])
     }
 
     @Test("bad options are usage errors")
@@ -81,5 +81,18 @@ struct CommandTests {
         let second = try DotsCommand.parse([scene, "--session", "2"]).csv().split(separator: "\n")
         #expect(second.dropFirst().allSatisfy { $0.hasPrefix("2,") })
         #expect(exitCode { var c = try DotsCommand.parse([scene, "--session", "9"]); try c.run() } == ExitCode.validationFailure.rawValue)
+    }
+
+    @Test("plan lists every session with growing cumulative dots and densities")
+    func plan() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", Self.small)
+        let rows = try PlanCommand.parse([scene]).rows()
+        #expect(rows.map(\.session) == [1, 2, 3])
+        #expect(rows.map(\.day) == [0, 14, 28])
+        #expect(rows[0].newDots > 0 && rows[2].cumulativeDots == rows.reduce(0) { $0 + $1.newDots })
+        let midScalp = rows.compactMap { $0.dotsPerCM2["midScalp"] }
+        #expect(midScalp.count == 3 && midScalp[0] < midScalp[1] && midScalp[1] < midScalp[2])
+        #expect(abs(rows[2].impressionDiameterMM - 0.20) < 1e-12)
     }
 }

@@ -25,7 +25,7 @@ struct SceneRenderingTests {
             let folder = temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
             let result = try SceneRendering(scene: scene, sceneText: Self.scene, threads: threads).render(into: folder)
-            #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png"])
+            #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png", "session-1.png", "session-2.png", "session-3.png"])
             images.append(Dictionary(uniqueKeysWithValues: try result.files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
         }
         #expect(images[0] == images[1])
@@ -54,9 +54,11 @@ struct SceneRenderingTests {
         // within a dot's footprint (3σ) of some dot, and every dot darkens its own pixel.
         let skin = scene.skin.color
         let dots = try DotPlacement.dots(for: scene, on: ScalpMap(scene: scene)).filter {
-            $0.xMM > -13 && $0.xMM < 13 && $0.yMM > -81 && $0.yMM < -63
+            $0.xMM > -14 && $0.xMM < 14 && $0.yMM > -82 && $0.yMM < -62
         }
-        let reachMM = 3 * SceneRendering.healedDiameterRatio * 0.25 / 2.354_82 + 0.1 * 0.5.squareRoot()
+        let healedDay = try #require(TreatmentTime.healed.day(in: scene.sessions))
+        let components = scene.pigment.components(of: dots, sessions: scene.sessions, atDay: healedDay)
+        let pixelReach = 0.1 * 0.5.squareRoot()
         var changed = 0, changedAwayFromDots = 0
         for y in 0..<before.height {
             for x in 0..<before.width {
@@ -65,7 +67,10 @@ struct SceneRenderingTests {
                 guard after.pixels[i..<(i + 3)] != before.pixels[i..<(i + 3)] else { continue }
                 changed += 1
                 let px = (Double(x) + 0.5) / 10 - 12, py = (Double(y) + 0.5) / 10 - 80
-                if !dots.contains(where: { ($0.xMM - px) * ($0.xMM - px) + ($0.yMM - py) * ($0.yMM - py) < reachMM * reachMM }) {
+                if !components.contains(where: {
+                    let reach = 3 * $0.sigmaMM + pixelReach
+                    return ($0.xMM - px) * ($0.xMM - px) + ($0.yMM - py) * ($0.yMM - py) < reach * reach
+                }) {
                     changedAwayFromDots += 1
                 }
             }

@@ -1,28 +1,43 @@
 import Foundation
 
-/// A dot as the renderer draws it: pigment spread over the skin with a Gaussian profile. Its
-/// optical depth per channel at distance r is peakDepth · exp(−r² / 2σ²), where peakDepth is
-/// the ink at the centre times the pigment's absorbance per channel.
+/// One Gaussian component of a dot as the renderer draws it: `amount` of ink (integrated over
+/// the skin, so spreading alone conserves it) with width σ; its optical depth per channel at
+/// distance r is amount / (2πσ²) · exp(−r² / 2σ²) · absorbance. Dermal ink sits under a thin
+/// scattering layer (the renderer's veil); surface components (fresh ink and crust, redness)
+/// are on top of the skin.
 public struct InkDot: Sendable, Equatable {
+    public enum Layer: Sendable, Equatable { case dermal, surface }
+
     public var xMM: Double
     public var yMM: Double
     public var sigmaMM: Double
-    public var peakDepth: LinearRGB
+    public var amount: Double
+    public var absorbance: LinearRGB
+    public var layer: Layer
 
-    public init(xMM: Double, yMM: Double, sigmaMM: Double, peakDepth: LinearRGB) {
+    public init(xMM: Double, yMM: Double, sigmaMM: Double, amount: Double, absorbance: LinearRGB, layer: Layer) {
         self.xMM = xMM
         self.yMM = yMM
         self.sigmaMM = sigmaMM
-        self.peakDepth = peakDepth
+        self.amount = amount
+        self.absorbance = absorbance
+        self.layer = layer
     }
 
-    /// Beyond this many σ a dot's ink is below exp(−4.5) ≈ 1 % of its peak and is dropped.
+    /// Optical depth at the centre.
+    public var peakDepth: LinearRGB { absorbance * Float(amount / (2 * Double.pi * sigmaMM * sigmaMM)) }
+
+    /// Beyond this many σ a component is below exp(−4.5) ≈ 1 % of its peak and is dropped.
     static let footprintSigmas = 3.0
 }
 
 /// Draws the map view: skin reflectance darkened by pigment, Beer–Lambert per point,
 ///
-///     R(p) = skin · exp(−Σᵢ depthᵢ(p)),
+///     R(p) = skin · exp(−D_surface(p)) · (V + (1 − V) · exp(−D_dermal(p))),
+///
+/// with D the optical depths summed over the components reaching p, and V the veil: light
+/// scattered back by the skin above dermal ink before it reaches it, so a healed dot reads
+/// charcoal to blue-grey rather than black (DOMAIN.md, "Optics of the pigment").
 ///
 /// and each pixel the mean of R over its square (what a camera records), estimated with
 /// S × S stratified samples where any dot's footprint reaches the pixel; elsewhere the pixel
@@ -32,29 +47,35 @@ public struct InkDot: Sendable, Equatable {
 public struct MapRenderer: Sendable {
     public let view: MapView
     public let skin: LinearRGB
+    public let veil: LinearRGB
     /// Samples per pixel side where dots are: the sample pitch stays at most σ/2 of the
     /// narrowest dot (measured: finer changes a treated area's mean by < 0.1 %).
     public let samplesPerSide: Int
 
     // Dots in pixel units, binned into square cells of `binSize` pixels: each dot is listed in
     // every cell its footprint reaches (compressed rows: `binStart[c]..<binStart[c + 1]`).
-    let dotX: [Float], dotY: [Float], dotInverseTwoSigmaSquared: [Float], dotPeak: [LinearRGB], dotReachSquared: [Float]
+    let dotX: [Float], dotY: [Float], dotInverseTwoSigmaSquared: [Float], dotReachSquared: [Float]
+    /// Peak optical depth per component, in the dermal or the surface slot (the other zero),
+    /// so the inner loop adds both without a branch.
+    let dotDermalPeak: [LinearRGB], dotSurfacePeak: [LinearRGB]
     let binSize: Int
     let binColumns: Int
     let binRows: Int
     let binStart: [Int32]
     let binDots: [Int32]
 
-    public init(view: MapView, skin: LinearRGB, dots: [InkDot]) {
+    public init(view: MapView, skin: LinearRGB, veil: LinearRGB = .zero, dots: [InkDot]) {
         self.view = view
         self.skin = skin
+        self.veil = veil
         let scale = view.pixelsPerMM
         let narrowest = dots.map(\.sigmaMM).min() ?? 1
         samplesPerSide = min(16, max(2, Int((2 / (narrowest * scale)).rounded(.up))))
         dotX = dots.map { Float(($0.xMM - view.originXMM) * scale) }
         dotY = dots.map { Float(($0.yMM - view.originYMM) * scale) }
         dotInverseTwoSigmaSquared = dots.map { Float(1 / (2 * $0.sigmaMM * scale * $0.sigmaMM * scale)) }
-        dotPeak = dots.map(\.peakDepth)
+        dotDermalPeak = dots.map { $0.layer == .dermal ? $0.peakDepth : .zero }
+        dotSurfacePeak = dots.map { $0.layer == .surface ? $0.peakDepth : .zero }
         let reaches = dots.map { InkDot.footprintSigmas * $0.sigmaMM * scale }
         dotReachSquared = reaches.map { Float($0 * $0) }
 
@@ -118,8 +139,8 @@ public struct MapRenderer: Sendable {
                             let y = Float(row) + (Float(sy) + 0.5) * step
                             for sx in 0..<s {
                                 let x = Float(column) + (Float(sx) + 0.5) * step
-                                let depth = near.isComplete ? depth(atX: x, y: y, near) : depth(atX: x, y: y, bin: first..<end)
-                                sum += depth == .zero ? skin : skin * exp3(-depth)
+                                let (dermal, surface) = near.isComplete ? depth(atX: x, y: y, near) : depth(atX: x, y: y, bin: first..<end)
+                                sum += shade(dermal: dermal, surface: surface)
                             }
                         }
                         color = sum * sampleWeight
@@ -153,28 +174,46 @@ public struct MapRenderer: Sendable {
         return near.count > 0 ? near : nil
     }
 
+    /// Optical depths (dermal, surface) at a point from the listed components.
     @inline(__always)
-    func depth(atX x: Float, y: Float, _ near: NearDots) -> LinearRGB {
-        var total = LinearRGB.zero
+    func depth(atX x: Float, y: Float, _ near: NearDots) -> (LinearRGB, LinearRGB) {
+        var dermal = LinearRGB.zero, surface = LinearRGB.zero
         for k in 0..<near.count {
             let i = Int(near[k])
             let dx = x - dotX[i], dy = y - dotY[i]
             let r2 = dx * dx + dy * dy
-            if r2 < dotReachSquared[i] { total += dotPeak[i] * expf(-r2 * dotInverseTwoSigmaSquared[i]) }
+            if r2 < dotReachSquared[i] {
+                let g = expf(-r2 * dotInverseTwoSigmaSquared[i])
+                dermal += dotDermalPeak[i] * g
+                surface += dotSurfacePeak[i] * g
+            }
         }
-        return total
+        return (dermal, surface)
     }
 
-    /// The slow path for a pixel with more dots near it than `NearDots` holds: the whole bin.
-    func depth(atX x: Float, y: Float, bin: Range<Int>) -> LinearRGB {
-        var total = LinearRGB.zero
+    /// The slow path for a pixel with more components near it than `NearDots` holds: the whole bin.
+    func depth(atX x: Float, y: Float, bin: Range<Int>) -> (LinearRGB, LinearRGB) {
+        var dermal = LinearRGB.zero, surface = LinearRGB.zero
         for k in bin {
             let i = Int(binDots[k])
             let dx = x - dotX[i], dy = y - dotY[i]
             let r2 = dx * dx + dy * dy
-            if r2 < dotReachSquared[i] { total += dotPeak[i] * expf(-r2 * dotInverseTwoSigmaSquared[i]) }
+            if r2 < dotReachSquared[i] {
+                let g = expf(-r2 * dotInverseTwoSigmaSquared[i])
+                dermal += dotDermalPeak[i] * g
+                surface += dotSurfacePeak[i] * g
+            }
         }
-        return total
+        return (dermal, surface)
+    }
+
+    /// Reflectance at a point with these optical depths (the type's equation).
+    @inline(__always)
+    func shade(dermal: LinearRGB, surface: LinearRGB) -> LinearRGB {
+        var r = skin
+        if surface != .zero { r *= exp3(-surface) }
+        if dermal != .zero { r *= veil + (LinearRGB(repeating: 1) - veil) * exp3(-dermal) }
+        return r
     }
 
     @inline(__always)

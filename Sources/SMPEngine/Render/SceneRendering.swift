@@ -47,30 +47,33 @@ public struct SceneRendering {
         return String(hash, radix: 16)
     }
 
-    /// The renderer for the skin alone, or with `dots` (healed).
-    public func renderer(view: MapView, dots: [PoissonDot]) -> MapRenderer {
-        let depths = scene.sessions.map { session -> LinearRGB in
-            let ink = session.ink.linear
-            // Optical depth per unit ink: one unit of ink over white gives the ink's colour.
-            let absorbance = LinearRGB(-log(max(ink.x, 1e-4)), -log(max(ink.y, 1e-4)), -log(max(ink.z, 1e-4)))
-            return absorbance * Float(SceneRendering.peakInk * (1 - session.dilution))
-        }
-        let inkDots = dots.map { dot in
-            // Healed dots show about 0.55 × the needle's impression (DOMAIN.md estimate, 0.5–0.6),
-            // taken as the full width at half maximum of the ink profile.
-            InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: SceneRendering.healedDiameterRatio * dot.diameterMM / 2.354_82,
-                   peakDepth: depths[min(max(dot.layer - 1, 0), depths.count - 1)])
-        }
-        return MapRenderer(view: view, skin: scene.skin.color.linear, dots: inkDots)
+    /// The renderer for the skin alone (`day` nil), or with the dots as the pigment model has
+    /// them on `day` (days after the first session).
+    public func renderer(view: MapView, dots: [PoissonDot], day: Double?) -> MapRenderer {
+        let skin = scene.skin.color.linear
+        guard let day else { return MapRenderer(view: view, skin: skin, dots: []) }
+        let components = scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day)
+        let age = day - (scene.sessions.first?.day ?? 0)
+        return MapRenderer(view: view, skin: skin, veil: scene.pigment.veil(ageDays: age), dots: components)
     }
 
-    static let healedDiameterRatio = 0.55
-    /// Ink at a healed dot's centre, undiluted, in units where 1 gives the ink's own colour
-    /// over white (estimate; the pigment model replaces it).
-    static let peakInk = 2.0
+    /// The images a render writes: `before`, `after` (at `after`), `session-K` just after each
+    /// session, and one `at-<time>` per `render.at` entry. Day nil: no pigment.
+    public func images(after: TreatmentTime) -> [(name: String, day: Double?)] {
+        var list: [(String, Double?)] = [("before", nil), ("after", after.day(in: scene.sessions))]
+        for (index, session) in scene.sessions.enumerated() { list.append(("session-\(index + 1)", session.day)) }
+        for time in scene.render.at { list.append(("at-\(time)", time.day(in: scene.sessions))) }
+        return list
+    }
 
-    /// Writes `before.png` and `after.png` into `folder` (created if needed).
-    public func render(into folder: URL) throws -> Result {
+    /// Writes the images into `folder` (created if needed); `after` overrides the scene's
+    /// `render.after`. A time naming a session the plan lacks is refused before anything is written.
+    public func render(into folder: URL, after: TreatmentTime? = nil) throws -> Result {
+        let moment = after ?? scene.render.after
+        guard moment.day(in: scene.sessions) != nil else {
+            throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
+                line: 0, column: 0, keyPath: "--at", message: "\(moment) names a session the plan does not have (1 to \(scene.sessions.count))")])
+        }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
@@ -78,11 +81,12 @@ public struct SceneRendering {
         var result = Result(dotCount: dots.count, files: [], timings: [:])
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
-        for (name, imageDots) in [("before", [PoissonDot]()), ("after", dots)] {
+        for (name, day) in images(after: moment) {
             let url = folder.appendingPathComponent("\(name).png")
+            let moment = day.map { "day \($0)" } ?? "before treatment"
             result.timings[name] = try BandedPNGOutput.write(
-                renderer(view: view, dots: imageDots), to: url, threads: threads, software: SoftwareVersion.nameAndNumber,
-                text: text + [PNGTextChunk("Image", name)], compression: compression)
+                renderer(view: view, dots: dots, day: day), to: url, threads: threads, software: SoftwareVersion.nameAndNumber,
+                text: text + [PNGTextChunk("Image", name), PNGTextChunk("Moment", moment)], compression: compression)
             result.files.append(url)
         }
         return result

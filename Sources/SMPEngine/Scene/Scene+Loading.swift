@@ -38,6 +38,7 @@ extension Scene {
         scars = root.list("scars").map(Scene.readScar)
         design = Scene.readDesign(root.object("design"))
         sessions = Scene.readSessions(root)
+        pigment = Scene.readPigment(root.object("pigment"))
         render = Scene.readRender(root.object("render"), sessions: sessions)
         root.finish()
     }
@@ -233,7 +234,8 @@ extension Scene {
                 densityFactor: object.number("densityFactor", default: defaults.densityFactor, in: 0...2),
                 regionFactors: regionFactors, needle: needle,
                 ink: object.color("ink", default: defaults.ink),
-                dilution: object.number("dilution", default: defaults.dilution, in: 0...0.95))
+                dilution: object.number("dilution", default: defaults.dilution, in: 0...0.95),
+                depthMM: object.number("depthMM", default: defaults.depthMM, in: 0.1...1.5, unit: "mm"))
             object.finish()
             if let previous = sessions.last {
                 // Sessions at least 7 days apart, commonly 10–14 (DOMAIN.md).
@@ -249,6 +251,22 @@ extension Scene {
             sessions.append(session)
         }
         return sessions
+    }
+
+    static func readPigment(_ object: SceneObject) -> PigmentModel {
+        defer { object.finish() }
+        var model = PigmentModel()
+        model.retainedAfterHealing = object.number("retainedAfterHealing", default: model.retainedAfterHealing, in: 0.05...1)
+        model.healedDiameterRatio = object.number("healedDiameterRatio", default: model.healedDiameterRatio, in: 0.2...1.5)
+        model.fadeHalfLifeYears = object.number("fadeHalfLifeYears", default: model.fadeHalfLifeYears, in: 0.5...100, unit: "years")
+        model.sunExposure = object.number("sunExposure", default: model.sunExposure, in: 0...3)
+        model.spreadPer5Years = object.number("spreadPer5Years", default: model.spreadPer5Years, in: 0...3)
+        model.blowoutFraction = object.number("blowoutFraction", default: model.blowoutFraction, in: 0...0.5)
+        model.blowoutSpread = object.number("blowoutSpread", default: model.blowoutSpread, in: 1...10)
+        model.hueShiftYears = object.number("hueShiftYears", default: model.hueShiftYears, in: 0.1...100, unit: "years")
+        model.rednessDays = object.number("rednessDays", default: model.rednessDays, in: 0.5...30, unit: "days")
+        model.freshPeakInk = object.number("freshPeakInk", default: model.freshPeakInk, in: 0.1...10)
+        return model
     }
 
     static func readRender(_ object: SceneObject, sessions: [Session]) -> RenderSettings {

@@ -14,6 +14,8 @@ public struct Scene: Sendable {
     public var scars: [Scar]
     public var design: Design
     public var sessions: [Session]
+    /// How the pigment heals, spreads, fades and shifts hue over time.
+    public var pigment: PigmentModel
     public var render: RenderSettings
 
     public struct Skin: Sendable, Equatable {
@@ -76,6 +78,8 @@ public struct Session: Sendable, Equatable {
     public var ink: SRGBColor
     /// Fraction of the ink mix that is diluent: 0 straight ink, 0.9 a pale grey wash.
     public var dilution: Double
+    /// Deposit depth: 0.25–0.5 mm is the epidermis/upper dermis; deeper blows out (DOMAIN.md).
+    public var depthMM: Double = 0.35
 }
 
 /// The needle grouping used in a session.

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import SMPEngine
+
+/// `smp plan`: the session plan, what each session deposits and the density it builds.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "The session plan: day, needle, ink, new and cumulative dots, cumulative density per region.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @Argument(help: "The scene file.")
+    var scene: String
+
+    @Option(help: "table or json.")
+    var format = Format.table
+
+    struct Row: Codable {
+        var session: Int
+        var day: Double
+        var needleDiameterMM: Double
+        var needleConfiguration: String
+        var impressionDiameterMM: Double
+        var ink: String
+        var dilution: Double
+        var depthMM: Double
+        var newDots: Int
+        var cumulativeDots: Int
+        /// Achieved cumulative density per region after this session, dots per cm².
+        var dotsPerCM2: [String: Double]
+    }
+
+    func rows() throws -> [Row] {
+        let (scene, _) = try loadScene(self.scene)
+        let map = ScalpMap(scene: scene)
+        let dots = try DotPlacement.dots(for: scene, on: map)
+        let report = try DensityReport(scene: scene, map: map, dots: dots)
+        var cumulative = 0
+        return scene.sessions.enumerated().map { index, session in
+            let new = dots.filter { $0.layer == index + 1 }.count
+            cumulative += new
+            var densities: [String: Double] = [:]
+            for region in report.regions { densities[region.region] = region.sessions[index].achievedDotsPerCM2 }
+            return Row(session: index + 1, day: session.day, needleDiameterMM: session.needle.diameterMM,
+                       needleConfiguration: session.needle.configuration.rawValue,
+                       impressionDiameterMM: session.needle.impressionDiameterMM, ink: session.ink.description,
+                       dilution: session.dilution, depthMM: session.depthMM, newDots: new, cumulativeDots: cumulative,
+                       dotsPerCM2: densities)
+        }
+    }
+
+    func run() throws {
+        let rows = try rows()
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+        case .table:
+            let regions = ScalpRegion.allCases.map(\.rawValue).filter { name in rows.contains { $0.dotsPerCM2[name] != nil } }
+            print("session  day  needle mm       ink      dilution  new dots  total dots  " + regions.map { $0 + " /cm²" }.joined(separator: "  "))
+            for row in rows {
+                let needle = String(format: "%.2f %@", row.needleDiameterMM, row.needleConfiguration == "single" ? "1RL" : "3RL")
+                var line = String(format: "%7d  %3.0f  %-14@  %@  %8.2f  %8d  %10d", row.session, row.day, needle, row.ink, row.dilution,
+                                  row.newDots, row.cumulativeDots)
+                for region in regions {
+                    line += "  " + String(format: "%.1f", row.dotsPerCM2[region] ?? 0).padding(toLength: region.count + 5, withPad: " ", startingAt: 0)
+                }
+                print(line)
+            }
+        }
+    }
+}
