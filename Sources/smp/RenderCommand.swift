@@ -30,6 +30,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "The moment after.png shows: day:N, session:K, session:K+Nd, healed (default), 1y, 5y ...")
     var at: String?
 
+    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at.")
+    var only: String?
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -46,7 +49,8 @@ struct RenderCommand: ParsableCommand {
         let rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression)
         let result: SceneRendering.Result
         do {
-            result = try rendering.render(into: folder, after: at.flatMap(TreatmentTime.init))
+            result = try rendering.render(into: folder, after: at.flatMap(TreatmentTime.init),
+                                          only: only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
         } catch let error as SceneError {
             printError(error.description)
             throw ExitStatus.invalidScene

@@ -95,4 +95,21 @@ struct CommandTests {
         #expect(midScalp.count == 3 && midScalp[0] < midScalp[1] && midScalp[1] < midScalp[2])
         #expect(abs(rows[2].impressionDiameterMM - 0.20) < 1e-12)
     }
+
+    @Test("--only renders just the named outputs; an unknown name is refused before writing")
+    func only() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", """
+            name: cli
+            seed: 3
+            hairLoss: { pattern: norwood7 }
+            render: { pixelsPerMM: 5, crop: { xMM: -10, yMM: -80, widthMM: 20, heightMM: 10 }, at: ["5y"] }
+            """)
+        let out = folder.appendingPathComponent("out")
+        #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--only", "after,session-2"]); try c.run() } == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["after.png", "session-2.png"])
+        let other = folder.appendingPathComponent("other")
+        #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", other.path, "--quiet", "--only", "afterwards"]); try c.run() } == 65)
+        #expect(!FileManager.default.fileExists(atPath: other.path))
+    }
 }

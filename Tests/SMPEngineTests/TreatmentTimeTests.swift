@@ -44,4 +44,18 @@ struct TreatmentTimeTests {
             #expect(error.issues[0].message.contains("sessions 1 to 3"))
         }
     }
+
+    @Test("render.outputs names outputs the scene has, or the groups sessions and at")
+    func outputs() throws {
+        let scene = try Scene.load(yaml: "name: t\nrender: { at: [\"5y\"], outputs: [after, session-3, at-5y, at] }", file: "t.yaml")
+        #expect(scene.render.outputs == ["after", "session-3", "at-5y", "at"])
+        let names = SceneRendering(scene: scene, sceneText: "").images(after: .healed).map(\.name)
+        #expect(names == ["after", "session-3", "at-5y"])
+        do {
+            _ = try Scene.load(yaml: "name: t\nrender: { outputs: [after, session-4, thumbnail] }", file: "t.yaml")
+            Issue.record("accepted unknown outputs")
+        } catch let error as SceneError {
+            #expect(error.issues.map(\.keyPath) == ["render.outputs[1]", "render.outputs[2]"])
+        }
+    }
 }

@@ -59,20 +59,26 @@ public struct SceneRendering {
 
     /// The images a render writes: `before`, `after` (at `after`), `session-K` just after each
     /// session, and one `at-<time>` per `render.at` entry. Day nil: no pigment.
-    public func images(after: TreatmentTime) -> [(name: String, day: Double?)] {
+    public func images(after: TreatmentTime, only: [String]? = nil) -> [(name: String, day: Double?)] {
         var list: [(String, Double?)] = [("before", nil), ("after", after.day(in: scene.sessions))]
         for (index, session) in scene.sessions.enumerated() { list.append(("session-\(index + 1)", session.day)) }
         for time in scene.render.at { list.append(("at-\(time)", time.day(in: scene.sessions))) }
-        return list
+        return list.filter { OutputSelection.includes(only ?? scene.render.outputs, $0.0) }
     }
 
     /// Writes the images into `folder` (created if needed); `after` overrides the scene's
-    /// `render.after`. A time naming a session the plan lacks is refused before anything is written.
-    public func render(into folder: URL, after: TreatmentTime? = nil) throws -> Result {
+    /// `render.after` and `only` its `render.outputs`. A time naming a session the plan lacks,
+    /// or an unknown output name, is refused before anything is written.
+    public func render(into folder: URL, after: TreatmentTime? = nil, only: [String]? = nil) throws -> Result {
         let moment = after ?? scene.render.after
         guard moment.day(in: scene.sessions) != nil else {
             throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
                 line: 0, column: 0, keyPath: "--at", message: "\(moment) names a session the plan does not have (1 to \(scene.sessions.count))")])
+        }
+        let names = OutputSelection.names(sessions: scene.sessions.count, at: scene.render.at)
+        if let unknown = only?.first(where: { !names.contains($0) && !OutputSelection.groups.contains($0) }) {
+            throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
+                line: 0, column: 0, keyPath: "--only", message: "`\(unknown)` is not an output; allowed: \(OutputSelection.describe(names))")])
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let map = ScalpMap(scene: scene)
@@ -81,7 +87,7 @@ public struct SceneRendering {
         var result = Result(dotCount: dots.count, files: [], timings: [:])
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
-        for (name, day) in images(after: moment) {
+        for (name, day) in images(after: moment, only: only) {
             let url = folder.appendingPathComponent("\(name).png")
             let moment = day.map { "day \($0)" } ?? "before treatment"
             result.timings[name] = try BandedPNGOutput.write(

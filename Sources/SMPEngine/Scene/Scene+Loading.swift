@@ -296,6 +296,8 @@ extension Scene {
             }
         }
         let at = object.stringList("at", allowed: allowed, parse: parse) ?? []
-        return RenderSettings(pixelsPerMM: pixelsPerMM, crop: crop, after: after, at: at)
+        let names = OutputSelection.names(sessions: sessions.count, at: at)
+        let outputs = object.stringList("outputs", allowed: OutputSelection.describe(names)) { names.contains($0) || OutputSelection.groups.contains($0) ? $0 : nil }
+        return RenderSettings(pixelsPerMM: pixelsPerMM, crop: crop, after: after, at: at, outputs: outputs)
     }
 }

@@ -55,6 +55,8 @@ public struct Scene: Sendable {
         public var after: TreatmentTime
         /// Further moments, each rendered as its own file (`at-5y.png`, ...).
         public var at: [TreatmentTime]
+        /// The outputs to write (`OutputSelection`); nil writes them all.
+        public var outputs: [String]?
     }
 
     public struct Crop: Sendable, Equatable {
