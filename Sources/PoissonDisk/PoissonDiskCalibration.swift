@@ -25,10 +25,12 @@ public enum PoissonDiskCalibration {
     /// Regularity values at which K was measured, and K at each (dots per mm² × s²).
     /// Measured 2026-11-25 with `swift run -c release smp-calibrate` (Benchmarks/): 200 × 200 mm
     /// at 60 dots/cm², seeds 1–4, counted 5 mm inside the edges; the four seeds agreed within
-    /// ±0.3 %. ρ (relative radius) at each point, for the record:
-    /// 0.585 0.616 0.639 0.661 0.689 0.722 0.754 0.785 0.814 0.839 0.862.
+    /// ±0.5 %, and a second run against this table gave K within ±0.2 % of it. Process: six
+    /// candidates per active dot, the sweep's quadtree as in `SamplerState.fillEmptyCell`.
+    /// ρ (relative radius) at each point, for the record:
+    /// 0.584 0.613 0.639 0.663 0.691 0.724 0.753 0.781 0.807 0.830 0.852.
     static let measuredRegularity: [Double] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
-    static let measuredK: [Double] = [0.7955, 0.7528, 0.7129, 0.6857, 0.6826, 0.6975, 0.7200, 0.7487, 0.7820, 0.8168, 0.8587]
+    static let measuredK: [Double] = [0.7942, 0.7493, 0.7139, 0.6903, 0.6885, 0.7005, 0.7195, 0.7422, 0.7695, 0.8011, 0.8365]
 
     /// K at `regularity`, linear between the measured points.
     public static func dotsTimesSpacingSquared(regularity: Double) -> Double {
@@ -51,18 +53,19 @@ public enum PoissonDiskCalibration {
     /// The new layer's spacing is multiplied by a factor measured per q and regularity
     /// (`smp-calibrate layers`): a two-layer fill, 20 dots/cm² then 20·q, 200 × 200 mm, seeds
     /// 1–3, counted 10 mm inside the edges; found by fixed-point iteration (factor ×
-    /// √(achieved / target), four rounds, one bisected). Left after it: within ±0.4 % for
-    /// regularity ≤ 0.35, within ±1.7 % at regularity 1 (where q < 1.25 is hardest: an even
-    /// earlier layer leaves holes too small for dots only slightly closer).
+    /// √(achieved / target); re-measured 2026-11-25 for the six-candidate process, three
+    /// rounds from the previous table). Left after it: within ±0.5 % for regularity ≤ 0.35,
+    /// within ±0.4 % at 0.7 and 1 (q < 1.25 at regularity 1 was the hardest to settle: an
+    /// even earlier layer leaves holes too small for dots only slightly closer).
     static let layerRatios: [Double] = [1, 1.1, 1.25, 1.5, 2, 3, 5, 10]
     static let layerRegularities: [Double] = [0, 0.35, 0.7, 1]
     /// Rows: regularity; columns: q. At q = 1 (no rise) the factor is 1 by definition: the
     /// earlier layer already is a fill at this spacing.
     static let layerFactors: [[Double]] = [
-        [1, 1.0153, 0.9894, 0.9876, 0.9976, 1.0148, 1.0087, 1.0042],
-        [1, 0.9853, 0.9831, 0.9962, 1.0149, 1.0181, 1.0069, 1.0029],
-        [1, 0.9438, 0.9118, 0.9093, 0.9548, 0.9999, 0.9779, 0.9922],
-        [1, 0.9214, 0.8731, 0.8743, 0.8824, 0.9700, 0.9697, 0.9815],
+        [1, 1.0215, 0.9935, 0.9905, 1.0011, 1.0151, 1.0108, 1.0044],
+        [1, 0.9869, 0.9849, 0.9929, 1.0093, 1.0176, 1.0067, 1.0045],
+        [1, 0.9530, 0.9295, 0.9142, 0.9567, 0.9998, 0.9802, 0.9926],
+        [1, 0.9384, 0.9065, 0.8886, 0.8862, 0.9724, 0.9696, 0.9789],
     ]
 
     /// The spacing factor for a layer that makes the area q times denser (q = ∞: no earlier

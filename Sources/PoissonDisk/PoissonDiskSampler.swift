@@ -24,7 +24,10 @@ public struct PoissonDiskRequest: Sendable {
     public var layerSpacingFactor: Double?
 
     public static let defaultRegularity = 0.35
-    public static let defaultAttemptsPerDot = 12
+    /// Six: with candidates walking the circle in even steps, more mostly retry where the
+    /// sweep fills anyway, and cost more than that sweep (measured 2026-11-25: 12 → 6 is 20 %
+    /// faster with ρ within 0.01; fewer than 5 lowers ρ at regularity 1 towards 0.80).
+    public static let defaultAttemptsPerDot = 6
 
     public init(bounds: RectMM, density: DensityRaster, regularity: Double = PoissonDiskRequest.defaultRegularity,
                 seed: UInt64, layer: Int = 1, diameterMM: Double = 0.25,

@@ -80,8 +80,6 @@ struct SamplerState {
     /// that column (-1: none yet); with `lastCover`, the sweep's first guess for the next one.
     let columnCover: UnsafeMutablePointer<Int>
     var lastCover = -1
-    /// The cell of the dot that stopped the last candidate (-1: none); see `SpatialGrid.conflict`.
-    var lastConflict = -1
 
     // Density → spacing: s = spacingScale / √D (D in dots/cm²), times the cell's jitter.
     let raster: DensityRaster
@@ -95,6 +93,8 @@ struct SamplerState {
     let rasterOffsetY: Float
     let spacingScale: Float
     let maximumSpacing: Float
+    /// The smallest spacing a new dot can get (the peak's, jittered down).
+    let smallestNewSpacing: Float
     /// The largest spacing a dot can get in a uniform field (jitter included).
     let uniformLargestSpacing: Float
     let floorDensity: Float
@@ -106,7 +106,9 @@ struct SamplerState {
 
     /// Quadtree levels in the final sweep: squares no single disc covers are tried from level
     /// `sweepTryDepth` (1/16 of a cell) and split on down to `sweepDepth` (1/64 of a cell), so
-    /// a hole the sweep misses is a sliver of a few µm at SMP spacings.
+    /// a hole the sweep misses is a sliver of a few µm at SMP spacings. Both count from a cell
+    /// whose spacing is its own; where the spacing spans 2^k times more, k levels fewer
+    /// (`fillEmptyCell`).
     static let sweepTryDepth = 4
     static let activeWindow = 32
     /// The mean rule looks at most this many spacings out (neighbours up to twice as sparse):
@@ -140,6 +142,7 @@ struct SamplerState {
         maximumSpacing = peakSpacing * PoissonDiskSampler.spacingRangeLimit * (1 + jitter)
         floorDensity = peak / (PoissonDiskSampler.spacingRangeLimit * PoissonDiskSampler.spacingRangeLimit)
         uniformLargestSpacing = peakSpacing * (1 + jitter)
+        smallestNewSpacing = peakSpacing * (1 - jitter)
 
         let bounds = request.bounds
         originX = bounds.minXMM
@@ -169,7 +172,7 @@ struct SamplerState {
         active = .allocate(capacity: estimate)
         let gatherCapacity = grid.gatherCapacity(forReach: max(maximumSpacing.isFinite ? maximumSpacing : 0, smallestSpacing))
         discLane = gatherCapacity
-        discs = .allocate(capacity: 3 * gatherCapacity)
+        discs = .allocate(capacity: 5 * gatherCapacity)
         discCells = .allocate(capacity: gatherCapacity)
         columnCover = .allocate(capacity: grid.columns)
         columnCover.initialize(repeating: -1, count: grid.columns)
@@ -246,11 +249,12 @@ struct SamplerState {
     /// The spacing jitter of a grid cell, 1 + jitter·u with u in [-1, 1) fixed per cell and run.
     /// Fixed per cell rather than drawn per try: retrying a gap must not keep drawing until a
     /// small spacing fits (that would skew the fill dense), and the sweep then knows exactly
-    /// which spacing a dot in the cell would get.
+    /// which spacing a dot in the cell would get. Keyed by row · columns + column, so the
+    /// pattern does not depend on how the grid pads its rows in memory.
     @inline(__always)
-    func jitterFactor(cell: Int) -> Float {
+    func jitterFactor(column: Int, row: Int) -> Float {
         guard jitter > 0 else { return 1 }
-        let bits = SplitMix64.mix(jitterSeed &+ UInt64(truncatingIfNeeded: cell))
+        let bits = SplitMix64.mix(jitterSeed &+ UInt64(truncatingIfNeeded: row &* grid.columns &+ column))
         return 1 + jitter * (Float(bits >> 40) * 0x1p-23 - 1)
     }
 
@@ -312,18 +316,18 @@ struct SamplerState {
     @inline(__always)
     mutating func tryPlace(x: Float, y: Float, gathered: Int = 0) -> Bool {
         guard x >= 0, y >= 0, x < widthMM, y < heightMM else { return false }
-        let cell = grid.index(x: x, y: y)
+        let (column, row) = grid.columnAndRow(x: x, y: y)
+        let cell = grid.index(column: column, row: row)
         guard grid.isEmpty(cell) else { return false }   // own cell taken: a sure conflict
         let (base, d) = spacingAndDensity(x: x, y: y)
         guard d > 0 else { return false }
-        let s = base * jitterFactor(cell: cell)
-        if gathered > 0, grid.conflictAmong(discCells, count: gathered, x: x, y: y, spacing: s) { return false }
-        let reach = reach(spacing: s, x: x, y: y)
-        let blocker = grid.conflict(x: x, y: y, spacing: s, reach: reach, hint: lastConflict)
-        guard blocker < 0 else {
-            lastConflict = blocker
-            return false
-        }
+        let s = base * jitterFactor(column: column, row: row)
+        // In a varying field the reach costs a gradient lookup: settle what the nearest dots
+        // settle first.
+        let knownReach: Float = rasterIsUniform ? reach(spacing: s, x: x, y: y) : 0
+        if gathered > 0, grid.conflictAmong(discCells, count: gathered, x: x, y: y, spacing: s, reach: knownReach) { return false }
+        let reach = rasterIsUniform ? knownReach : reach(spacing: s, x: x, y: y)
+        guard grid.fits(x: x, y: y, spacing: s, reach: reach) else { return false }
         // Below the floor density, keep a dot with probability D / D_floor: thinning a denser
         // fill keeps the expected density right without ever wider neighbourhood searches.
         let ghost = d < floorDensity && Float(generator.next() >> 40) * 0x1p-24 >= d / floorDensity
@@ -346,7 +350,7 @@ struct SamplerState {
     /// Bridson's loop, in the "improved Bridson" form (M. Roberts, 2019): take an active dot,
     /// try `attempts` candidates around it at evenly spaced angles from a random start (so
     /// one visit walks the whole circle and leaves few gaps), keep every one that fits, and
-    /// retire the dot. Each dot is visited once.
+    /// retire the dot. Each dot is visited once. Gaps it leaves are the sweep's.
     ///
     /// The dot taken is a random one of the `activeWindow` most recent: those lie together, so
     /// the grid cells their candidates touch stay in cache.
@@ -394,29 +398,63 @@ struct SamplerState {
     /// SIGGRAPH 2011): a square is certainly full if one nearby dot's exclusion disc holds all
     /// four of its corners. The cell is split into quarters; only squares no single disc
     /// covers are tried, at a random point, from level `sweepTryDepth`, and split further down
-    /// to `sweepDepth`. Exclusion radii use the smallest spacing a dot in this cell can get,
-    /// so "covered" is never claimed wrongly.
+    /// to `sweepDepth`. Exclusion radii use the smallest spacing a dot in this cell can get
+    /// (from the exact peak of the bilinear target over the cell), so "covered" is never
+    /// claimed wrongly; in a varying field each square is tested again with its own, larger,
+    /// smallest spacing, and a square whose target is 0 everywhere is dropped.
+    ///
+    /// About half the work of a run is here. Two shortcuts change no result: the disc that
+    /// covered the previous cell (or the one above) is asked first, and a try that lands in a
+    /// gathered disc is refused without the full grid scan. Where the spacing spans many
+    /// cells (the sparse end of a varying field) the quadtree is shallower, so its finest
+    /// squares stay the same fraction of the spacing as in a uniform field.
     mutating func fillEmptyCell(column: Int, row: Int) -> Bool {
         let size = grid.cellSize
         let x0 = Float(column) * size, y0 = Float(row) * size
-        var peak = density(x: x0 + 0.5 * size, y: y0 + 0.5 * size)
-        if !rasterIsUniform {
-            peak = max(peak, max(max(density(x: x0, y: y0), density(x: x0 + size, y: y0)),
-                                 max(density(x: x0, y: y0 + size), density(x: x0 + size, y: y0 + size))))
+        if rasterIsUniform {
+            // Ask the last covering discs first with the smallest spacing any newcomer gets
+            // (smaller spacing, smaller disc), before this cell's jitter and reach: in a uniform
+            // field a covering dot is always within reach, so `coveringCell` would say the same.
+            let hintA = lastCover, hintB = columnCover[column]
+            if hintA >= 0, grid.discCovers(hintA, x0: x0, y0: y0, size: size, spacing: smallestNewSpacing) { return false }
+            if hintB >= 0, grid.discCovers(hintB, x0: x0, y0: y0, size: size, spacing: smallestNewSpacing) {
+                lastCover = hintB
+                return false
+            }
         }
+        let peak = rasterIsUniform ? uniformDensity : peakDensity(x0: x0, y0: y0, x1: x0 + size, y1: y0 + size)
         guard peak > 0 else { return false }
-        let lowest = (rasterIsUniform ? uniformBaseSpacing : baseSpacing(density: peak)) * jitterFactor(cell: grid.index(column: column, row: row))
+        let cellJitter = jitterFactor(column: column, row: row)
+        let lowest = (rasterIsUniform ? uniformBaseSpacing : baseSpacing(density: peak)) * cellJitter
+        if rasterIsUniform {
+            // The same two again with this cell's own spacing; `coveringCell` need not.
+            let hintA = lastCover, hintB = columnCover[column]
+            if hintA >= 0, grid.discCovers(hintA, x0: x0, y0: y0, size: size, spacing: lowest) { return false }
+            if hintB >= 0, grid.discCovers(hintB, x0: x0, y0: y0, size: size, spacing: lowest) {
+                lastCover = hintB
+                return false
+            }
+        }
         let reach = reach(spacing: lowest, x: x0 + 0.5 * size, y: y0 + 0.5 * size)
         // Most empty cells sit inside one neighbour's disc: settle those without a list.
         let cover = grid.coveringCell(x0: x0, y0: y0, size: size, spacing: lowest, reach: reach,
-                                      hint: lastCover, hint2: columnCover[column])
+                                      hint: rasterIsUniform ? -1 : lastCover, hint2: rasterIsUniform ? -1 : columnCover[column])
         if cover >= 0 {
             lastCover = cover
             columnCover[column] = cover
             return false
         }
 
-        let discCount = grid.gatherDiscs(x0: x0, y0: y0, size: size, spacing: lowest, reach: reach, into: discs, lane: discLane, cells: discCells)
+        let discCount = grid.gatherDiscs(x0: x0, y0: y0, size: size, spacing: lowest, reach: reach, onlyReaching: rasterIsUniform,
+                                         into: discs, lane: discLane, cells: discCells)
+        // The levels are meant relative to the spacing: where it spans many cells (the sparse
+        // end of a varying field, the grid being sized for the dense end) the cell is already
+        // that much finer, and the full depth would split slivers of a thousandth of a spacing.
+        // 2^shift ≤ lowest / (√2·cell) < 2^(shift+1); 0 in a uniform field, whose cells are
+        // sized for its own smallest spacing.
+        let shift = max(0, Int((lowest * (0.5 * Float(2).squareRoot()) * grid.inverseCellSize).exponent))
+        let tryDepth = Float(max(1, SamplerState.sweepTryDepth - shift))
+        let finalDepth = Float(max(SamplerState.sweepTryDepth - shift, SamplerState.sweepDepth - shift, 1))
         var stackCount = 4
         let half = 0.5 * size
         squares[0] = SIMD4(x0, y0, half, 1)
@@ -427,12 +465,22 @@ struct SamplerState {
             stackCount -= 1
             let square = squares[stackCount]
             if isCovered(square, discCount) { continue }
-            if square.w >= Float(SamplerState.sweepTryDepth) {
+            if !rasterIsUniform {
+                // In a varying field the cell's smallest spacing can be far below a square's
+                // (at a mask's soft edge the density falls to 0 across the cell): bound the
+                // square's own density, skip it where that is 0, else test it with the larger
+                // discs its own smallest spacing gives.
+                let squarePeak = peakDensity(x0: square.x, y0: square.y, x1: square.x + square.z, y1: square.y + square.z)
+                if squarePeak <= 0 { continue }
+                let squareLowest = baseSpacing(density: squarePeak) * cellJitter
+                if squareLowest > lowest, isCovered(square, discCount, spacing: squareLowest) { continue }
+            }
+            if square.w >= tryDepth {
                 let bits = generator.next()
                 let x = square.x + square.z * Float(bits >> 40) * 0x1p-24
                 let y = square.y + square.z * Float((bits >> 16) & 0xFF_FFFF) * 0x1p-24
                 if tryPlace(x: x, y: y, gathered: discCount) { return true }
-                if square.w >= Float(SamplerState.sweepDepth) { continue }
+                if square.w >= finalDepth { continue }
             }
             let half = 0.5 * square.z, depth = square.w + 1
             squares[stackCount] = SIMD4(square.x, square.y, half, depth)
@@ -460,6 +508,58 @@ struct SamplerState {
             k += 4
         }
         return false
+    }
+
+    /// `isCovered` with the discs' radii worked out for a newcomer of spacing s.
+    @inline(__always)
+    func isCovered(_ square: SIMD4<Float>, _ discCount: Int, spacing s: Float) -> Bool {
+        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.z)
+        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.z)
+        let ps = SIMD4<Float>(repeating: s)
+        var k = 0
+        while k < discCount {
+            let x = SpatialGrid.load4(discs + k), y = SpatialGrid.load4(discs + discLane + k)
+            let r = SpatialGrid.maximum(SpatialGrid.load4(discs + 3 * discLane + k) + 0.5 * ps,
+                                        SpatialGrid.minimum(ps, SpatialGrid.load4(discs + 4 * discLane + k)))
+            let dxa = xa - x, dxb = xb - x, dya = ya - y, dyb = yb - y
+            let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
+            if any(far .< r * r) { return true }
+            k += 4
+        }
+        return false
+    }
+
+    /// The largest target density over the rectangle [x0, x1] × [y0, y1], exact up to
+    /// rounding: a bilinear function is linear along each axis, so over the part of the
+    /// rectangle in one interpolation cell of the raster its largest value is at a corner of
+    /// that part. (A sampled corner and centre would miss a peak between them.)
+    @inline(__always)
+    func peakDensity(x0: Float, y0: Float, x1: Float, y1: Float) -> Float {
+        let columns = raster.columns, rows = raster.rows
+        let u0 = min(max(x0 * rasterScale + rasterOffsetX, 0), Float(columns - 1))
+        let u1 = min(max(x1 * rasterScale + rasterOffsetX, 0), Float(columns - 1))
+        let v0 = min(max(y0 * rasterScale + rasterOffsetY, 0), Float(rows - 1))
+        let v1 = min(max(y1 * rasterScale + rasterOffsetY, 0), Float(rows - 1))
+        let iFirst = Int(u0), iLast = Int(u1), jFirst = Int(v0), jLast = Int(v1)
+        return raster.dotsPerCM2.withUnsafeBufferPointer { values in
+            var peak: Float = 0
+            for j in jFirst...jLast {
+                let j1 = min(j + 1, rows - 1)
+                // The part of [v0, v1] in this cell, as fractions of it.
+                let fv0 = max(v0 - Float(j), 0), fv1 = min(v1 - Float(j), 1)
+                for i in iFirst...iLast {
+                    let i1 = min(i + 1, columns - 1)
+                    let fu0 = max(u0 - Float(i), 0), fu1 = min(u1 - Float(i), 1)
+                    let a = values[j * columns + i], b = values[j * columns + i1]
+                    let c = values[j1 * columns + i], d = values[j1 * columns + i1]
+                    let top0 = a * (1 - fu0) + b * fu0, top1 = a * (1 - fu1) + b * fu1
+                    let bottom0 = c * (1 - fu0) + d * fu0, bottom1 = c * (1 - fu1) + d * fu1
+                    peak = max(peak, max(max(top0 * (1 - fv0) + bottom0 * fv0, top1 * (1 - fv0) + bottom1 * fv0),
+                                         max(top0 * (1 - fv1) + bottom0 * fv1, top1 * (1 - fv1) + bottom1 * fv1)))
+                }
+            }
+            return peak
+        }
     }
 
     /// The dots this run placed and kept, in placement order, in scene millimetres.

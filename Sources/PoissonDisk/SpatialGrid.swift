@@ -16,7 +16,7 @@
 /// conflict, so emptiness needs no branch).
 ///
 /// Structure of arrays, so a row of four cells is one SIMD load per quantity; rows are padded
-/// with four empty cells so a 4-wide load never runs past a row. Coordinates are relative to
+/// with eight empty cells so two 4-wide loads from any column never run past a row. Coordinates are relative to
 /// the grid origin, in mm. Owns its memory: call `deallocate()` once.
 struct SpatialGrid {
     let columns: Int
@@ -30,7 +30,8 @@ struct SpatialGrid {
     let halfSpacings: UnsafeMutablePointer<Float>
     let contractSpacings: UnsafeMutablePointer<Float>
 
-    static let padding = 4
+    /// Eight, so two 4-wide loads from any column stay inside the row's memory.
+    static let padding = 8
     /// Accepted pairs must pass a Double-precision check too, whatever Float rounding did.
     static let safety: Float = 1.000_01
 
@@ -55,7 +56,13 @@ struct SpatialGrid {
 
     @inline(__always)
     func index(x: Float, y: Float) -> Int {
-        min(Int(y * inverseCellSize), rows - 1) * stride + min(Int(x * inverseCellSize), columns - 1)
+        let (column, row) = columnAndRow(x: x, y: y)
+        return row * stride + column
+    }
+
+    @inline(__always)
+    func columnAndRow(x: Float, y: Float) -> (column: Int, row: Int) {
+        (min(Int(x * inverseCellSize), columns - 1), min(Int(y * inverseCellSize), rows - 1))
     }
 
     @inline(__always)
@@ -97,18 +104,13 @@ struct SpatialGrid {
          max(Int((y0 - reach) * inverseCellSize), 0), min(Int((y1 + reach) * inverseCellSize), rows - 1))
     }
 
-    /// The cell of a dot within its conflict distance of a newcomer at (x, y) with spacing s,
-    /// or -1 if the newcomer fits. `reach` bounds the distances looked at: at least s, so the
-    /// min(s, sⱼ) contract is always checked in full; beyond s only larger-spacing neighbours
-    /// matter, for the mean rule. Four cells per step; the up to three extra cells a step reads
-    /// past the range are padding or real cells, and checking a real cell more is still an
-    /// exact check.
-    ///
-    /// `hint` (-1: none) is looked at first: the growth loop passes the cell that stopped its
-    /// previous candidate, a neighbour of the same active dot that often stops this one too.
-    /// It counts only inside the range, so whether it is given never changes the answer.
+    /// True if no dot lies within its conflict distance of a newcomer at (x, y) with spacing s.
+    /// `reach` bounds the distances looked at: at least s, so the min(s, sⱼ) contract is
+    /// always checked in full; beyond s only larger-spacing neighbours matter, for the mean
+    /// rule. Four cells per load; the cells a load reads past the range are padding or real
+    /// cells, and checking a real cell more is still an exact check.
     @inline(__always)
-    func conflict(x: Float, y: Float, spacing s: Float, reach: Float, hint: Int) -> Int {
+    func fits(x: Float, y: Float, spacing s: Float, reach: Float) -> Bool {
         let range = cellRange(x0: x, y0: y, x1: x, y1: y, reach: reach)
         let px = SIMD4<Float>(repeating: x), py = SIMD4<Float>(repeating: y), ps = SIMD4<Float>(repeating: s)
         @inline(__always)
@@ -118,30 +120,53 @@ struct SpatialGrid {
             let m = conflictDistance4(cell, ps)
             return dx * dx + dy * dy .< m * m * SpatialGrid.safety
         }
-        if hint >= 0 {
-            let row = hint / stride, column = hint - row * stride
-            if row >= range.row0, row <= range.row1, column >= range.column0, column <= range.column1,
-               conflicts(hint)[0] { return hint }
-        }
         var row = range.row0
+        if range.column1 - range.column0 < 8 {
+            // The usual width (a uniform field's reach spans at most five cells): two loads
+            // per row, two rows per branch, no inner loop.
+            while row < range.row1 {
+                let cell = row * stride + range.column0
+                if any((conflicts(cell) .| conflicts(cell + 4)) .| (conflicts(cell + stride) .| conflicts(cell + stride + 4))) { return false }
+                row += 2
+            }
+            if row == range.row1 {
+                let cell = row * stride + range.column0
+                if any(conflicts(cell) .| conflicts(cell + 4)) { return false }
+            }
+            return true
+        }
         while row <= range.row1 {
             var cell = row * stride + range.column0
             let last = row * stride + range.column1
             while cell <= last {
-                let mask = conflicts(cell)
-                if any(mask) { return cell + (mask[0] ? 0 : mask[1] ? 1 : mask[2] ? 2 : 3) }
+                if any(conflicts(cell)) { return false }
                 cell += 4
             }
             row += 1
         }
-        return -1
+        return true
     }
 
-    /// The cell of a dot whose exclusion disc for a newcomer of spacing s holds the whole
-    /// square [x0, x0 + size]² (its farthest corner is inside the disc, and a disc is convex),
-    /// or -1 if none does. `hint` is a cell to look at first (-1: none): the sweep passes the
-    /// cell that covered its previous square, which mostly covers this one too, and saves the
-    /// scan. The hint counts only inside the scanned range, so the answer is the same either way.
+    /// True if the exclusion disc of the dot in `cell` for a newcomer of spacing s holds the
+    /// whole square [x0, x0 + size]²: lane 0 of `coveringCell`'s arithmetic.
+    @inline(__always)
+    func discCovers(_ cell: Int, x0: Float, y0: Float, size: Float, spacing s: Float) -> Bool {
+        let xa = SIMD4<Float>(repeating: x0), xb = SIMD4<Float>(repeating: x0 + size)
+        let ya = SIMD4<Float>(repeating: y0), yb = SIMD4<Float>(repeating: y0 + size)
+        let gx = SpatialGrid.load4(xs + cell), gy = SpatialGrid.load4(ys + cell)
+        let dxa = gx - xa, dxb = gx - xb, dya = gy - ya, dyb = gy - yb
+        let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
+        let m = conflictDistance4(cell, SIMD4<Float>(repeating: s))
+        return (far .< m * m)[0]
+    }
+
+    /// The cell of a dot within `reach` whose exclusion disc for a newcomer of spacing s holds
+    /// the whole square [x0, x0 + size]² (its farthest corner is inside the disc, and a disc
+    /// is convex), or -1 if none does. `hint` and `hint2` are cells to look at first (-1:
+    /// none): the sweep passes the cells that covered the previous square and the one above,
+    /// which mostly cover this one too, and saves the scan (in a varying field; in a uniform
+    /// one it asks them itself, see `SamplerState.fillEmptyCell`). They count only inside the
+    /// scanned range, so the answer is the same either way.
     @inline(__always)
     func coveringCell(x0: Float, y0: Float, size: Float, spacing s: Float, reach: Float, hint: Int, hint2: Int) -> Int {
         let range = cellRange(x0: x0, y0: y0, x1: x0 + size, y1: y0 + size, reach: reach)
@@ -184,22 +209,49 @@ struct SpatialGrid {
 
     /// Writes (x, y, r²) of every dot whose exclusion disc for a newcomer of spacing s reaches
     /// the square [x0, x0 + size]² into `discs` (structure of arrays: x at 0, y at `lane`, r² at
-    /// 2·`lane`), padded to a multiple of four with discs that cover nothing (r² = 0); returns
+    /// 2·`lane`, and the (a, c) of the conflict rule at 3·`lane` and 4·`lane`, to work out r for
+    /// another s), padded to a multiple of four with discs that cover nothing (r = 0); returns
     /// how many. `cells` gets each one's cell index, for `conflictAmong`.
-    func gatherDiscs(x0: Float, y0: Float, size: Float, spacing s: Float, reach: Float,
+    ///
+    /// `onlyReaching`: keep only discs that reach the square, for callers whose newcomers in
+    /// it all have spacing s exactly (a uniform field); a varying field re-tests squares with
+    /// larger spacings and keeps every dot in range.
+    func gatherDiscs(x0: Float, y0: Float, size: Float, spacing s: Float, reach: Float, onlyReaching: Bool,
                      into discs: UnsafeMutablePointer<Float>, lane: Int, cells: UnsafeMutablePointer<Int32>) -> Int {
         let range = cellRange(x0: x0, y0: y0, x1: x0 + size, y1: y0 + size, reach: reach)
+        let ps = SIMD4<Float>(repeating: s), zero = SIMD4<Float>(repeating: 0)
+        let xa = SIMD4<Float>(repeating: x0), xb = SIMD4<Float>(repeating: x0 + size)
+        let ya = SIMD4<Float>(repeating: y0), yb = SIMD4<Float>(repeating: y0 + size)
+        let laneIndex = SIMD4<Int32>(0, 1, 2, 3)
         var count = 0
         for row in range.row0...range.row1 {
-            for column in range.column0...range.column1 {
-                let cell = row * stride + column
-                guard !isEmpty(cell) else { continue }
-                let r = max(halfSpacings[cell] + 0.5 * s, min(s, contractSpacings[cell]))
-                discs[count] = xs[cell]
-                discs[lane + count] = ys[cell]
-                discs[2 * lane + count] = r * r
-                cells[count] = Int32(truncatingIfNeeded: cell)
-                count += 1
+            var cell = row * stride + range.column0
+            let last = row * stride + range.column1
+            while cell <= last {
+                // Four cells at a time; empty cells and padding have r = 0 and drop out.
+                let gx = SpatialGrid.load4(xs + cell), gy = SpatialGrid.load4(ys + cell)
+                let a = SpatialGrid.load4(halfSpacings + cell), c = SpatialGrid.load4(contractSpacings + cell)
+                let r = SpatialGrid.maximum(a + 0.5 * ps, SpatialGrid.minimum(ps, c))
+                var keep = (c .!= zero) .& (laneIndex .<= SIMD4<Int32>(repeating: Int32(truncatingIfNeeded: last - cell)))
+                if onlyReaching {
+                    let dx = SpatialGrid.maximum(SpatialGrid.maximum(xa - gx, gx - xb), zero)
+                    let dy = SpatialGrid.maximum(SpatialGrid.maximum(ya - gy, gy - yb), zero)
+                    keep = keep .& (dx * dx + dy * dy .< r * r)
+                }
+                if any(keep) {
+                    // Each lane written, and kept by advancing past it: no branch per lane.
+                    let r2 = r * r
+                    for k in 0..<4 {
+                        discs[count] = gx[k]
+                        discs[lane + count] = gy[k]
+                        discs[2 * lane + count] = r2[k]
+                        discs[3 * lane + count] = a[k]
+                        discs[4 * lane + count] = c[k]
+                        cells[count] = Int32(truncatingIfNeeded: cell + k)
+                        count &+= keep[k] ? 1 : 0
+                    }
+                }
+                cell += 4
             }
         }
         var padded = count
@@ -207,29 +259,35 @@ struct SpatialGrid {
             discs[padded] = 0
             discs[lane + padded] = 0
             discs[2 * lane + padded] = 0
+            discs[3 * lane + padded] = -.infinity
+            discs[4 * lane + padded] = 0
             padded += 1
         }
         return count
     }
 
     /// True if one of the `count` dots in `cells` conflicts with a newcomer at (x, y) with
-    /// spacing s and lies closer than 0.99 s: `conflict(x:y:spacing:reach:hint:)` scans every
-    /// cell within reach ≥ s, so it would find that dot too, by the same arithmetic (lane 0 of
-    /// the same vector code), and need not scan. The margin keeps "closer than s" true through
-    /// Float rounding of the range's bounds. The sweep's tries mostly land in slivers between
-    /// two discs of the few dots it gathered, so this settles them without the reach (a raster
-    /// gradient) and without a scan.
+    /// spacing s and lies where `fits(x:y:spacing:reach:)` is sure to look: closer
+    /// than 0.99 s (it scans every cell within its reach ≥ s; the margin keeps that true
+    /// through Float rounding of the range's bounds), or in a cell of its range for `reach`
+    /// (pass 0 where the reach is not known yet). That scan would then find the dot too, by
+    /// the same arithmetic (lane 0 of the same vector code), so it need not run. The sweep's
+    /// tries mostly land in slivers between two discs of the few dots it gathered.
     @inline(__always)
-    func conflictAmong(_ cells: UnsafeMutablePointer<Int32>, count: Int, x: Float, y: Float, spacing s: Float) -> Bool {
+    func conflictAmong(_ cells: UnsafeMutablePointer<Int32>, count: Int, x: Float, y: Float, spacing s: Float, reach: Float) -> Bool {
+        let range = cellRange(x0: x, y0: y, x1: x, y1: y, reach: reach)
         let px = SIMD4<Float>(repeating: x), py = SIMD4<Float>(repeating: y), ps = SIMD4<Float>(repeating: s)
-        let near = SIMD4<Float>(repeating: 0.98 * s * s)
+        let near = 0.98 * s * s
         for k in 0..<count {
             let cell = Int(cells[k])
             let dx = SpatialGrid.load4(xs + cell) - px
             let dy = SpatialGrid.load4(ys + cell) - py
             let m = conflictDistance4(cell, ps)
             let d2 = dx * dx + dy * dy
-            if (d2 .< m * m * SpatialGrid.safety)[0] && (d2 .< near)[0] { return true }
+            guard (d2 .< m * m * SpatialGrid.safety)[0] else { continue }
+            if d2[0] < near { return true }
+            let row = cell / stride, column = cell - row * stride
+            if row >= range.row0, row <= range.row1, column >= range.column0, column <= range.column1 { return true }
         }
         return false
     }
