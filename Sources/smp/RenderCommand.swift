@@ -11,8 +11,10 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render a scene's before and after images.",
         discussion: """
-            Writes before.png, after.png (healed, or --at), session-K.png just after each session and \
-            at-<time>.png for each render.at entry, at the scene's true scale (pHYs set, so they print 1:1).
+            Writes before.png, after.png (healed, or --at), session-K.png just after each session, \
+            at-<time>.png for each render.at entry, comparison.png (before | after), density.png (a heat \
+            map of dots per cm²), dots.csv and report.json. Images are at the scene's true scale (pHYs \
+            set, so they print 1:1). Each file is written atomically.
             """)
 
     @Argument(help: "The scene file.")
@@ -30,7 +32,10 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "The moment after.png shows: day:N, session:K, session:K+Nd, healed (default), 1y, 5y ...")
     var at: String?
 
-    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at.")
+    @Option(name: .customLong("px-per-mm"), help: "Pixels per mm, overriding the scene's render.pixelsPerMM.")
+    var pixelsPerMM: Double?
+
+    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, report, dots.")
     var only: String?
 
     @Flag(help: "Print nothing but errors.")
@@ -38,19 +43,31 @@ struct RenderCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, got \(threads)") }
+        if let pixelsPerMM, !(pixelsPerMM.isFinite && (1...200).contains(pixelsPerMM)) {
+            throw ValidationError("--px-per-mm must be 1 to 200, got \(pixelsPerMM)")
+        }
         if let at, TreatmentTime(at) == nil {
             throw ValidationError("--at \(at): allowed forms are \(TreatmentTime.allowedForms)")
         }
     }
 
     func run() throws {
-        let (scene, text) = try loadScene(self.scene)
+        var (scene, text) = try loadScene(self.scene)
+        if let pixelsPerMM { scene.render.pixelsPerMM = pixelsPerMM }
         let folder = URL(fileURLWithPath: outputFolder ?? "Outputs/\(scene.name)")
         let rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression)
         let result: SceneRendering.Result
         do {
-            result = try rendering.render(into: folder, after: at.flatMap(TreatmentTime.init),
-                                          only: only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
+            // A progress line on standard error, only for a person watching a terminal.
+            let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+            let sceneName = scene.name
+            result = try rendering.render(
+                into: folder, after: at.flatMap(TreatmentTime.init),
+                only: only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
+                progress: showProgress ? { @Sendable (name: String, fraction: Double) in
+                    FileHandle.standardError.write(Data("\r\u{1B}[K\(sceneName): \(name) \(Int(fraction * 100)) %".utf8))
+                } : nil)
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         } catch let error as SceneError {
             printError(error.description)
             throw ExitStatus.invalidScene

@@ -136,11 +136,12 @@ struct PigmentModelTests {
         }
         var total = 0.0
         for y in 0..<image.height { for x in 0..<image.width { total += Double(1 - luminance(x, y) / skinY) } }
-        // Width: the darkness-weighted RMS radius around each dot within 0.35 mm (dots are
-        // ≥ 1 mm apart here). Unlike a half-maximum width it does not shrink when fading takes
-        // a saturated core off its plateau, so it follows the spread of the ink.
+        // Width: the darkness-weighted RMS radius around each dot within 0.2 mm, the dot itself
+        // (dots are ≥ 1 mm apart here; the subsurface halo is nearly flat at this scale). Unlike
+        // a half-maximum width it does not shrink when fading takes a saturated core off its
+        // plateau, so it follows the spread of the ink.
         var radii: [Double] = []
-        let scale = 40.0, window = Int(0.35 * scale)
+        let scale = 40.0, window = Int(0.2 * scale)
         for dot in dots {
             let cx = (dot.xMM + 10) * scale, cy = (dot.yMM + 20) * scale
             guard cx > 20, cy > 20, cx < Double(image.width) - 20, cy < Double(image.height) - 20 else { continue }
@@ -150,7 +151,7 @@ struct PigmentModelTests {
                     let x = Int(cx) + dx, y = Int(cy) + dy
                     let rx = (Double(x) + 0.5 - cx) / scale, ry = (Double(y) + 0.5 - cy) / scale
                     let r2 = rx * rx + ry * ry
-                    guard r2 <= 0.35 * 0.35 else { continue }
+                    guard r2 <= 0.2 * 0.2 else { continue }
                     let darkness = max(0, Double(1 - luminance(x, y) / skinY))
                     weight += darkness
                     moment += darkness * r2

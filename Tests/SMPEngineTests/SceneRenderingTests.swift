@@ -25,8 +25,10 @@ struct SceneRenderingTests {
             let folder = temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
             let result = try SceneRendering(scene: scene, sceneText: Self.scene, threads: threads).render(into: folder)
-            #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png", "session-1.png", "session-2.png", "session-3.png"])
-            images.append(Dictionary(uniqueKeysWithValues: try result.files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
+            #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png", "session-1.png", "session-2.png", "session-3.png",
+                                                             "comparison.png", "density.png", "dots.csv", "report.json"])
+            images.append(Dictionary(uniqueKeysWithValues: try result.files.filter { $0.pathExtension == "png" }
+                .map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
         }
         #expect(images[0] == images[1])
         #expect(images[0] == images[2])
@@ -92,5 +94,36 @@ struct SceneRenderingTests {
         #expect(throws: (any Error).self) {
             try SceneRendering(scene: scene, sceneText: Self.scene).render(into: file.appendingPathComponent("out"))
         }
+    }
+
+    @Test("comparison, density, dots.csv and report.json describe the same render")
+    func sideOutputs() throws {
+        let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rendering = SceneRendering(scene: scene, sceneText: Self.scene, threads: 2)
+        let result = try rendering.render(into: folder)
+        let after = try PNGReader.read(url: folder.appendingPathComponent("after.png"))
+        let comparison = try PNGReader.read(url: folder.appendingPathComponent("comparison.png"))
+        #expect(comparison.width == 2 * after.width + 20 && comparison.height == after.height && comparison.pixelsPerMM == 10)
+        // The right half is after.png, pixel for pixel; the left half is before.png.
+        let before = try PNGReader.read(url: folder.appendingPathComponent("before.png"))
+        for y in stride(from: 0, to: after.height, by: 7) {
+            for x in stride(from: 0, to: after.width, by: 5) {
+                #expect(comparison.pixel(x: x + after.width + 20, y: y) == after.pixel(x: x, y: y))
+                #expect(comparison.pixel(x: x, y: y) == before.pixel(x: x, y: y))
+            }
+        }
+        let density = try PNGReader.read(url: folder.appendingPathComponent("density.png"))
+        #expect(density.pixelsPerMM == 2)
+        let csv = try String(contentsOf: folder.appendingPathComponent("dots.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == result.dotCount + 1)
+        #expect(csv.hasPrefix(DotTable.csvHeader + "\n"))
+        let report = try JSONDecoder().decode(RenderReport.self, from: Data(contentsOf: folder.appendingPathComponent("report.json")))
+        #expect(report.scene == "small" && report.seed == "7" && report.dotCount == result.dotCount)
+        #expect(report.sceneHash == rendering.sceneHash && report.software == SoftwareVersion.nameAndNumber)
+        #expect(report.images.map(\.name) == ["before", "after", "session-1", "session-2", "session-3", "comparison", "density"])
+        #expect(report.settings.widthPixels == after.width && report.settings.after == "healed")
+        #expect(report.density.regions.count > 0 && report.images.allSatisfy { $0.timings.totalSeconds > 0 })
     }
 }

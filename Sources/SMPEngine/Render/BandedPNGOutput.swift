@@ -16,12 +16,13 @@ public struct ImageTimings: Sendable, Codable, Equatable {
 public enum BandedPNGOutput {
     public static let bandHeight = 16
 
-    public static func write(_ renderer: MapRenderer, to url: URL, threads: Int, software: String,
-                             text: [PNGTextChunk], compression: PNGCompression) throws -> ImageTimings {
+    public static func write<Image: RowImage>(_ renderer: Image, to url: URL, threads: Int, software: String,
+                                              text: [PNGTextChunk], compression: PNGCompression,
+                                              progress: (@Sendable (Double) -> Void)? = nil) throws -> ImageTimings {
         let start = DispatchTime.now()
-        let width = renderer.view.widthPixels, height = renderer.view.heightPixels
+        let width = renderer.widthPixels, height = renderer.heightPixels
         let writer = try PNGWriter(url: url, width: width, height: height, format: .rgb8,
-                                   pixelsPerMM: renderer.view.pixelsPerMM, software: software, text: text,
+                                   pixelsPerMM: renderer.pixelsPerMM, software: software, text: text,
                                    compression: compression)
         let threadCount = max(1, threads)
         let rowsPerBatch = bandHeight * threadCount * 2
@@ -41,7 +42,7 @@ public enum BandedPNGOutput {
                     let bandRows = (first + band * bandHeight)..<min(first + (band + 1) * bandHeight, first + rows)
                     let offset = (bandRows.lowerBound - first) * bytesPerRow
                     renderer.renderRows(bandRows, into: UnsafeMutableRawBufferPointer(
-                        start: buffer.pointer + offset, count: bandRows.count * bytesPerRow))
+                        start: buffer.pointer + offset, count: bandRows.count * bytesPerRow), rowStride: bytesPerRow)
                     band += threadCount
                 }
             }
@@ -70,6 +71,7 @@ public enum BandedPNGOutput {
             group.wait()
             first = next
             current = 1 - current
+            progress?(Double(min(first, height)) / Double(height))
         }
         let finishStart = DispatchTime.now()
         try writer.finish()

@@ -44,7 +44,7 @@ public struct InkDot: Sendable, Equatable {
 /// is plain skin. Averaging R, not the ink, keeps a dot smaller than a pixel from greying the
 /// whole pixel, so the mean reflectance of an area does not depend on the scale (DESIGN.md,
 /// "Rendering"). Pure function of its inputs: rows can be rendered in any order, on any thread.
-public struct MapRenderer: Sendable {
+public struct MapRenderer: RowImage {
     public let view: MapView
     public let skin: LinearRGB
     public let veil: LinearRGB
@@ -117,8 +117,12 @@ public struct MapRenderer: Sendable {
         binDots = members
     }
 
-    /// Renders pixel rows `rows` as RGB8 into `output` (3 × width bytes per row, no padding).
-    public func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer) {
+    public var widthPixels: Int { view.widthPixels }
+    public var heightPixels: Int { view.heightPixels }
+    public var pixelsPerMM: Double? { view.pixelsPerMM }
+
+    /// Renders pixel rows `rows` as RGB8 into `output`, rows `rowStride` bytes apart.
+    public func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int) {
         let width = view.widthPixels
         let s = samplesPerSide
         let step = 1 / Float(s)
@@ -126,8 +130,8 @@ public struct MapRenderer: Sendable {
         SRGBTransfer.encodeTable.withUnsafeBufferPointer { table in
             let skinPixel = (SRGBTransfer.encode(skin.x, table: table), SRGBTransfer.encode(skin.y, table: table),
                              SRGBTransfer.encode(skin.z, table: table))
-            var offset = 0
             for row in rows {
+                var offset = (row - rows.lowerBound) * rowStride
                 let binRow = row / binSize
                 for column in 0..<width {
                     let bin = binRow * binColumns + column / binSize

@@ -57,8 +57,8 @@ public struct SceneRendering {
         return MapRenderer(view: view, skin: skin, veil: scene.pigment.veil(ageDays: age), dots: components)
     }
 
-    /// The images a render writes: `before`, `after` (at `after`), `session-K` just after each
-    /// session, and one `at-<time>` per `render.at` entry. Day nil: no pigment.
+    /// The map images a render writes: `before`, `after` (at `after`), `session-K` just after
+    /// each session, and one `at-<time>` per `render.at` entry. Day nil: no pigment.
     public func images(after: TreatmentTime, only: [String]? = nil) -> [(name: String, day: Double?)] {
         var list: [(String, Double?)] = [("before", nil), ("after", after.day(in: scene.sessions))]
         for (index, session) in scene.sessions.enumerated() { list.append(("session-\(index + 1)", session.day)) }
@@ -66,12 +66,16 @@ public struct SceneRendering {
         return list.filter { OutputSelection.includes(only ?? scene.render.outputs, $0.0) }
     }
 
-    /// Writes the images into `folder` (created if needed); `after` overrides the scene's
-    /// `render.after` and `only` its `render.outputs`. A time naming a session the plan lacks,
-    /// or an unknown output name, is refused before anything is written.
-    public func render(into folder: URL, after: TreatmentTime? = nil, only: [String]? = nil) throws -> Result {
+    /// Writes the outputs into `folder` (created if needed): the map images, `comparison.png`
+    /// (before | after), `density.png`, `dots.csv` and `report.json`. `after` overrides the
+    /// scene's `render.after` and `only` its `render.outputs`. A time naming a session the plan
+    /// lacks, or an unknown output name, is refused before anything is written. `progress` hears
+    /// which output is being written and how far along it is.
+    public func render(into folder: URL, after: TreatmentTime? = nil, only: [String]? = nil,
+                       progress: (@Sendable (String, Double) -> Void)? = nil) throws -> Result {
+        let start = DispatchTime.now()
         let moment = after ?? scene.render.after
-        guard moment.day(in: scene.sessions) != nil else {
+        guard let afterDay = moment.day(in: scene.sessions) else {
             throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
                 line: 0, column: 0, keyPath: "--at", message: "\(moment) names a session the plan does not have (1 to \(scene.sessions.count))")])
         }
@@ -80,6 +84,7 @@ public struct SceneRendering {
             throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
                 line: 0, column: 0, keyPath: "--only", message: "`\(unknown)` is not an output; allowed: \(OutputSelection.describe(names))")])
         }
+        let selected = only ?? scene.render.outputs
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
@@ -87,12 +92,49 @@ public struct SceneRendering {
         var result = Result(dotCount: dots.count, files: [], timings: [:])
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
-        for (name, day) in images(after: moment, only: only) {
+        var reportImages: [RenderReport.Image] = []
+        func write<Image: RowImage>(_ image: Image, _ name: String, day: Double?) throws {
             let url = folder.appendingPathComponent("\(name).png")
             let moment = day.map { "day \($0)" } ?? "before treatment"
-            result.timings[name] = try BandedPNGOutput.write(
-                renderer(view: view, dots: dots, day: day), to: url, threads: threads, software: SoftwareVersion.nameAndNumber,
-                text: text + [PNGTextChunk("Image", name), PNGTextChunk("Moment", moment)], compression: compression)
+            let timings = try BandedPNGOutput.write(
+                image, to: url, threads: threads, software: SoftwareVersion.nameAndNumber,
+                text: text + [PNGTextChunk("Image", name), PNGTextChunk("Moment", moment)], compression: compression,
+                progress: progress.map { report in { @Sendable fraction in report(name, fraction) } })
+            result.timings[name] = timings
+            result.files.append(url)
+            reportImages.append(RenderReport.Image(name: name, file: url.lastPathComponent, day: day, timings: timings))
+        }
+        for (name, day) in images(after: moment, only: only) {
+            try write(renderer(view: view, dots: dots, day: day), name, day: day)
+        }
+        if OutputSelection.includes(selected, "comparison") {
+            let comparison = ComparisonImage(left: renderer(view: view, dots: dots, day: nil),
+                                             right: renderer(view: view, dots: dots, day: afterDay),
+                                             gapPixels: max(4, Int(scene.render.pixelsPerMM * 2)))
+            try write(comparison, "comparison", day: afterDay)
+        }
+        let density = try DensityReport(scene: scene, map: map, dots: dots)
+        if OutputSelection.includes(selected, "density") {
+            let peak = scene.design.dotsPerCM2 * (scene.sessions.map(\.densityFactor).max() ?? 1) * 1.2
+            try write(DensityHeatMap(map: map, dots: dots, maximumDotsPerCM2: peak), "density", day: nil)
+        }
+        if OutputSelection.includes(selected, "dots") {
+            let url = folder.appendingPathComponent("dots.csv")
+            progress?("dots", 0)
+            try Data(DotTable.text(dots, format: .csv).utf8).write(to: url, options: .atomic)
+            result.files.append(url)
+        }
+        if OutputSelection.includes(selected, "report") {
+            let url = folder.appendingPathComponent("report.json")
+            let report = RenderReport(
+                software: SoftwareVersion.nameAndNumber, scene: scene.name, seed: String(scene.seed), sceneHash: sceneHash,
+                dotCount: dots.count,
+                settings: .init(pixelsPerMM: view.pixelsPerMM, viewOriginXMM: view.originXMM, viewOriginYMM: view.originYMM,
+                                viewWidthMM: view.widthMM, viewHeightMM: view.heightMM, widthPixels: view.widthPixels,
+                                heightPixels: view.heightPixels, after: moment.description, threads: threads,
+                                compression: compression.rawValue),
+                density: density, images: reportImages, totalSeconds: BandedPNGOutput.seconds(since: start))
+            try report.jsonData().write(to: url, options: .atomic)
             result.files.append(url)
         }
         return result

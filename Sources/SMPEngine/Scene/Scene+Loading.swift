@@ -266,6 +266,8 @@ extension Scene {
         model.hueShiftYears = object.number("hueShiftYears", default: model.hueShiftYears, in: 0.1...100, unit: "years")
         model.rednessDays = object.number("rednessDays", default: model.rednessDays, in: 0.5...30, unit: "days")
         model.freshPeakInk = object.number("freshPeakInk", default: model.freshPeakInk, in: 0.1...10)
+        model.subsurfaceFraction = object.number("subsurfaceFraction", default: model.subsurfaceFraction, in: 0...0.9)
+        model.subsurfaceSigmaMM = object.number("subsurfaceSigmaMM", default: model.subsurfaceSigmaMM, in: 0.01...2, unit: "mm")
         return model
     }
 
