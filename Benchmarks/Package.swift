@@ -2,6 +2,7 @@
 // Benchmarks and calibration runs, kept out of the main package so that normal builds and
 // tests never compile ordo-one's benchmark. From this folder:
 //   swift package benchmark                       # all benchmarks (release)
+//   swift package benchmark --target RenderBenchmarks   # or just one suite
 //   swift run -c release smp-calibrate density    # re-measure the sampler's calibration
 import PackageDescription
 
@@ -20,6 +21,16 @@ let package = Package(
                 .product(name: "PoissonDisk", package: "SMPPreview"),
             ],
             path: "Benchmarks/SamplerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "RenderBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SMPEngine", package: "SMPPreview"),
+                .product(name: "PNGIO", package: "SMPPreview"),
+            ],
+            path: "Benchmarks/RenderBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

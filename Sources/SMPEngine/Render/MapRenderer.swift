@@ -48,9 +48,12 @@ public struct MapRenderer: RowImage {
     public let view: MapView
     public let skin: LinearRGB
     public let veil: LinearRGB
-    /// Samples per pixel side where dots are: the sample pitch stays at most σ/2 of the
-    /// narrowest dot (measured: finer changes a treated area's mean by < 0.1 %).
+    /// Samples per pixel side where the narrowest component is: the sample pitch stays at most
+    /// σ/2. Each pixel uses what its own nearest components need (a pixel under only wide halos
+    /// takes one sample), so the cost follows the fine detail, not the covered area.
     public let samplesPerSide: Int
+    /// Per component, the samples per pixel side it needs (pitch ≤ σ/2, 1 to 16).
+    let dotSamples: [UInt8]
 
     // Dots in pixel units, binned into square cells of `binSize` pixels: each dot is listed in
     // every cell its footprint reaches (compressed rows: `binStart[c]..<binStart[c + 1]`).
@@ -70,7 +73,8 @@ public struct MapRenderer: RowImage {
         self.veil = veil
         let scale = view.pixelsPerMM
         let narrowest = dots.map(\.sigmaMM).min() ?? 1
-        samplesPerSide = min(16, max(2, Int((2 / (narrowest * scale)).rounded(.up))))
+        samplesPerSide = ScaleSampling.samplesPerSide(sigmaPixels: narrowest * scale)
+        dotSamples = dots.map { UInt8(ScaleSampling.samplesPerSide(sigmaPixels: $0.sigmaMM * scale)) }
         dotX = dots.map { Float(($0.xMM - view.originXMM) * scale) }
         dotY = dots.map { Float(($0.yMM - view.originYMM) * scale) }
         dotInverseTwoSigmaSquared = dots.map { Float(1 / (2 * $0.sigmaMM * scale * $0.sigmaMM * scale)) }
@@ -124,9 +128,6 @@ public struct MapRenderer: RowImage {
     /// Renders pixel rows `rows` as RGB8 into `output`, rows `rowStride` bytes apart.
     public func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int) {
         let width = view.widthPixels
-        let s = samplesPerSide
-        let step = 1 / Float(s)
-        let sampleWeight = 1 / Float(s * s)
         SRGBTransfer.encodeTable.withUnsafeBufferPointer { table in
             let skinPixel = (SRGBTransfer.encode(skin.x, table: table), SRGBTransfer.encode(skin.y, table: table),
                              SRGBTransfer.encode(skin.z, table: table))
@@ -138,6 +139,9 @@ public struct MapRenderer: RowImage {
                     let first = Int(binStart[bin]), end = Int(binStart[bin + 1])
                     var color = skin
                     if first < end, let near = nearDots(first, end, column, row) {
+                        let s = near.isComplete ? Int(near.samples) : samplesPerSide
+                        let step = 1 / Float(s)
+                        let sampleWeight = 1 / Float(s * s)
                         var sum = LinearRGB.zero
                         for sy in 0..<s {
                             let y = Float(row) + (Float(sy) + 0.5) * step
@@ -173,7 +177,7 @@ public struct MapRenderer: RowImage {
             // Distance from the dot to the nearest point of the pixel square.
             let dx = max(x0 - dotX[i], 0, dotX[i] - (x0 + 1))
             let dy = max(y0 - dotY[i], 0, dotY[i] - (y0 + 1))
-            if dx * dx + dy * dy < dotReachSquared[i] { near.append(Int32(i)) }
+            if dx * dx + dy * dy < dotReachSquared[i] { near.append(Int32(i), samples: dotSamples[i]) }
         }
         return near.count > 0 ? near : nil
     }
@@ -233,13 +237,16 @@ struct NearDots {
     static let capacity = 16
 
     private(set) var isComplete = true
+    /// The most samples per pixel side any listed component needs.
+    private(set) var samples: UInt8 = 1
 
     @inline(__always)
-    mutating func append(_ value: Int32) {
+    mutating func append(_ value: Int32, samples needed: UInt8) {
         guard count < NearDots.capacity else {
             isComplete = false
             return
         }
+        samples = max(samples, needed)
         withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: value, toByteOffset: count * 4, as: Int32.self) }
         count += 1
     }
@@ -247,5 +254,14 @@ struct NearDots {
     @inline(__always)
     subscript(_ index: Int) -> Int32 {
         withUnsafeBytes(of: storage) { $0.load(fromByteOffset: index * 4, as: Int32.self) }
+    }
+}
+
+/// How finely to sample a pixel for a Gaussian of σ pixels: a pitch of at most σ/2, which keeps
+/// a treated area's mean reflectance within 0.1 % of a much finer sampling (measured), and one
+/// sample for components wider than 2 pixels' σ.
+enum ScaleSampling {
+    static func samplesPerSide(sigmaPixels: Double) -> Int {
+        min(16, max(1, Int((2 / sigmaPixels).rounded(.up))))
     }
 }

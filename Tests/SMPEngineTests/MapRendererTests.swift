@@ -1,0 +1,64 @@
+import Foundation
+import PoissonDisk
+import Testing
+@testable import SMPEngine
+
+@Suite("Map renderer")
+struct MapRendererTests {
+    let skin = SRGBColor(hex: "#d7bd96")!.linear
+
+    /// Renders `view` and returns the linear reflectance of every pixel (decoded from sRGB8).
+    func render(_ renderer: MapRenderer) -> [LinearRGB] {
+        let width = renderer.widthPixels, height = renderer.heightPixels
+        var bytes = [UInt8](repeating: 0, count: width * height * 3)
+        bytes.withUnsafeMutableBytes { renderer.renderRows(0..<height, into: $0, rowStride: width * 3) }
+        return (0..<(width * height)).map { i in
+            LinearRGB(SRGBTransfer.decode(bytes[3 * i]), SRGBTransfer.decode(bytes[3 * i + 1]), SRGBTransfer.decode(bytes[3 * i + 2]))
+        }
+    }
+
+    @Test("the mean reflectance of a treated area does not depend on the scale", arguments: [0.04, 0.08])
+    func scaleInvariance(sigmaMM: Double) {
+        var generator = Xoshiro256StarStar(seed: 5)
+        let dots = (0..<150).map { _ in
+            InkDot(xMM: 0.5 + 9 * generator.nextUnit(), yMM: 0.5 + 9 * generator.nextUnit(), sigmaMM: sigmaMM,
+                   amount: 2 * Double.pi * sigmaMM * sigmaMM * 1.5, absorbance: LinearRGB(4, 4.2, 4.4), layer: .dermal)
+        }
+        let means = [5.0, 10, 20, 40].map { scale -> LinearRGB in
+            let view = MapView(widthMM: 10, heightMM: 10, pixelsPerMM: scale)
+            let pixels = render(MapRenderer(view: view, skin: skin, veil: LinearRGB(0.08, 0.1, 0.12), dots: dots))
+            return pixels.reduce(LinearRGB.zero, +) / Float(pixels.count)
+        }
+        for mean in means.dropFirst() {
+            // 8-bit sRGB quantisation alone moves a mean by up to ~0.2 %.
+            let error = (mean - means[0]) / means[0]
+            #expect(abs(error.x) < 0.006 && abs(error.y) < 0.006 && abs(error.z) < 0.006, "\(means)")
+        }
+        #expect(means[0].y < 0.97 * skin.y)   // the dots do darken the area
+    }
+
+    @Test("a dot of diameter d at p px/mm is d·p pixels wide", arguments: [(0.15, 20.0), (0.15, 40.0), (0.3, 10.0), (0.3, 40.0)])
+    func dotWidth(diameterMM: Double, scale: Double) {
+        // Measured in optical depth, −ln(R / skin), which is proportional to ink: its FWHM is
+        // the ink's (a peak depth of 1 keeps 8-bit quantisation small at the half level).
+        let sigma = diameterMM / 2.354_82
+        let dot = InkDot(xMM: 2, yMM: 2, sigmaMM: sigma, amount: 2 * Double.pi * sigma * sigma * 1.0,
+                         absorbance: LinearRGB(repeating: 1), layer: .surface)
+        let view = MapView(widthMM: 4, heightMM: 4, pixelsPerMM: scale)
+        let pixels = render(MapRenderer(view: view, skin: skin, dots: [dot]))
+        let width = view.widthPixels
+        let row = Int(2 * scale)
+        let darkness = (0..<width).map { -log(Double(pixels[row * width + $0].y / skin.y)) }
+        let peak = darkness.max() ?? 0
+        // Width of the run above half the peak, refined linearly at both edges.
+        let above = darkness.indices.filter { darkness[$0] >= peak / 2 }
+        guard let first = above.first, let last = above.last, first > 0, last < width - 1 else {
+            Issue.record("no measurable dot")
+            return
+        }
+        let left = Double(first) - (darkness[first] - peak / 2) / (darkness[first] - darkness[first - 1])
+        let right = Double(last) + (darkness[last] - peak / 2) / (darkness[last] - darkness[last + 1])
+        let measured = right - left
+        #expect(abs(measured - diameterMM * scale) < max(1, 0.1 * diameterMM * scale), "\(measured) px for \(diameterMM * scale)")
+    }
+}
