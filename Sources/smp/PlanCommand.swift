@@ -8,13 +8,10 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "The session plan: day, needle, ink, new and cumulative dots, cumulative density per region.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-
     @Argument(help: "The scene file.")
     var scene: String
 
-    @Option(help: "table or json.")
-    var format = Format.table
+    @OptionGroup var output: ReportFormatOption
 
     struct Row: Codable {
         var session: Int
@@ -52,7 +49,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let rows = try rows()
-        switch format {
+        switch output.format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -8,19 +8,16 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Per-region areas, target and achieved densities, and dot counts per session.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
-
     @Argument(help: "The scene file.")
     var scene: String
 
-    @Option(help: "table or json.")
-    var format = Format.table
+    @OptionGroup var output: ReportFormatOption
 
     func run() throws {
         let (scene, _) = try loadScene(self.scene)
         let map = ScalpMap(scene: scene)
         let report = try DensityReport(scene: scene, map: map, dots: DotPlacement.dots(for: scene, on: map))
-        switch format {
+        switch output.format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

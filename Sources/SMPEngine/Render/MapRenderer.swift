@@ -186,33 +186,26 @@ public struct MapRenderer: RowImage {
     @inline(__always)
     func depth(atX x: Float, y: Float, _ near: NearDots) -> (LinearRGB, LinearRGB) {
         var dermal = LinearRGB.zero, surface = LinearRGB.zero
-        for k in 0..<near.count {
-            let i = Int(near[k])
-            let dx = x - dotX[i], dy = y - dotY[i]
-            let r2 = dx * dx + dy * dy
-            if r2 < dotReachSquared[i] {
-                let g = expf(-r2 * dotInverseTwoSigmaSquared[i])
-                dermal += dotDermalPeak[i] * g
-                surface += dotSurfacePeak[i] * g
-            }
-        }
+        for k in 0..<near.count { accumulate(Int(near[k]), x, y, &dermal, &surface) }
         return (dermal, surface)
     }
 
     /// The slow path for a pixel with more components near it than `NearDots` holds: the whole bin.
     func depth(atX x: Float, y: Float, bin: Range<Int>) -> (LinearRGB, LinearRGB) {
         var dermal = LinearRGB.zero, surface = LinearRGB.zero
-        for k in bin {
-            let i = Int(binDots[k])
-            let dx = x - dotX[i], dy = y - dotY[i]
-            let r2 = dx * dx + dy * dy
-            if r2 < dotReachSquared[i] {
-                let g = expf(-r2 * dotInverseTwoSigmaSquared[i])
-                dermal += dotDermalPeak[i] * g
-                surface += dotSurfacePeak[i] * g
-            }
-        }
+        for k in bin { accumulate(Int(binDots[k]), x, y, &dermal, &surface) }
         return (dermal, surface)
+    }
+
+    /// Adds component i's optical depth at (x, y), if it reaches that far.
+    @inline(__always)
+    func accumulate(_ i: Int, _ x: Float, _ y: Float, _ dermal: inout LinearRGB, _ surface: inout LinearRGB) {
+        let dx = x - dotX[i], dy = y - dotY[i]
+        let r2 = dx * dx + dy * dy
+        guard r2 < dotReachSquared[i] else { return }
+        let g = expf(-r2 * dotInverseTwoSigmaSquared[i])
+        dermal += dotDermalPeak[i] * g
+        surface += dotSurfacePeak[i] * g
     }
 
     /// Reflectance at a point with these optical depths (the type's equation).
