@@ -83,7 +83,7 @@ public struct MapRenderer: RowImage {
         let reaches = dots.map { InkDot.footprintSigmas * $0.sigmaMM * scale }
         dotReachSquared = reaches.map { Float($0 * $0) }
 
-        let binSize = 16
+        let binSize = 8
         let binColumns = (view.widthPixels + binSize - 1) / binSize
         let binRows = (view.heightPixels + binSize - 1) / binSize
         let xs = dotX, ys = dotY
