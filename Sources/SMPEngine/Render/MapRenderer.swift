@@ -31,10 +31,12 @@ public struct InkDot: Sendable, Equatable {
     static let footprintSigmas = 3.0
 }
 
-/// Draws the map view: skin reflectance darkened by pigment, Beer–Lambert per point,
+/// Draws the map view: skin reflectance darkened by pigment, Beer–Lambert per point, under
+/// any stubble,
 ///
-///     R(p) = skin · exp(−D_surface(p)) · (V + (1 − V) · exp(−D_dermal(p))),
+///     R(p) = h·hair + (1 − h) · skin(p) · exp(−D_surface(p)) · (V + (1 − V) · exp(−D_dermal(p))),
 ///
+/// with skin(p), hair and its cover h from the `ScalpSurface` (or one flat skin colour),
 /// with D the optical depths summed over the components reaching p, and V the veil: light
 /// scattered back by the skin above dermal ink before it reaches it, so a healed dot reads
 /// charcoal to blue-grey rather than black (DOMAIN.md, "Optics of the pigment").
@@ -46,7 +48,10 @@ public struct InkDot: Sendable, Equatable {
 /// "Rendering"). Pure function of its inputs: rows can be rendered in any order, on any thread.
 public struct MapRenderer: RowImage {
     public let view: MapView
+    /// The flat skin colour used where there is no `surface`.
     public let skin: LinearRGB
+    /// Textured skin, stubble and scars; nil draws flat `skin`.
+    public let surface: ScalpSurface?
     public let veil: LinearRGB
     /// Samples per pixel side where the narrowest component is: the sample pitch stays at most
     /// σ/2. Each pixel uses what its own nearest components need (a pixel under only wide halos
@@ -67,9 +72,10 @@ public struct MapRenderer: RowImage {
     let binStart: [Int32]
     let binDots: [Int32]
 
-    public init(view: MapView, skin: LinearRGB, veil: LinearRGB = .zero, dots: [InkDot]) {
+    public init(view: MapView, skin: LinearRGB, surface: ScalpSurface? = nil, veil: LinearRGB = .zero, dots: [InkDot]) {
         self.view = view
         self.skin = skin
+        self.surface = surface
         self.veil = veil
         let scale = view.pixelsPerMM
         let narrowest = dots.map(\.sigmaMM).min() ?? 1
@@ -128,16 +134,15 @@ public struct MapRenderer: RowImage {
     /// Renders pixel rows `rows` as RGB8 into `output`, rows `rowStride` bytes apart.
     public func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int) {
         let width = view.widthPixels
+        let flat = SurfaceSample(skin: skin, hairCover: 0, hair: .zero)
         SRGBTransfer.encodeTable.withUnsafeBufferPointer { table in
-            let skinPixel = (SRGBTransfer.encode(skin.x, table: table), SRGBTransfer.encode(skin.y, table: table),
-                             SRGBTransfer.encode(skin.z, table: table))
             for row in rows {
                 var offset = (row - rows.lowerBound) * rowStride
                 let binRow = row / binSize
                 for column in 0..<width {
                     let bin = binRow * binColumns + column / binSize
                     let first = Int(binStart[bin]), end = Int(binStart[bin + 1])
-                    var color = skin
+                    var color: LinearRGB
                     if first < end, let near = nearDots(first, end, column, row) {
                         let s = near.isComplete ? Int(near.samples) : samplesPerSide
                         let step = 1 / Float(s)
@@ -147,19 +152,19 @@ public struct MapRenderer: RowImage {
                             let y = Float(row) + (Float(sy) + 0.5) * step
                             for sx in 0..<s {
                                 let x = Float(column) + (Float(sx) + 0.5) * step
-                                let (dermal, surface) = near.isComplete ? depth(atX: x, y: y, near) : depth(atX: x, y: y, bin: first..<end)
-                                sum += shade(dermal: dermal, surface: surface)
+                                let (dermal, surfaceDepth) = near.isComplete ? depth(atX: x, y: y, near) : depth(atX: x, y: y, bin: first..<end)
+                                let under = surface?.sample(x: x, y: y) ?? flat
+                                sum += under.hairCover * under.hair
+                                    + (1 - under.hairCover) * under.skin * pigmentTransmission(dermal: dermal, surface: surfaceDepth)
                             }
                         }
                         color = sum * sampleWeight
-                        output[offset] = SRGBTransfer.encode(color.x, table: table)
-                        output[offset + 1] = SRGBTransfer.encode(color.y, table: table)
-                        output[offset + 2] = SRGBTransfer.encode(color.z, table: table)
                     } else {
-                        output[offset] = skinPixel.0
-                        output[offset + 1] = skinPixel.1
-                        output[offset + 2] = skinPixel.2
+                        color = surface?.pixelMean(column: column, row: row) ?? skin
                     }
+                    output[offset] = SRGBTransfer.encode(color.x, table: table)
+                    output[offset + 1] = SRGBTransfer.encode(color.y, table: table)
+                    output[offset + 2] = SRGBTransfer.encode(color.z, table: table)
                     offset += 3
                 }
             }
@@ -208,13 +213,14 @@ public struct MapRenderer: RowImage {
         surface += dotSurfacePeak[i] * g
     }
 
-    /// Reflectance at a point with these optical depths (the type's equation).
+    /// The fraction of light the pigment lets back out of the skin at a point with these
+    /// optical depths (the type's equation without skin and hair).
     @inline(__always)
-    func shade(dermal: LinearRGB, surface: LinearRGB) -> LinearRGB {
-        var r = skin
-        if surface != .zero { r *= exp3(-surface) }
-        if dermal != .zero { r *= veil + (LinearRGB(repeating: 1) - veil) * exp3(-dermal) }
-        return r
+    func pigmentTransmission(dermal: LinearRGB, surface: LinearRGB) -> LinearRGB {
+        var t = LinearRGB(repeating: 1)
+        if surface != .zero { t *= exp3(-surface) }
+        if dermal != .zero { t *= veil + (LinearRGB(repeating: 1) - veil) * exp3(-dermal) }
+        return t
     }
 
     @inline(__always)

@@ -47,14 +47,15 @@ public struct SceneRendering {
         return String(hash, radix: 16)
     }
 
-    /// The renderer for the skin alone (`day` nil), or with the dots as the pigment model has
-    /// them on `day` (days after the first session).
-    public func renderer(view: MapView, dots: [PoissonDot], day: Double?) -> MapRenderer {
+    /// The renderer for the scalp alone (`day` nil), or with the dots as the pigment model has
+    /// them on `day` (days after the first session). `surface` is the view's textured skin and
+    /// stubble (built once per view: it places every hair); nil draws flat skin.
+    public func renderer(view: MapView, dots: [PoissonDot], day: Double?, surface: ScalpSurface? = nil) -> MapRenderer {
         let skin = scene.skin.color.linear
-        guard let day else { return MapRenderer(view: view, skin: skin, dots: []) }
+        guard let day else { return MapRenderer(view: view, skin: skin, surface: surface, dots: []) }
         let components = scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day)
         let age = day - (scene.sessions.first?.day ?? 0)
-        return MapRenderer(view: view, skin: skin, veil: scene.pigment.veil(ageDays: age), dots: components)
+        return MapRenderer(view: view, skin: skin, surface: surface, veil: scene.pigment.veil(ageDays: age), dots: components)
     }
 
     /// The map images a render writes: `before`, `after` (at `after`), `session-K` just after
@@ -89,6 +90,7 @@ public struct SceneRendering {
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
         let view = view(of: map)
+        let surface = ScalpSurface(scene: scene, map: map, view: view)
         var result = Result(dotCount: dots.count, files: [], timings: [:])
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
@@ -105,11 +107,11 @@ public struct SceneRendering {
             reportImages.append(RenderReport.Image(name: name, file: url.lastPathComponent, day: day, timings: timings))
         }
         for (name, day) in images(after: moment, only: only) {
-            try write(renderer(view: view, dots: dots, day: day), name, day: day)
+            try write(renderer(view: view, dots: dots, day: day, surface: surface), name, day: day)
         }
         if OutputSelection.includes(selected, "comparison") {
-            let comparison = ComparisonImage(left: renderer(view: view, dots: dots, day: nil),
-                                             right: renderer(view: view, dots: dots, day: afterDay),
+            let comparison = ComparisonImage(left: renderer(view: view, dots: dots, day: nil, surface: surface),
+                                             right: renderer(view: view, dots: dots, day: afterDay, surface: surface),
                                              gapPixels: max(4, Int(scene.render.pixelsPerMM * 2)))
             try write(comparison, "comparison", day: afterDay)
         }

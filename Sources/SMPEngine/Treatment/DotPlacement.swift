@@ -27,4 +27,6 @@ public enum RandomStream: UInt64, Sendable {
     case blowout = 3
     case hairline = 4
     case scars = 0x100
+    /// The existing hair shaved to stubble: follicular units and their hairs (ScalpSurface).
+    case existingHair = 0x200
 }

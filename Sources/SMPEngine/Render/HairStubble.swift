@@ -1,0 +1,292 @@
+import PoissonDisk
+
+/// The existing hair, shaved to stubble, as the map view sees it from above: follicular units
+/// (FU) placed by Poisson-disk sampling at the map's hair density, 1–4 hairs each, every hair a
+/// short dark stroke from its root in the direction hair grows, plus the shaft still under the
+/// skin, seen through the epidermis as a faint shadow behind the root (what makes a freshly
+/// shaved head read darker than bald skin). The hairs of one FU share one follicular canal, so
+/// the shadow is drawn once per FU, along its first hair.
+///
+/// Coverage is anti-aliased: a hair is a rectangle (shaft width × visible length) convolved
+/// with a square filter (see `coverage`), so its integral over the image is its area whatever
+/// the filter, and a hair thinner than a pixel covers part of it.
+/// Hairs are binned in square tiles of `binSize` pixels, each listing the hairs that reach it.
+struct HairStubble: Sendable {
+    /// Shaft diameter: Caucasian ~72 µm, Asian ~80 µm, African ~73 µm (DOMAIN.md, sourced).
+    static let shaftWidthMM: Float = 0.075
+    /// FU sizes 1/2/3/4 hairs = 28/53/18/1 % (DOMAIN.md, Tsai 2002 / OAE 2017): mean 1.92
+    /// hairs per FU, which converts hairs/cm² into FU/cm² so the hair density comes out right.
+    static let fuSizeCumulative: [Double] = [0.28, 0.81, 0.99, 1.0]
+    static let hairsPerFU = 1.92
+    /// Stubble longer than this lies down and tangles rather than standing as short strokes;
+    /// the model stops there (long hair is not modelled: it would cover the skin).
+    static let maximumVisibleLengthMM: Float = 3
+    /// Seen from above a hair leaving the scalp at 20–45° shows cos(angle) ≈ 0.7–0.95 of its
+    /// length; with growth differing between hairs, per-hair factor 0.7…1.05 (our estimate).
+    static let visibleLengthFactor: ClosedRange<Float> = 0.7...1.05
+    /// The shaft under the skin: the follicle runs on beneath the surface opposite to the
+    /// emerging hair, steeply (30–60°), so it stays visible through the epidermis (≈ 0.1–0.3 mm)
+    /// for only about 0.6 mm seen from above; 0.12 mm wide (shaft and sheath in the follicle's
+    /// funnel); darkening the skin at the root by 0.45 + 0.1 (k − 1) for an FU of k hairs (a thicker bundle casts a darker shadow), fading
+    /// linearly with depth (our estimates): the dark dot at each root of a freshly shaved head.
+    static let buriedLengthMM: Float = 0.6
+    static let buriedWidthMM: Float = 0.12
+    static func buriedDarkening(hairs: Int) -> Float { 0.45 + 0.1 * Float(hairs - 1) }
+    /// Hairs of one FU leave the same opening, splayed slightly: roots within ±0.04 mm,
+    /// directions within ±0.25 rad of the FU's, the FU within ±0.3 rad of the flow (estimates).
+    static let rootSpreadMM: Float = 0.04
+    static let hairJitter: Float = 0.25
+    static let fuJitter: Float = 0.3
+    /// Specular highlight along a shaft, added to the hair's colour at its axis: keratin
+    /// (n ≈ 1.55) reflects about 4.6 % at normal incidence; a top-down view under diffuse light
+    /// catches part of it (our estimate: 3 %). It makes dark stubble read as round shafts.
+    static let highlight: Float = 0.03
+    /// Natural hairline and margins: hair density fades in over this many mm from the scalp's
+    /// edge (our estimate of a natural hairline's transition zone).
+    static let edgeSoftnessMM = 2.0
+
+    // Per hair, in pixel units of the view.
+    let rootX: [Float], rootY: [Float], dirX: [Float], dirY: [Float], length: [Float]
+    /// The FU's shadow under the skin, on its first hair; 0 on the others.
+    let buriedDarkening: [Float]
+    /// Which FU a hair belongs to (hairs of one FU have consecutive indices).
+    let unit: [Int32]
+    let halfWidth: Float
+    let buriedHalfWidth: Float
+    let buriedLength: Float
+    let binSize: Int
+    let binColumns: Int
+    let binRows: Int
+    let binStart: [Int32]
+    let binHairs: [Int32]
+    /// The hairs again, one record each, for the per-pixel loop.
+    let records: [Record]
+    var count: Int { rootX.count }
+
+    /// One hair as the per-pixel loop reads it (one cache line, no bounds checks), with its
+    /// pixel footprint's trapezoid for a 1-pixel filter (see `trapezoidCDF`).
+    struct Record {
+        var rootX: Float, rootY: Float, dirX: Float, dirY: Float, length: Float, buriedDarkening: Float
+        var unit: Int32
+        /// h, k, 1/a and 1/(2ab) for the widths a = max(|dirX|, |dirY|), b = min(…) (≥ 0.001).
+        var h: Float, k: Float, inverseA: Float, inverseTwoAB: Float
+    }
+
+    init(scene: Scene, map: ScalpMap, view: MapView, seed: UInt64) {
+        let scale = Float(view.pixelsPerMM)
+        halfWidth = HairStubble.shaftWidthMM / 2 * scale
+        buriedHalfWidth = HairStubble.buriedWidthMM / 2 * scale
+        buriedLength = HairStubble.buriedLengthMM * scale
+        binSize = min(32, max(2, Int((0.4 * view.pixelsPerMM).rounded())))
+        binColumns = (view.widthPixels + binSize - 1) / binSize
+        binRows = (view.heightPixels + binSize - 1) / binSize
+
+        var xs: [Float] = [], ys: [Float] = [], dxs: [Float] = [], dys: [Float] = [], lengths: [Float] = [], shadows: [Float] = [], units: [Int32] = []
+        let follicularUnits = HairStubble.follicularUnits(scene: scene, map: map, seed: seed)
+        let stubbleMM = min(Float(scene.existingHair.stubbleLengthMM), HairStubble.maximumVisibleLengthMM)
+        let whorl = SIMD2<Float>(Float(map.whorl.x), Float(map.whorl.y))
+        for (unitIndex, unit) in follicularUnits.enumerated() {
+            var random = SplitMix64(seed: unit.variationSeed)
+            func uniform() -> Float { Float(random.next() >> 40) * 0x1p-24 }
+            let u = Double(uniform())
+            let hairs = (HairStubble.fuSizeCumulative.firstIndex { u < $0 } ?? 3) + 1
+            let root = SIMD2<Float>(Float(unit.xMM), Float(unit.yMM))
+            let flow = HairStubble.rotated(HairStubble.flow(at: root, whorl: whorl), by: (2 * uniform() - 1) * HairStubble.fuJitter)
+            for hair in 0..<hairs {
+                let offset = SIMD2<Float>(2 * uniform() - 1, 2 * uniform() - 1) * HairStubble.rootSpreadMM
+                let direction = HairStubble.rotated(flow, by: (2 * uniform() - 1) * HairStubble.hairJitter)
+                let factor = HairStubble.visibleLengthFactor.lowerBound
+                    + uniform() * (HairStubble.visibleLengthFactor.upperBound - HairStubble.visibleLengthFactor.lowerBound)
+                let p = root + offset
+                xs.append((p.x - Float(view.originXMM)) * scale)
+                ys.append((p.y - Float(view.originYMM)) * scale)
+                dxs.append(direction.x)
+                dys.append(direction.y)
+                lengths.append(stubbleMM * factor * scale)
+                shadows.append(hair == 0 ? HairStubble.buriedDarkening(hairs: hairs) : 0)
+                units.append(Int32(unitIndex))
+            }
+        }
+
+        // Bins: a hair is listed in every bin whose square comes within its reach of the hair's
+        // segment (from the buried end to the tip), padded by the widest filter (1 px).
+        let reach = max(halfWidth, buriedHalfWidth) + 1
+        let binSize = self.binSize, binColumns = self.binColumns, binRows = self.binRows
+        let buried = buriedLength
+        func forEachBin(_ i: Int, _ body: (Int) -> Void) {
+            let ax = xs[i] - dxs[i] * buried, ay = ys[i] - dys[i] * buried
+            let bx = xs[i] + dxs[i] * lengths[i], by = ys[i] + dys[i] * lengths[i]
+            let size = Float(binSize)
+            let c0 = max(0, Int(((min(ax, bx) - reach) / size).rounded(.down)))
+            let c1 = min(binColumns - 1, Int(((max(ax, bx) + reach) / size).rounded(.down)))
+            let r0 = max(0, Int(((min(ay, by) - reach) / size).rounded(.down)))
+            let r1 = min(binRows - 1, Int(((max(ay, by) + reach) / size).rounded(.down)))
+            guard c0 <= c1, r0 <= r1 else { return }
+            let halfDiagonal = size * 0.7072
+            for row in r0...r1 {
+                for column in c0...c1 {
+                    let cx = (Float(column) + 0.5) * size, cy = (Float(row) + 0.5) * size
+                    if HairStubble.distanceToSegment(cx, cy, ax, ay, bx, by) <= halfDiagonal + reach { body(row * binColumns + column) }
+                }
+            }
+        }
+        var counts = [Int32](repeating: 0, count: binColumns * binRows + 1)
+        for i in xs.indices { forEachBin(i) { counts[$0 + 1] += 1 } }
+        for k in 1..<counts.count { counts[k] += counts[k - 1] }
+        var fill = counts
+        var members = [Int32](repeating: 0, count: Int(counts.last ?? 0))
+        for i in xs.indices {
+            forEachBin(i) { bin in
+                members[Int(fill[bin])] = Int32(i)
+                fill[bin] += 1
+            }
+        }
+        rootX = xs; rootY = ys; dirX = dxs; dirY = dys; length = lengths; buriedDarkening = shadows; unit = units
+        records = xs.indices.map { i in
+            let a = max(abs(dxs[i]), abs(dys[i])), b = max(min(abs(dxs[i]), abs(dys[i])), 1e-3)
+            return Record(rootX: xs[i], rootY: ys[i], dirX: dxs[i], dirY: dys[i], length: lengths[i], buriedDarkening: shadows[i],
+                          unit: units[i], h: (a + b) / 2, k: (a - b) / 2, inverseA: 1 / a, inverseTwoAB: 1 / (2 * a * b))
+        }
+        binStart = counts
+        binHairs = members
+    }
+
+    /// The FUs over the whole map (so a crop shows the same hairs as the full view), at
+    /// hairFraction × hairsPerCM2 / 1.92 FU/cm², faded in at the scalp's edge.
+    static func follicularUnits(scene: Scene, map: ScalpMap, seed: UInt64) -> [PoissonDot] {
+        let hairsPerCM2 = scene.existingHair.hairsPerCM2
+        guard hairsPerCM2 > 0 else { return [] }
+        let scalp = map.region.map { $0 == nil ? Float(0) : 1 }
+        let edge = ScalpMap.boxBlur(scalp, columns: map.columns, rows: map.rows, radius: Int((edgeSoftnessMM / map.cellMM).rounded()))
+        var density = [Float](repeating: 0, count: map.columns * map.rows)
+        for index in density.indices {
+            // Only inside the scalp, rising from half at its edge to full 2 mm in.
+            // (The blurred mask is 1/2 at the edge and 1 at the blur radius inside.)
+            let fade = scalp[index] * edge[index]
+            density[index] = Float(hairsPerCM2 / hairsPerFU) * map.hairFraction[index] * fade
+        }
+        guard density.contains(where: { $0 > 0 }),
+              let raster = try? DensityRaster(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, cellSizeMM: map.cellMM,
+                                              columns: map.columns, rows: map.rows, dotsPerCM2: density)
+        else { return [] }
+        // Regularity 0: follicles are irregular (DOMAIN.md, natural hair).
+        let request = PoissonDiskRequest(bounds: map.bounds, density: raster, regularity: 0, seed: seed, diameterMM: 0.1)
+        return (try? PoissonDiskSampler.sample(request)) ?? []
+    }
+
+    /// The direction hair grows at a chart point: away from the crown whorl, turning clockwise
+    /// around it near the whorl (84 % of whorls are clockwise, DOMAIN.md), and combed forward
+    /// in front of it (hair on the top of the head grows toward the forehead). Built with sqrt
+    /// only, so it is the same on every machine. Chart y grows toward the back of the head.
+    static func flow(at p: SIMD2<Float>, whorl: SIMD2<Float>) -> SIMD2<Float> {
+        let r = p - whorl
+        let distance = (r * r).sum().squareRoot()
+        guard distance > 1e-3 else { return SIMD2(0, -1) }
+        let radial = r / distance
+        let clockwise = SIMD2(-radial.y, radial.x)   // clockwise on an image with y down
+        let swirl: Float = 1.2 / (1 + (distance / 25) * (distance / 25))
+        let forward = min(1, max(0, (whorl.y - p.y) / 40)) * 0.4
+        return normalized(radial + swirl * clockwise + SIMD2(0, -forward))
+    }
+
+    static func normalized(_ v: SIMD2<Float>) -> SIMD2<Float> {
+        let length = (v * v).sum().squareRoot()
+        return length > 0 ? v / length : SIMD2(0, -1)
+    }
+
+    /// Rotated by a small angle (radians), without trigonometry: tan-like step then renormalise.
+    static func rotated(_ v: SIMD2<Float>, by angle: Float) -> SIMD2<Float> {
+        normalized(v + angle * SIMD2(-v.y, v.x))
+    }
+
+    static func distanceToSegment(_ px: Float, _ py: Float, _ ax: Float, _ ay: Float, _ bx: Float, _ by: Float) -> Float {
+        let ex = bx - ax, ey = by - ay
+        let lengthSquared = ex * ex + ey * ey
+        let t = lengthSquared > 0 ? min(1, max(0, ((px - ax) * ex + (py - ay) * ey) / lengthSquared)) : 0
+        let dx = px - (ax + t * ex), dy = py - (ay + t * ey)
+        return (dx * dx + dy * dy).squareRoot()
+    }
+
+    /// The cumulative distribution of the sum of two centred uniform variables of widths a ≥ b
+    /// (h = (a + b)/2, k = (a − b)/2): a trapezoid, the profile of a square a pixel's footprint
+    /// projected onto a direction at angle θ (widths |cos θ| and |sin θ|).
+    @inline(__always)
+    static func trapezoidCDF(_ x: Float, h: Float, k: Float, inverseA: Float, inverseTwoAB: Float) -> Float {
+        if x <= -h { return 0 }
+        if x >= h { return 1 }
+        if x < -k { let u = x + h; return u * u * inverseTwoAB }
+        if x > k { let u = h - x; return 1 - u * u * inverseTwoAB }
+        return 0.5 + x * inverseA
+    }
+
+    /// The cover of one FU's hairs at a point from their own covers cᵢ: halfway between max cᵢ
+    /// (right where they overlap, near the shared root) and 1 − Π(1 − cᵢ) (right where they are
+    /// apart). The same at a point where cᵢ are 0 or 1; inside a pixel, closer to the area the
+    /// hairs cover together than either (measured against supersampling: see the tests).
+    @inline(__always)
+    static func unitCover(max: Float, uncovered: Float) -> Float { (max + 1 - uncovered) / 2 }
+
+    /// At a point (pixels): the hair cover (FUs combined as 1 − Π(1 − FU cover)) and the buried shafts' darkening of
+    /// the skin (Σ over FUs, at most 1: FUs hardly overlap, and a sum keeps pixel means exact),
+    /// each hair filtered by a square `filter` pixels wide, axis-aligned like the pixel: in the
+    /// hair's frame its footprint projects to a trapezoid both across and along the hair, so a
+    /// hair crossing a pixel at any angle covers it by its area there (exact away from the ends).
+    /// `sheen` is 1 − (t / half width)² at the offset t from the axis of the hair covering the
+    /// point most: the highlight along a round shaft (mean 2/3 across it), blended toward 2/3 as
+    /// the filter widens to the shaft's width (a pixel wider than a shaft sees its mean).
+    @inline(__always)
+    func coverage(x: Float, y: Float, filter: Float) -> (cover: Float, buried: Float, sheen: Float) {
+        guard x >= 0, y >= 0 else { return (0, 0, 0) }
+        let column = Int(x) / binSize, row = Int(y) / binSize
+        guard column < binColumns, row < binRows else { return (0, 0, 0) }
+        let bin = row * binColumns + column
+        let first = Int(binStart[bin]), end = Int(binStart[bin + 1])
+        guard first < end else { return (0, 0, 0) }
+        var uncovered: Float = 1, buried: Float = 0, unitMax: Float = 0, unitUncovered: Float = 1, currentUnit: Int32 = -1
+        var strongest: Float = 0, offset: Float = 1
+        let inverseBuried = 1 / buriedLength
+        let halfWidth = self.halfWidth, buriedHalfWidth = self.buriedHalfWidth, buriedLength = self.buriedLength
+        let inverseFilter = 1 / filter
+        binHairs.withUnsafeBufferPointer { hairs in
+            records.withUnsafeBufferPointer { records in
+                for index in first..<end {
+                    let hair = records[Int(hairs[index])]
+                    let dx = x - hair.rootX, dy = y - hair.rootY
+                    let along = dx * hair.dirX + dy * hair.dirY
+                    let across = abs(dy * hair.dirX - dx * hair.dirY)
+                    let h = hair.h * filter
+                    guard across < buriedHalfWidth + h, along > -buriedLength - h, along < hair.length + h else { continue }
+                    let m = hair.k * filter, inverseA = hair.inverseA * inverseFilter
+                    let inverseTwoAB = hair.inverseTwoAB * inverseFilter * inverseFilter
+                    @inline(__always) func F(_ v: Float) -> Float {
+                        HairStubble.trapezoidCDF(v, h: h, k: m, inverseA: inverseA, inverseTwoAB: inverseTwoAB)
+                    }
+                    if hair.buriedDarkening > 0 && along < h {
+                        let crossBuried = F(buriedHalfWidth - across) + F(buriedHalfWidth + across) - 1
+                        let alongBuried = F(-along) - F(-buriedLength - along)
+                        let taper = min(1, max(0, 1 + along * inverseBuried))
+                        buried += crossBuried * alongBuried * taper * hair.buriedDarkening
+                    }
+                    guard across < halfWidth + h, along > -h else { continue }
+                    let cross = F(halfWidth - across) + F(halfWidth + across) - 1
+                    let alongHair = F(hair.length - along) + F(along) - 1
+                    if hair.unit != currentUnit {
+                        uncovered *= 1 - HairStubble.unitCover(max: unitMax, uncovered: unitUncovered)
+                        unitMax = 0
+                        unitUncovered = 1
+                        currentUnit = hair.unit
+                    }
+                    let c = cross * alongHair
+                    if c > strongest { strongest = c; offset = across }
+                    unitMax = max(unitMax, c)
+                    unitUncovered *= 1 - c
+                }
+            }
+        }
+        uncovered *= 1 - HairStubble.unitCover(max: unitMax, uncovered: unitUncovered)
+        let r = min(1, offset / halfWidth)
+        // Filtered: toward the shaft's mean 2/3 as the filter widens relative to the shaft.
+        let profile = 1 - r * r, blend = min(1, filter / (2 * halfWidth))
+        return (1 - uncovered, min(1, buried), strongest > 0 ? profile + (2 / 3 - profile) * blend : 0)
+    }
+}

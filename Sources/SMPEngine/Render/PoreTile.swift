@@ -1,0 +1,109 @@
+import PoissonDisk
+
+/// Fine skin pores on a periodic tile: a raster of "pore depth" (0 none, about 1 at a pore's
+/// centre) at `pitchMM`, repeating every `size · pitchMM` mm, read with bilinear interpolation.
+/// Along with the raw raster it keeps the raster box-filtered to one pixel of the view, so the
+/// mean over a pixel is one bilinear lookup instead of a sum (exact at lattice points: the box
+/// integral of the bilinear interpolant, computed with the hat function's antiderivative).
+/// Two tiles of incommensurate periods are summed by `ScalpSurface`, so the pattern repeats only
+/// every few hundred millimetres.
+struct PoreTile: Sendable {
+    /// Lattice points per side; the arrays are (size + 1)² with the first row and column
+    /// repeated at the end, so a bilinear lookup never wraps.
+    let size: Int
+    let pitchMM: Double
+    let depth: [Float]
+    let pixelMeanDepth: [Float]
+    /// Mean depth over the whole tile (also over any large area).
+    let meanDepth: Float
+
+    /// Pore diameters as seen on the skin, mm: 0.1–0.2 (our estimate for scalp follicle and
+    /// sebaceous openings, which read as fine dark specks in close-up photos).
+    static let diameterRangeMM = 0.10...0.20
+
+    init(size: Int, pitchMM: Double, poresPerMM2: Double, seed: UInt64, pixelMM: Double) {
+        self.size = size
+        self.pitchMM = pitchMM
+        let n = size
+        var raw = [Float](repeating: 0, count: n * n)
+        var random = SplitMix64(seed: seed)
+        func uniform() -> Double { Double(random.next() >> 11) * 0x1p-53 }
+        let periodMM = Double(n) * pitchMM
+        let count = Int((periodMM * periodMM * poresPerMM2).rounded())
+        for _ in 0..<count {
+            let cx = uniform() * Double(n), cy = uniform() * Double(n)
+            let diameter = PoreTile.diameterRangeMM.lowerBound
+                + uniform() * (PoreTile.diameterRangeMM.upperBound - PoreTile.diameterRangeMM.lowerBound)
+            // Profile (1 − r²/R²)²: its full width at half maximum is 1.08 R, so R = 0.93 d.
+            let radius = 0.93 * diameter / pitchMM
+            let strength = 0.6 + 0.4 * uniform()
+            let reach = Int(radius.rounded(.up)) + 1
+            let i0 = Int(cx.rounded(.down)), j0 = Int(cy.rounded(.down))
+            for dj in -reach...reach {
+                for di in -reach...reach {
+                    let i = i0 + di, j = j0 + dj
+                    let dx = Double(i) - cx, dy = Double(j) - cy
+                    let q = (dx * dx + dy * dy) / (radius * radius)
+                    guard q < 1 else { continue }
+                    let wrappedI = ((i % n) + n) % n, wrappedJ = ((j % n) + n) % n
+                    raw[wrappedJ * n + wrappedI] += Float(strength * (1 - q) * (1 - q))
+                }
+            }
+        }
+        meanDepth = raw.reduce(0, +) / Float(n * n)
+        depth = PoreTile.padded(raw, n)
+        pixelMeanDepth = PoreTile.padded(PoreTile.boxFiltered(raw, n, width: pixelMM / pitchMM), n)
+    }
+
+    static func padded(_ values: [Float], _ n: Int) -> [Float] {
+        var result = [Float](repeating: 0, count: (n + 1) * (n + 1))
+        for j in 0...n { for i in 0...n { result[j * (n + 1) + i] = values[(j % n) * n + (i % n)] } }
+        return result
+    }
+
+    /// The mean of the bilinear interpolant over a box `width` lattice steps wide, centred on each
+    /// lattice point, periodic; separable. Weight of the value at offset k is
+    /// (H(w/2 − k) − H(−w/2 − k)) / w, H the antiderivative of the hat function.
+    static func boxFiltered(_ values: [Float], _ n: Int, width: Double) -> [Float] {
+        func hatIntegral(_ v: Double) -> Double {
+            if v <= -1 { return 0 }
+            if v < 0 { return (v + 1) * (v + 1) / 2 }
+            if v < 1 { return 1 - (1 - v) * (1 - v) / 2 }
+            return 1
+        }
+        let w = max(width, 1e-6)
+        let reach = Int((w / 2).rounded(.up)) + 1
+        let weights = (-reach...reach).map { k in Float((hatIntegral(w / 2 - Double(k)) - hatIntegral(-w / 2 - Double(k))) / w) }
+        var horizontal = [Float](repeating: 0, count: n * n)
+        for j in 0..<n {
+            for i in 0..<n {
+                var sum: Float = 0
+                for (index, k) in (-reach...reach).enumerated() { sum += weights[index] * values[j * n + ((i + k) % n + n) % n] }
+                horizontal[j * n + i] = sum
+            }
+        }
+        var result = [Float](repeating: 0, count: n * n)
+        for j in 0..<n {
+            for i in 0..<n {
+                var sum: Float = 0
+                for (index, k) in (-reach...reach).enumerated() { sum += weights[index] * horizontal[(((j + k) % n + n) % n) * n + i] }
+                result[j * n + i] = sum
+            }
+        }
+        return result
+    }
+
+    /// Bilinear lookup at lattice coordinates (u, v) (any real numbers: the tile repeats).
+    @inline(__always)
+    static func lookup(_ values: UnsafeBufferPointer<Float>, size n: Int, u: Float, v: Float) -> Float {
+        let period = Float(n)
+        let wu = u - (u / period).rounded(.down) * period, wv = v - (v / period).rounded(.down) * period
+        let i = min(Int(wu), n - 1), j = min(Int(wv), n - 1)
+        let fx = wu - Float(i), fy = wv - Float(j)
+        let stride = n + 1
+        let a = values[j * stride + i], b = values[j * stride + i + 1]
+        let c = values[(j + 1) * stride + i], d = values[(j + 1) * stride + i + 1]
+        let top = a + (b - a) * fx, bottom = c + (d - c) * fx
+        return top + (bottom - top) * fy
+    }
+}
