@@ -22,7 +22,7 @@ let benchmarks: @Sendable () -> Void = {
         fatalError("cannot place the demo's dots")
     }
     let view = rendering.view(of: map)
-    let after = rendering.renderer(view: view, dots: dots, day: healed)
+    let after = rendering.renderer(view: view, dots: dots, day: healed, surface: ScalpSurface(scene: scene, map: map, view: view))
     let threads = ProcessInfo.processInfo.activeProcessorCount
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smp-render-benchmarks")
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -76,7 +76,7 @@ let benchmarks: @Sendable () -> Void = {
     let wallScale = 20_000 / map.bounds.widthMM
     let wallView = MapView(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, widthMM: map.bounds.widthMM,
                            heightMM: map.bounds.heightMM, pixelsPerMM: wallScale)
-    let wall = rendering.renderer(view: wallView, dots: dots, day: healed)
+    let wall = rendering.renderer(view: wallView, dots: dots, day: healed, surface: ScalpSurface(scene: scene, map: map, view: wallView))
     Benchmark("wall print end to end, fast preset, \(wall.widthPixels)x\(wall.heightPixels)",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 1)) { benchmark in
         for _ in benchmark.scaledIterations {
