@@ -17,6 +17,16 @@ struct MapRendererTests {
         }
     }
 
+    /// Width in pixels of the run above half the peak, its edges refined linearly.
+    func fullWidthAtHalfMaximum(_ values: [Double]) -> Double? {
+        let peak = values.max() ?? 0
+        let above = values.indices.filter { values[$0] >= peak / 2 }
+        guard let first = above.first, let last = above.last, first > 0, last < values.count - 1 else { return nil }
+        let left = Double(first) - (values[first] - peak / 2) / (values[first] - values[first - 1])
+        let right = Double(last) + (values[last] - peak / 2) / (values[last] - values[last + 1])
+        return right - left
+    }
+
     @Test("the mean reflectance of a treated area does not depend on the scale", arguments: [0.04, 0.08])
     func scaleInvariance(sigmaMM: Double) {
         var generator = Xoshiro256StarStar(seed: 5)
@@ -49,16 +59,33 @@ struct MapRendererTests {
         let width = view.widthPixels
         let row = Int(2 * scale)
         let darkness = (0..<width).map { -log(Double(pixels[row * width + $0].y / skin.y)) }
-        let peak = darkness.max() ?? 0
-        // Width of the run above half the peak, refined linearly at both edges.
-        let above = darkness.indices.filter { darkness[$0] >= peak / 2 }
-        guard let first = above.first, let last = above.last, first > 0, last < width - 1 else {
+        guard let measured = fullWidthAtHalfMaximum(darkness) else {
             Issue.record("no measurable dot")
             return
         }
-        let left = Double(first) - (darkness[first] - peak / 2) / (darkness[first] - darkness[first - 1])
-        let right = Double(last) + (darkness[last] - peak / 2) / (darkness[last] - darkness[last + 1])
-        let measured = right - left
         #expect(abs(measured - diameterMM * scale) < max(1, 0.1 * diameterMM * scale), "\(measured) px for \(diameterMM * scale)")
+    }
+
+    @Test("an oval dot keeps its ink and is e times longer along its axis than across")
+    func ovalDot() {
+        let scale = 40.0, sigma = 0.1, elongation = 1.69
+        let round = InkDot(xMM: 2, yMM: 2, sigmaMM: sigma, amount: 2 * Double.pi * sigma * sigma * 0.8,
+                           absorbance: LinearRGB(repeating: 1), layer: .surface)
+        var oval = round
+        oval.elongation = elongation
+        oval.axis = SIMD2(1, 0)
+        let view = MapView(widthMM: 4, heightMM: 4, pixelsPerMM: scale)
+        func depths(_ dot: InkDot) -> [Double] {
+            render(MapRenderer(view: view, skin: skin, dots: [dot])).map { -log(Double($0.y / skin.y)) }
+        }
+        let width = view.widthPixels, centre = Int(2 * scale)
+        let roundDepth = depths(round), ovalDepth = depths(oval)
+        // Same ink: the integrated optical depth agrees (8-bit quantisation aside).
+        let ovalInk: Double = ovalDepth.reduce(0, +), roundInk: Double = roundDepth.reduce(0, +)
+        #expect(abs(ovalInk / roundInk - 1) < 0.02)
+        let alongAxis = fullWidthAtHalfMaximum((0..<width).map { ovalDepth[centre * width + $0] }) ?? 0
+        let acrossAxis = fullWidthAtHalfMaximum((0..<width).map { ovalDepth[$0 * width + centre] }) ?? 1
+        let ratio: Double = alongAxis / acrossAxis
+        #expect(abs(ratio - elongation) < 0.15, "\(alongAxis) px along, \(acrossAxis) px across")
     }
 }

@@ -38,6 +38,9 @@ import PoissonDisk
 /// times 8 % / −10 %, and the renderer's veil (light scattered back before it reaches the
 /// ink, blue-biased) grows with age too.
 ///
+/// Shape: each dot is oval, long axis σ·√e and short σ/√e (area kept), e uniform in
+/// [1, maximumElongation], the axis in a random direction from the dot's own stream.
+///
 /// Blowout: a fraction of dots, larger for deeper deposits (× e^((depth − 0.35 mm)/0.1 mm)),
 /// went into the deep dermis and spreads wide from the start: σ × `blowoutSpread`, bluer.
 ///
@@ -89,6 +92,9 @@ public struct PigmentModel: Sendable, Equatable {
     static let rednessPeak = 0.6
     /// Per-dot variation, uniform ±.
     static let sizeVariation = 0.12, inkVariation = 0.15
+    /// Dots are oval up to this ratio of long to short σ (our estimate: a needle never enters
+    /// quite square to the skin, and healed dots are seldom perfectly round).
+    public var maximumElongation = 1.3
 
     // MARK: The laws, one by one (tested individually)
 
@@ -136,6 +142,15 @@ public struct PigmentModel: Sendable, Equatable {
         let sizeFactor = 1 + Self.sizeVariation * uniform()
         let inkFactor = 1 + Self.inkVariation * uniform()
         let blownOut = Double(variation.next() >> 11) * 0x1p-53 < blowoutProbability(depthMM: session.depthMM)
+        // Shape: oval by up to `maximumElongation`, long axis in a random direction (a unit
+        // vector by rejection and sqrt, no trigonometry, so the same on every machine).
+        let elongation = 1 + (maximumElongation - 1) * Double(variation.next() >> 11) * 0x1p-53
+        var axis = SIMD2<Double>(1, 0)
+        for _ in 0..<16 {
+            let candidate = SIMD2(uniform(), uniform())
+            let length2 = (candidate * candidate).sum()
+            if length2 > 0.01 && length2 <= 1 { axis = candidate / length2.squareRoot(); break }
+        }
 
         let fwhmToSigma = 1 / 2.354_82
         let impressionSigma = dot.diameterMM * fwhmToSigma * sizeFactor
@@ -150,7 +165,8 @@ public struct PigmentModel: Sendable, Equatable {
         if blownOut { coreSigma *= blowoutSpread }
         let retained = deposited * retainedInkFraction(ageDays: t)
         result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: coreSigma,
-                             amount: retained * (1 - subsurfaceFraction), absorbance: absorbance, layer: .dermal))
+                             amount: retained * (1 - subsurfaceFraction), absorbance: absorbance, layer: .dermal,
+                             elongation: elongation, axis: axis))
         if subsurfaceFraction > 0 {
             let haloSigma = (coreSigma * coreSigma + subsurfaceSigmaMM * subsurfaceSigmaMM).squareRoot()
             result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: haloSigma,
@@ -160,7 +176,8 @@ public struct PigmentModel: Sendable, Equatable {
         if surface > 0 {
             let swelling = 1 + 0.25 * (1 - smoothstep(0, 3, t))
             result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: impressionSigma * swelling,
-                                 amount: deposited * (1 - retainedAfterHealing) * surface, absorbance: baseAbsorbance, layer: .surface))
+                                 amount: deposited * (1 - retainedAfterHealing) * surface, absorbance: baseAbsorbance, layer: .surface,
+                                 elongation: elongation, axis: axis))
         }
         let redness = rednessFactor(ageDays: t)
         if redness > 0 {

@@ -14,14 +14,30 @@ public struct InkDot: Sendable, Equatable {
     public var amount: Double
     public var absorbance: LinearRGB
     public var layer: Layer
+    /// Oval dots: σ along `axis` is σ·√e and across it σ/√e, e = `elongation` ≥ 1, so the
+    /// area σ_major·σ_minor = σ² (and the peak for a given amount) is unchanged.
+    public var elongation: Double
+    /// Unit vector of the long axis (x, y).
+    public var axis: SIMD2<Double>
 
-    public init(xMM: Double, yMM: Double, sigmaMM: Double, amount: Double, absorbance: LinearRGB, layer: Layer) {
+    public init(xMM: Double, yMM: Double, sigmaMM: Double, amount: Double, absorbance: LinearRGB, layer: Layer,
+                elongation: Double = 1, axis: SIMD2<Double> = SIMD2(1, 0)) {
         self.xMM = xMM
         self.yMM = yMM
         self.sigmaMM = sigmaMM
         self.amount = amount
         self.absorbance = absorbance
         self.layer = layer
+        self.elongation = elongation
+        self.axis = axis
+    }
+
+    /// The Gaussian's exponent is −(A·dx² + 2B·dx·dy + C·dy²), dx, dy in pixels at `scale`.
+    func quadraticForm(pixelsPerMM scale: Double) -> SIMD3<Float> {
+        let major = sigmaMM * elongation.squareRoot() * scale, minor = sigmaMM / elongation.squareRoot() * scale
+        let c = axis.x, s = axis.y
+        let a = 1 / (2 * major * major), b = 1 / (2 * minor * minor)
+        return SIMD3(Float(c * c * a + s * s * b), Float(c * s * (a - b)), Float(s * s * a + c * c * b))
     }
 
     /// Optical depth at the centre.
@@ -62,7 +78,9 @@ public struct MapRenderer: RowImage {
 
     // Dots in pixel units, binned into square cells of `binSize` pixels: each dot is listed in
     // every cell its footprint reaches (compressed rows: `binStart[c]..<binStart[c + 1]`).
-    let dotX: [Float], dotY: [Float], dotInverseTwoSigmaSquared: [Float], dotReachSquared: [Float]
+    let dotX: [Float], dotY: [Float], dotReachSquared: [Float]
+    /// (A, B, C) of each component's exponent −(A·dx² + 2B·dx·dy + C·dy²), pixel units.
+    let dotShape: [SIMD3<Float>]
     /// Peak optical depth per component, in the dermal or the surface slot (the other zero),
     /// so the inner loop adds both without a branch.
     let dotDermalPeak: [LinearRGB], dotSurfacePeak: [LinearRGB]
@@ -78,15 +96,15 @@ public struct MapRenderer: RowImage {
         self.surface = surface
         self.veil = veil
         let scale = view.pixelsPerMM
-        let narrowest = dots.map(\.sigmaMM).min() ?? 1
+        let narrowest = dots.map { $0.sigmaMM / $0.elongation.squareRoot() }.min() ?? 1
         samplesPerSide = ScaleSampling.samplesPerSide(sigmaPixels: narrowest * scale)
-        dotSamples = dots.map { UInt8(ScaleSampling.samplesPerSide(sigmaPixels: $0.sigmaMM * scale)) }
+        dotSamples = dots.map { UInt8(ScaleSampling.samplesPerSide(sigmaPixels: $0.sigmaMM / $0.elongation.squareRoot() * scale)) }
         dotX = dots.map { Float(($0.xMM - view.originXMM) * scale) }
         dotY = dots.map { Float(($0.yMM - view.originYMM) * scale) }
-        dotInverseTwoSigmaSquared = dots.map { Float(1 / (2 * $0.sigmaMM * scale * $0.sigmaMM * scale)) }
+        dotShape = dots.map { $0.quadraticForm(pixelsPerMM: scale) }
         dotDermalPeak = dots.map { $0.layer == .dermal ? $0.peakDepth : .zero }
         dotSurfacePeak = dots.map { $0.layer == .surface ? $0.peakDepth : .zero }
-        let reaches = dots.map { InkDot.footprintSigmas * $0.sigmaMM * scale }
+        let reaches = dots.map { InkDot.footprintSigmas * $0.sigmaMM * $0.elongation.squareRoot() * scale }
         dotReachSquared = reaches.map { Float($0 * $0) }
 
         let binSize = 8
@@ -208,7 +226,8 @@ public struct MapRenderer: RowImage {
         let dx = x - dotX[i], dy = y - dotY[i]
         let r2 = dx * dx + dy * dy
         guard r2 < dotReachSquared[i] else { return }
-        let g = expf(-r2 * dotInverseTwoSigmaSquared[i])
+        let q = dotShape[i]
+        let g = expf(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy))
         dermal += dotDermalPeak[i] * g
         surface += dotSurfacePeak[i] * g
     }

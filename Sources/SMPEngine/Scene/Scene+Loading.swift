@@ -268,6 +268,7 @@ extension Scene {
         model.freshPeakInk = object.number("freshPeakInk", default: model.freshPeakInk, in: 0.1...10)
         model.subsurfaceFraction = object.number("subsurfaceFraction", default: model.subsurfaceFraction, in: 0...0.9)
         model.subsurfaceSigmaMM = object.number("subsurfaceSigmaMM", default: model.subsurfaceSigmaMM, in: 0.01...2, unit: "mm")
+        model.maximumElongation = object.number("maximumElongation", default: model.maximumElongation, in: 1...3)
         return model
     }
 
