@@ -87,18 +87,6 @@ public struct ScalpChart: Sendable {
         return ((Double(low) + t) * maximumPolar / Double(ScalpChart.polarSteps), phi)
     }
 
-    /// The 3-D surface point under a chart position (nil beyond the rim).
-    public func surfacePoint(chartX x: Double, chartY y: Double) -> SIMD3<Double>? {
-        surfaceAngles(chartX: x, chartY: y).map { head.point(polar: $0.polar, azimuth: $0.azimuth) }
-    }
-
-    /// The chart position of the surface point in the midline plane at height `z` above the ear
-    /// line, on the front (`front` true) or the back.
-    public func midlinePoint(heightMM z: Double, front: Bool) -> SIMD2<Double> {
-        let theta = acos(min(max(z / head.earToTopMM, -1), 1))
-        return chartPoint(polar: theta, azimuth: front ? -Double.pi / 2 : Double.pi / 2)
-    }
-
     /// Arc length along the front midline from the brow up to polar angle θ.
     public func frontArcFromBrow(toPolar theta: Double) -> Double {
         let browTheta = acos(min(max(head.browHeightMM / head.earToTopMM, -1), 1))

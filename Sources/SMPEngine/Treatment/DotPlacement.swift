@@ -24,7 +24,6 @@ public enum DotPlacement {
 public enum RandomStream: UInt64, Sendable {
     case sampling = 1
     case skinTexture = 2
-    case blowout = 3
     case hairline = 4
     case scars = 0x100
     /// The existing hair shaved to stubble: follicular units and their hairs (ScalpSurface).
