@@ -392,6 +392,19 @@ struct SamplerState {
         return nil
     }
 
+    /// Does the disc that covered the previous cell, or the last one in this column, hold the
+    /// whole cell for a newcomer of `spacing`? Remembers the column's disc when it does.
+    @inline(__always)
+    mutating func coveredByHints(column: Int, x0: Float, y0: Float, size: Float, spacing: Float) -> Bool {
+        let hintA = lastCover, hintB = columnCover[column]
+        if hintA >= 0, grid.discCovers(hintA, x0: x0, y0: y0, size: size, spacing: spacing) { return true }
+        if hintB >= 0, grid.discCovers(hintB, x0: x0, y0: y0, size: size, spacing: spacing) {
+            lastCover = hintB
+            return true
+        }
+        return false
+    }
+
     /// Places a dot in an empty grid cell if one fits anywhere in it.
     ///
     /// Maximal-fill test after Ebeida et al. ("Efficient maximal Poisson-disk sampling",
@@ -415,12 +428,7 @@ struct SamplerState {
             // Ask the last covering discs first with the smallest spacing any newcomer gets
             // (smaller spacing, smaller disc), before this cell's jitter and reach: in a uniform
             // field a covering dot is always within reach, so `coveringCell` would say the same.
-            let hintA = lastCover, hintB = columnCover[column]
-            if hintA >= 0, grid.discCovers(hintA, x0: x0, y0: y0, size: size, spacing: smallestNewSpacing) { return false }
-            if hintB >= 0, grid.discCovers(hintB, x0: x0, y0: y0, size: size, spacing: smallestNewSpacing) {
-                lastCover = hintB
-                return false
-            }
+            if coveredByHints(column: column, x0: x0, y0: y0, size: size, spacing: smallestNewSpacing) { return false }
         }
         let peak = rasterIsUniform ? uniformDensity : peakDensity(x0: x0, y0: y0, x1: x0 + size, y1: y0 + size)
         guard peak > 0 else { return false }
@@ -428,12 +436,7 @@ struct SamplerState {
         let lowest = (rasterIsUniform ? uniformBaseSpacing : baseSpacing(density: peak)) * cellJitter
         if rasterIsUniform {
             // The same two again with this cell's own spacing; `coveringCell` need not.
-            let hintA = lastCover, hintB = columnCover[column]
-            if hintA >= 0, grid.discCovers(hintA, x0: x0, y0: y0, size: size, spacing: lowest) { return false }
-            if hintB >= 0, grid.discCovers(hintB, x0: x0, y0: y0, size: size, spacing: lowest) {
-                lastCover = hintB
-                return false
-            }
+            if coveredByHints(column: column, x0: x0, y0: y0, size: size, spacing: lowest) { return false }
         }
         let reach = reach(spacing: lowest, x: x0 + 0.5 * size, y: y0 + 0.5 * size)
         // Most empty cells sit inside one neighbour's disc: settle those without a list.
