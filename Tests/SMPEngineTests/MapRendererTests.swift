@@ -88,4 +88,64 @@ struct MapRendererTests {
         let ratio: Double = alongAxis / acrossAxis
         #expect(abs(ratio - elongation) < 0.15, "\(alongAxis) px along, \(acrossAxis) px across")
     }
+
+    @Test("pixels under narrow dots match a 48 × 48 supersampled reference within one sRGB level",
+          arguments: [0.15, 0.3, 0.6, 1.2, 1.9])
+    func quadratureAccuracy(sigmaPixels: Double) {
+        let scale = 10.0, sigma = sigmaPixels / scale
+        let veil = LinearRGB(0.08, 0.1, 0.12)
+        var generator = Xoshiro256StarStar(seed: 11)
+        let dots = (0..<6).map { k -> InkDot in
+            // Random sub-pixel positions, shapes and peak depths from 1 to 8, well apart.
+            let angle = 2 * Double.pi * generator.nextUnit()
+            return InkDot(xMM: 0.6 + Double(k % 3) + generator.nextUnit() * 0.1, yMM: 0.6 + Double(k / 3) + generator.nextUnit() * 0.1,
+                          sigmaMM: sigma, amount: 2 * Double.pi * sigma * sigma * (1 + 7 * generator.nextUnit()),
+                          absorbance: LinearRGB(1, 1.05, 1.1), layer: .dermal,
+                          elongation: 1 + 0.3 * generator.nextUnit(), axis: SIMD2(cos(angle), sin(angle)))
+        }
+        let view = MapView(widthMM: 3.2, heightMM: 2.2, pixelsPerMM: scale)
+        let renderer = MapRenderer(view: view, skin: skin, veil: veil, dots: dots)
+        let width = view.widthPixels, height = view.heightPixels
+        var bytes = [UInt8](repeating: 0, count: width * height * 3)
+        bytes.withUnsafeMutableBytes { renderer.renderRows(0..<height, into: $0, rowStride: width * 3) }
+        let shapes = dots.map { $0.quadraticForm(pixelsPerMM: scale) }
+        var worst = 0, inked = 0
+        SRGBTransfer.encodeTable.withUnsafeBufferPointer { table in
+            for row in 0..<height {
+                for column in 0..<width {
+                    var sum = SIMD3<Double>.zero
+                    let n = 48
+                    // Only dots within 6 σ matter to the reference (depth below 10⁻⁷).
+                    let near = dots.indices.filter {
+                        let dx = Double(column) + 0.5 - dots[$0].xMM * scale, dy = Double(row) + 0.5 - dots[$0].yMM * scale
+                        return (dx * dx + dy * dy).squareRoot() < 6 * 1.15 * sigmaPixels + 1
+                    }
+                    guard !near.isEmpty else { continue }
+                    for sy in 0..<n {
+                        for sx in 0..<n {
+                            let x = Double(column) + (Double(sx) + 0.5) / Double(n), y = Double(row) + (Double(sy) + 0.5) / Double(n)
+                            var depth = SIMD3<Double>.zero
+                            for k in near {
+                                let dot = dots[k], q = shapes[k]
+                                let dx = x - dot.xMM * scale, dy = y - dot.yMM * scale
+                                let g = exp(-(Double(q.x) * dx * dx + 2 * Double(q.y) * dx * dy + Double(q.z) * dy * dy))
+                                depth += SIMD3<Double>(dot.peakDepth) * g
+                            }
+                            let v = SIMD3<Double>(veil)
+                            sum += v + (1 - v) * SIMD3(exp(-depth.x), exp(-depth.y), exp(-depth.z))
+                        }
+                    }
+                    let reference = LinearRGB(sum / Double(n * n)) * skin
+                    guard reference.y < 0.999 * skin.y else { continue }
+                    inked += 1
+                    for channel in 0..<3 {
+                        let expected = Int(SRGBTransfer.encode(reference[channel], table: table))
+                        worst = max(worst, abs(Int(bytes[3 * (row * width + column) + channel]) - expected))
+                    }
+                }
+            }
+        }
+        #expect(inked > 12)
+        #expect(worst <= 1, "worst \(worst) levels over \(inked) inked pixels")
+    }
 }

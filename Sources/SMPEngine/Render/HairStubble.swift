@@ -239,7 +239,12 @@ struct HairStubble: Sendable {
         guard x >= 0, y >= 0 else { return (0, 0, 0) }
         let column = Int(x) / binSize, row = Int(y) / binSize
         guard column < binColumns, row < binRows else { return (0, 0, 0) }
-        let bin = row * binColumns + column
+        return coverage(x: x, y: y, filter: filter, bin: row * binColumns + column)
+    }
+
+    /// `coverage` at a point known to lie in `bin`.
+    @inline(__always)
+    func coverage(x: Float, y: Float, filter: Float, bin: Int) -> (cover: Float, buried: Float, sheen: Float) {
         let first = Int(binStart[bin]), end = Int(binStart[bin + 1])
         guard first < end else { return (0, 0, 0) }
         var uncovered: Float = 1, buried: Float = 0, unitMax: Float = 0, unitUncovered: Float = 1, currentUnit: Int32 = -1

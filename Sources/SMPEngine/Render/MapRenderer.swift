@@ -43,25 +43,44 @@ public struct InkDot: Sendable, Equatable {
     /// Optical depth at the centre.
     public var peakDepth: LinearRGB { absorbance * Float(amount / (2 * Double.pi * sigmaMM * sigmaMM)) }
 
-    /// Beyond this many σ a component is below exp(−4.5) ≈ 1 % of its peak and is dropped.
-    static let footprintSigmas = 3.0
+    /// How far a component is drawn, in σ along its long axis: to where its optical depth in
+    /// the most absorbed channel falls below `negligibleDepth`, and at least 2.5 σ (94 % of its
+    /// ink). A fixed 3 σ cut 1.1 % of the peak, which under a dense healed core (peak depth 3–8)
+    /// left a visible step of up to 3 sRGB levels at the footprint's edge; faint halos need less.
+    public var footprintSigmas: Double {
+        let peak = Double(peakDepth.max())
+        return peak > InkDot.negligibleDepth ? max(2.5, (2 * log(peak / InkDot.negligibleDepth)).squareRoot()) : 2.5
+    }
+
+    /// Optical depth whose loss changes a transmission by under 0.4 %: about half an sRGB level.
+    static let negligibleDepth = 0.004
 }
 
 /// Draws the map view: skin reflectance darkened by pigment, Beer–Lambert per point, under
 /// any stubble,
 ///
-///     R(p) = h·hair + (1 − h) · skin(p) · exp(−D_surface(p)) · (V + (1 − V) · exp(−D_dermal(p))),
+///     R(p) = h·hair + (1 − h) · skin(p) · T(p),
+///     T(p) = exp(−D_surface(p)) · (V + (1 − V) · exp(−D_dermal(p))),
 ///
 /// with skin(p), hair and its cover h from the `ScalpSurface` (or one flat skin colour),
-/// with D the optical depths summed over the components reaching p, and V the veil: light
+/// D the optical depths summed over the components reaching p, and V the veil: light
 /// scattered back by the skin above dermal ink before it reaches it, so a healed dot reads
 /// charcoal to blue-grey rather than black (DOMAIN.md, "Optics of the pigment").
 ///
-/// and each pixel the mean of R over its square (what a camera records), estimated with
-/// S × S stratified samples where any dot's footprint reaches the pixel; elsewhere the pixel
-/// is plain skin. Averaging R, not the ink, keeps a dot smaller than a pixel from greying the
-/// whole pixel, so the mean reflectance of an area does not depend on the scale (DESIGN.md,
-/// "Rendering"). Pure function of its inputs: rows can be rendered in any order, on any thread.
+/// Each pixel is the mean of R over its square (what a camera records). The mean of T is taken
+/// over n × n Gauss–Legendre nodes where a *narrow* component (σ under 2 px) reaches the pixel
+/// (`ScaleSampling`); *wide* components (halos, redness, blow-outs) hardly
+/// change inside a pixel and are evaluated at its centre. Averaging T, not the ink, keeps a dot
+/// smaller than a pixel from greying the whole pixel, so the mean reflectance of an area does
+/// not depend on the scale (DESIGN.md, "Rendering"). The surface enters through its own pixel
+/// means, mean(h·hair) + mean((1 − h)·skin) · mean(T): this treats the skin's texture and the
+/// pigment inside one pixel as independent, which they are at the scales of pores and pixels.
+///
+/// Rows are drawn a band at a time: the wide components reaching the band are splatted into
+/// per-pixel depth buffers (a circular Gaussian separably, a row and a column of exponentials),
+/// the narrow ones are listed per pixel; then every pixel is finished once. Each pixel's sums
+/// run over its components in a fixed order whatever the band, so any split of the rows, on
+/// any thread, gives the same bytes.
 public struct MapRenderer: RowImage {
     public let view: MapView
     /// The flat skin colour used where there is no `surface`.
@@ -69,26 +88,27 @@ public struct MapRenderer: RowImage {
     /// Textured skin, stubble and scars; nil draws flat `skin`.
     public let surface: ScalpSurface?
     public let veil: LinearRGB
-    /// Samples per pixel side where the narrowest component is: the sample pitch stays at most
-    /// σ/2. Each pixel uses what its own nearest components need (a pixel under only wide halos
-    /// takes one sample), so the cost follows the fine detail, not the covered area.
-    public let samplesPerSide: Int
-    /// Per component, the samples per pixel side it needs (pitch ≤ σ/2, 1 to 16).
-    let dotSamples: [UInt8]
 
-    // Dots in pixel units, binned into square cells of `binSize` pixels: each dot is listed in
-    // every cell its footprint reaches (compressed rows: `binStart[c]..<binStart[c + 1]`).
-    let dotX: [Float], dotY: [Float], dotReachSquared: [Float]
+    // Components in pixel units, structure of arrays.
+    let dotX: [Float], dotY: [Float]
+    /// Footprint radius in pixels (`InkDot.footprintSigmas` σ along the long axis), and squared.
+    let dotReach: [Float], dotReachSquared: [Float]
     /// (A, B, C) of each component's exponent −(A·dx² + 2B·dx·dy + C·dy²), pixel units.
     let dotShape: [SIMD3<Float>]
-    /// Peak optical depth per component, in the dermal or the surface slot (the other zero),
-    /// so the inner loop adds both without a branch.
-    let dotDermalPeak: [LinearRGB], dotSurfacePeak: [LinearRGB]
-    let binSize: Int
-    let binColumns: Int
-    let binRows: Int
-    let binStart: [Int32]
-    let binDots: [Int32]
+    /// Peak optical depth per channel (fourth lane 0).
+    let dotPeak: [SIMD4<Float>]
+    let dotIsSurface: [Bool]
+    /// Quadrature nodes per pixel side a component needs (`ScaleSampling`); 1 marks a wide one.
+    let dotNodes: [UInt8]
+    /// The first strip a component reaches.
+    let dotFirstStrip: [Int32]
+    /// Per strip of `stripHeight` rows, the wide and the narrow components reaching it, in
+    /// index order (compressed rows: `wideStart[k]..<wideStart[k + 1]`).
+    let wideStart: [Int32], wideMembers: [Int32]
+    let narrowStart: [Int32], narrowMembers: [Int32]
+    /// The widest footprint, pixels: sizes the per-band scratch for separable splats.
+    let widestReach: Float
+    static let stripHeight = 8
 
     public init(view: MapView, skin: LinearRGB, surface: ScalpSurface? = nil, veil: LinearRGB = .zero, dots: [InkDot]) {
         self.view = view
@@ -96,53 +116,48 @@ public struct MapRenderer: RowImage {
         self.surface = surface
         self.veil = veil
         let scale = view.pixelsPerMM
-        let narrowest = dots.map { $0.sigmaMM / $0.elongation.squareRoot() }.min() ?? 1
-        samplesPerSide = ScaleSampling.samplesPerSide(sigmaPixels: narrowest * scale)
-        dotSamples = dots.map { UInt8(ScaleSampling.samplesPerSide(sigmaPixels: $0.sigmaMM / $0.elongation.squareRoot() * scale)) }
-        dotX = dots.map { Float(($0.xMM - view.originXMM) * scale) }
-        dotY = dots.map { Float(($0.yMM - view.originYMM) * scale) }
-        dotShape = dots.map { $0.quadraticForm(pixelsPerMM: scale) }
-        dotDermalPeak = dots.map { $0.layer == .dermal ? $0.peakDepth : .zero }
-        dotSurfacePeak = dots.map { $0.layer == .surface ? $0.peakDepth : .zero }
-        let reaches = dots.map { InkDot.footprintSigmas * $0.sigmaMM * $0.elongation.squareRoot() * scale }
-        dotReachSquared = reaches.map { Float($0 * $0) }
+        let width = Double(view.widthPixels), height = Double(view.heightPixels)
+        // Components whose footprint misses the view are left out.
+        let reaches = dots.map { $0.footprintSigmas * $0.sigmaMM * $0.elongation.squareRoot() * scale }
+        let kept = dots.indices.filter { i in
+            let x = (dots[i].xMM - view.originXMM) * scale, y = (dots[i].yMM - view.originYMM) * scale, r = reaches[i]
+            return x + r > 0 && x - r < width && y + r > 0 && y - r < height && dots[i].amount > 0
+        }
+        dotX = kept.map { Float((dots[$0].xMM - view.originXMM) * scale) }
+        dotY = kept.map { Float((dots[$0].yMM - view.originYMM) * scale) }
+        dotReach = kept.map { Float(reaches[$0]) }
+        dotReachSquared = dotReach.map { $0 * $0 }
+        dotShape = kept.map { dots[$0].quadraticForm(pixelsPerMM: scale) }
+        dotPeak = kept.map { let p = dots[$0].peakDepth; return SIMD4(p.x, p.y, p.z, 0) }
+        dotIsSurface = kept.map { dots[$0].layer == .surface }
+        dotNodes = kept.map { UInt8(ScaleSampling.nodesPerSide(sigmaPixels: dots[$0].sigmaMM / dots[$0].elongation.squareRoot() * scale)) }
+        widestReach = dotReach.max() ?? 0
 
-        let binSize = 8
-        let binColumns = (view.widthPixels + binSize - 1) / binSize
-        let binRows = (view.heightPixels + binSize - 1) / binSize
-        let xs = dotX, ys = dotY
-        func cells(_ i: Int) -> (ClosedRange<Int>, ClosedRange<Int>)? {
-            let x = Double(xs[i]), y = Double(ys[i]), r = reaches[i]
-            let c0 = max(0, Int(((x - r) / Double(binSize)).rounded(.down)))
-            let c1 = min(binColumns - 1, Int(((x + r) / Double(binSize)).rounded(.down)))
-            let r0 = max(0, Int(((y - r) / Double(binSize)).rounded(.down)))
-            let r1 = min(binRows - 1, Int(((y + r) / Double(binSize)).rounded(.down)))
-            guard c0 <= c1, r0 <= r1 else { return nil }
-            return (r0...r1, c0...c1)
+        let strips = (view.heightPixels + Self.stripHeight - 1) / Self.stripHeight
+        let ys = dotY, reach = dotReach
+        func stripRange(_ i: Int) -> ClosedRange<Int> {
+            let first = max(0, Int((ys[i] - reach[i]).rounded(.down)) / Self.stripHeight)
+            let last = min(strips - 1, max(0, Int((ys[i] + reach[i]).rounded(.down))) / Self.stripHeight)
+            return first...max(first, last)
         }
-        var counts = [Int32](repeating: 0, count: binColumns * binRows + 1)
-        for i in dots.indices {
-            guard let (rows, columns) = cells(i) else { continue }
-            for row in rows { for column in columns { counts[row * binColumns + column + 1] += 1 } }
-        }
-        for k in 1..<counts.count { counts[k] += counts[k - 1] }
-        var fill = counts
-        var members = [Int32](repeating: 0, count: Int(counts.last ?? 0))
-        for i in dots.indices {
-            guard let (rows, columns) = cells(i) else { continue }
-            for row in rows {
-                for column in columns {
-                    let bin = row * binColumns + column
-                    members[Int(fill[bin])] = Int32(i)
-                    fill[bin] += 1
+        dotFirstStrip = kept.indices.map { Int32(stripRange($0).lowerBound) }
+        func lists(_ members: (Int) -> Bool) -> ([Int32], [Int32]) {
+            var counts = [Int32](repeating: 0, count: strips + 1)
+            for i in kept.indices where members(i) { for strip in stripRange(i) { counts[strip + 1] += 1 } }
+            for k in 1..<counts.count { counts[k] += counts[k - 1] }
+            var fill = counts
+            var list = [Int32](repeating: 0, count: Int(counts.last ?? 0))
+            for i in kept.indices where members(i) {
+                for strip in stripRange(i) {
+                    list[Int(fill[strip])] = Int32(i)
+                    fill[strip] += 1
                 }
             }
+            return (counts, list)
         }
-        self.binSize = binSize
-        self.binColumns = binColumns
-        self.binRows = binRows
-        binStart = counts
-        binDots = members
+        let nodes = dotNodes
+        (wideStart, wideMembers) = lists { nodes[$0] == 1 }
+        (narrowStart, narrowMembers) = lists { nodes[$0] > 1 }
     }
 
     public var widthPixels: Int { view.widthPixels }
@@ -151,6 +166,7 @@ public struct MapRenderer: RowImage {
 
     /// Renders pixel rows `rows` as RGB8 into `output`, rows `rowStride` bytes apart.
     public func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int) {
+        guard !rows.isEmpty else { return }
         // Unwrapped once: an optional struct this large was copied on every pixel's use
         // (memcpy was 11 % of the render, measured with perf).
         if let surface {
@@ -162,34 +178,16 @@ public struct MapRenderer: RowImage {
 
     func renderRows<Surface: SurfaceShading>(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int,
                                              over surface: Surface) {
+        let band = PigmentBand(renderer: self, rows: rows)
+        defer { band.deallocate() }
         let width = view.widthPixels
         SRGBTransfer.encodeTable.withUnsafeBufferPointer { table in
             for row in rows {
                 var offset = (row - rows.lowerBound) * rowStride
-                let binRow = row / binSize
                 for column in 0..<width {
-                    let bin = binRow * binColumns + column / binSize
-                    let first = Int(binStart[bin]), end = Int(binStart[bin + 1])
-                    var color: LinearRGB
-                    if first < end, let near = nearDots(first, end, column, row) {
-                        let s = near.isComplete ? Int(near.samples) : samplesPerSide
-                        let step = 1 / Float(s)
-                        let sampleWeight = 1 / Float(s * s)
-                        var sum = LinearRGB.zero
-                        for sy in 0..<s {
-                            let y = Float(row) + (Float(sy) + 0.5) * step
-                            for sx in 0..<s {
-                                let x = Float(column) + (Float(sx) + 0.5) * step
-                                let (dermal, surfaceDepth) = near.isComplete ? depth(atX: x, y: y, near) : depth(atX: x, y: y, bin: first..<end)
-                                let under = surface.sample(x: x, y: y)
-                                sum += under.hairCover * under.hair
-                                    + (1 - under.hairCover) * under.skin * pigmentTransmission(dermal: dermal, surface: surfaceDepth)
-                            }
-                        }
-                        color = sum * sampleWeight
-                    } else {
-                        color = surface.pixelMean(column: column, row: row)
-                    }
+                    let transmission = band.transmission(column: column, row: row)
+                    let terms = surface.pixelTerms(column: column, row: row)
+                    let color = terms.hair + terms.skin * LinearRGB(transmission.x, transmission.y, transmission.z)
                     output[offset] = SRGBTransfer.encode(color.x, table: table)
                     output[offset + 1] = SRGBTransfer.encode(color.y, table: table)
                     output[offset + 2] = SRGBTransfer.encode(color.z, table: table)
@@ -199,98 +197,301 @@ public struct MapRenderer: RowImage {
         }
     }
 
-    /// The dots of a bin whose footprint reaches pixel (column, row), as a small index list;
-    /// nil when none does.
-    @inline(__always)
-    func nearDots(_ first: Int, _ end: Int, _ column: Int, _ row: Int) -> NearDots? {
-        var near = NearDots()
-        let x0 = Float(column), y0 = Float(row)
-        for k in first..<end {
-            let i = Int(binDots[k])
-            // Distance from the dot to the nearest point of the pixel square.
-            let dx = max(x0 - dotX[i], 0, dotX[i] - (x0 + 1))
-            let dy = max(y0 - dotY[i], 0, dotY[i] - (y0 + 1))
-            if dx * dx + dy * dy < dotReachSquared[i] { near.append(Int32(i), samples: dotSamples[i]) }
+    /// The components reaching rows `rows` from the strip lists, once each, in index order.
+    func components(reaching rows: Range<Int>, start: [Int32], members: [Int32]) -> [Int32] {
+        let firstStrip = rows.lowerBound / Self.stripHeight, lastStrip = (rows.upperBound - 1) / Self.stripHeight
+        var result: [Int32] = []
+        for strip in firstStrip...lastStrip {
+            for k in Int(start[strip])..<Int(start[strip + 1]) {
+                let i = members[k]
+                if strip == firstStrip || dotFirstStrip[Int(i)] == Int32(strip) { result.append(i) }
+            }
         }
-        return near.count > 0 ? near : nil
-    }
-
-    /// Optical depths (dermal, surface) at a point from the listed components.
-    @inline(__always)
-    func depth(atX x: Float, y: Float, _ near: NearDots) -> (LinearRGB, LinearRGB) {
-        var dermal = LinearRGB.zero, surface = LinearRGB.zero
-        for k in 0..<near.count { accumulate(Int(near[k]), x, y, &dermal, &surface) }
-        return (dermal, surface)
-    }
-
-    /// The slow path for a pixel with more components near it than `NearDots` holds: the whole bin.
-    func depth(atX x: Float, y: Float, bin: Range<Int>) -> (LinearRGB, LinearRGB) {
-        var dermal = LinearRGB.zero, surface = LinearRGB.zero
-        for k in bin { accumulate(Int(binDots[k]), x, y, &dermal, &surface) }
-        return (dermal, surface)
-    }
-
-    /// Adds component i's optical depth at (x, y), if it reaches that far.
-    @inline(__always)
-    func accumulate(_ i: Int, _ x: Float, _ y: Float, _ dermal: inout LinearRGB, _ surface: inout LinearRGB) {
-        let dx = x - dotX[i], dy = y - dotY[i]
-        let r2 = dx * dx + dy * dy
-        guard r2 < dotReachSquared[i] else { return }
-        let q = dotShape[i]
-        let g = expf(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy))
-        dermal += dotDermalPeak[i] * g
-        surface += dotSurfacePeak[i] * g
+        if lastStrip > firstStrip { result.sort() }
+        return result
     }
 
     /// The fraction of light the pigment lets back out of the skin at a point with these
     /// optical depths (the type's equation without skin and hair).
     @inline(__always)
-    func pigmentTransmission(dermal: LinearRGB, surface: LinearRGB) -> LinearRGB {
-        var t = LinearRGB(repeating: 1)
-        if surface != .zero { t *= exp3(-surface) }
-        if dermal != .zero { t *= veil + (LinearRGB(repeating: 1) - veil) * exp3(-dermal) }
+    func pigmentTransmission(dermal: SIMD4<Float>, surface: SIMD4<Float>) -> SIMD4<Float> {
+        var t = SIMD4<Float>(repeating: 1)
+        if surface != .zero { t = FastExp.exp(-surface) }
+        if dermal != .zero {
+            let v = SIMD4(veil.x, veil.y, veil.z, 0)
+            t *= v + (SIMD4(repeating: 1) - v) * FastExp.exp(-dermal)
+        }
         return t
     }
-
-    @inline(__always)
-    func exp3(_ v: LinearRGB) -> LinearRGB { LinearRGB(expf(v.x), expf(v.y), expf(v.z)) }
 }
 
-/// Up to 16 dot indices on the stack: the dots near one pixel. A pixel with more (blown-out
-/// dots at high density) is marked incomplete and drawn from its whole bin instead.
-struct NearDots {
-    private var storage: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32,
-                          Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    private(set) var count = 0
-    static let capacity = 16
+/// The pigment's transmission over one band of rows: wide components' optical depths at pixel
+/// centres, splatted into per-pixel buffers, and per pixel the list of narrow components
+/// reaching it, which `transmission` samples inside the pixel. Owns its memory; one per band
+/// and thread.
+struct PigmentBand {
+    let renderer: MapRenderer
+    let rows: Range<Int>
+    let width: Int
+    /// Columns any wide component reached (empty: none), so the buffers outside stay unread.
+    var wideColumns: Range<Int>
+    let dermal: UnsafeMutablePointer<SIMD4<Float>>
+    let surface: UnsafeMutablePointer<SIMD4<Float>>
+    var hasWideSurface = false
+    /// Per pixel the first node of its narrow list (−1: none); nodes chain through `nextNode`.
+    let firstNode: UnsafeMutablePointer<Int32>
+    var nodeComponent: [Int32] = []
+    var nextNode: [Int32] = []
+    /// Scratch for one pixel's samples: optical depth per channel (dermal R, G, B, surface R,
+    /// G, B), four samples per lane group, 64 groups at most (16 × 16 nodes).
+    let sampleDepths: UnsafeMutablePointer<SIMD4<Float>>
 
-    private(set) var isComplete = true
-    /// The most samples per pixel side any listed component needs.
-    private(set) var samples: UInt8 = 1
+    init(renderer: MapRenderer, rows: Range<Int>) {
+        self.renderer = renderer
+        self.rows = rows
+        width = renderer.view.widthPixels
+        let pixels = rows.count * width
+        dermal = .allocate(capacity: pixels)
+        surface = .allocate(capacity: pixels)
+        firstNode = .allocate(capacity: pixels)
+        firstNode.initialize(repeating: -1, count: pixels)
+        sampleDepths = .allocate(capacity: 6 * 64)
+        wideColumns = 0..<0
 
-    @inline(__always)
-    mutating func append(_ value: Int32, samples needed: UInt8) {
-        guard count < NearDots.capacity else {
-            isComplete = false
-            return
+        let wide = renderer.components(reaching: rows, start: renderer.wideStart, members: renderer.wideMembers)
+        if !wide.isEmpty {
+            var low = width, high = 0
+            for i in wide {
+                let x = renderer.dotX[Int(i)], r = renderer.dotReach[Int(i)]
+                low = min(low, max(0, Int((x - r).rounded(.down))))
+                high = max(high, min(width, Int((x + r).rounded(.up)) + 1))
+            }
+            wideColumns = low..<max(low, high)
+            for row in 0..<rows.count {
+                (dermal + row * width + low).initialize(repeating: .zero, count: wideColumns.count)
+                (surface + row * width + low).initialize(repeating: .zero, count: wideColumns.count)
+            }
+            splatWide(wide)
         }
-        samples = max(samples, needed)
-        withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: value, toByteOffset: count * 4, as: Int32.self) }
-        count += 1
+        listNarrow(renderer.components(reaching: rows, start: renderer.narrowStart, members: renderer.narrowMembers))
     }
 
+    func deallocate() {
+        dermal.deallocate()
+        surface.deallocate()
+        firstNode.deallocate()
+        sampleDepths.deallocate()
+    }
+
+    /// Adds each wide component's optical depth at the centres of the pixels it reaches.
+    mutating func splatWide(_ components: [Int32]) {
+        let r = renderer
+        let reachMax = Int(r.widestReach.rounded(.up)) * 2 + 3
+        let across = UnsafeMutablePointer<Float>.allocate(capacity: reachMax)
+        defer { across.deallocate() }
+        for i32 in components {
+            let i = Int(i32)
+            let cx = r.dotX[i], cy = r.dotY[i], reach = r.dotReach[i], reach2 = r.dotReachSquared[i]
+            let q = r.dotShape[i], peak = r.dotPeak[i]
+            let target = r.dotIsSurface[i] ? surface : dermal
+            if r.dotIsSurface[i] { hasWideSurface = true }
+            let c0 = max(0, Int((cx - reach).rounded(.down))), c1 = min(width - 1, Int((cx + reach).rounded(.down)))
+            let r0 = max(rows.lowerBound, Int((cy - reach).rounded(.down))), r1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.down)))
+            guard c0 <= c1, r0 <= r1 else { continue }
+            let circular = q.y == 0 && q.x == q.z
+            if circular {
+                for c in c0...c1 {
+                    let dx = Float(c) + 0.5 - cx
+                    across[c - c0] = expf(-q.x * dx * dx)
+                }
+            }
+            for row in r0...r1 {
+                let dy = Float(row) + 0.5 - cy
+                let line = target + (row - rows.lowerBound) * width
+                if circular {
+                    let down = peak * expf(-q.z * dy * dy)
+                    for c in c0...c1 {
+                        let dx = Float(c) + 0.5 - cx
+                        if dx * dx + dy * dy < reach2 { line[c] += down * across[c - c0] }
+                    }
+                } else {
+                    for c in c0...c1 {
+                        let dx = Float(c) + 0.5 - cx
+                        if dx * dx + dy * dy < reach2 { line[c] += peak * expf(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy)) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lists each narrow component at every pixel whose square its footprint reaches.
+    mutating func listNarrow(_ components: [Int32]) {
+        let r = renderer
+        // Pushed in reverse so that each pixel's list runs in index order.
+        for i32 in components.reversed() {
+            let i = Int(i32)
+            let cx = r.dotX[i], cy = r.dotY[i], reach = r.dotReach[i], reach2 = r.dotReachSquared[i]
+            let c0 = max(0, Int((cx - reach).rounded(.down))), c1 = min(width - 1, Int((cx + reach).rounded(.down)))
+            let r0 = max(rows.lowerBound, Int((cy - reach).rounded(.down))), r1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.down)))
+            guard c0 <= c1, r0 <= r1 else { continue }
+            for row in r0...r1 {
+                let y0 = Float(row)
+                let dy = max(y0 - cy, 0, cy - (y0 + 1))
+                for c in c0...c1 {
+                    // Distance from the centre to the nearest point of the pixel square.
+                    let x0 = Float(c)
+                    let dx = max(x0 - cx, 0, cx - (x0 + 1))
+                    guard dx * dx + dy * dy < reach2 else { continue }
+                    let pixel = (row - rows.lowerBound) * width + c
+                    nodeComponent.append(i32)
+                    nextNode.append(firstNode[pixel])
+                    firstNode[pixel] = Int32(nodeComponent.count - 1)
+                }
+            }
+        }
+    }
+
+    /// The mean pigment transmission over pixel (column, row) of the band (lane 3 unused).
     @inline(__always)
-    subscript(_ index: Int) -> Int32 {
-        withUnsafeBytes(of: storage) { $0.load(fromByteOffset: index * 4, as: Int32.self) }
+    func transmission(column: Int, row: Int) -> SIMD4<Float> {
+        let pixel = (row - rows.lowerBound) * width + column
+        var d = SIMD4<Float>.zero, s = SIMD4<Float>.zero
+        if wideColumns.contains(column) {
+            d = dermal[pixel]
+            if hasWideSurface { s = surface[pixel] }
+        }
+        let head = firstNode[pixel]
+        if head < 0 { return renderer.pigmentTransmission(dermal: d, surface: s) }
+        return sampledTransmission(column: column, row: row, head: head, dermal: d, surface: s)
+    }
+
+    /// The mean transmission over the pixel by Gauss–Legendre quadrature (`ScaleSampling`), the
+    /// wide components' depths (d, s) taken as constant over it; four samples at a time.
+    func sampledTransmission(column: Int, row: Int, head: Int32, dermal d: SIMD4<Float>, surface s: SIMD4<Float>) -> SIMD4<Float> {
+        let r = renderer
+        var nodes: UInt8 = 2
+        var node = head
+        var anySurface = s != .zero
+        while node >= 0 {
+            let i = Int(nodeComponent[Int(node)])
+            nodes = max(nodes, r.dotNodes[i])
+            anySurface = anySurface || r.dotIsSurface[i]
+            node = nextNode[Int(node)]
+        }
+        let rule = ScaleSampling.rules[Int(nodes)]
+        let groups = rule.groups
+        let depth = sampleDepths
+        for k in 0..<groups {
+            depth[6 * k] = SIMD4(repeating: d.x)
+            depth[6 * k + 1] = SIMD4(repeating: d.y)
+            depth[6 * k + 2] = SIMD4(repeating: d.z)
+            depth[6 * k + 3] = SIMD4(repeating: s.x)
+            depth[6 * k + 4] = SIMD4(repeating: s.y)
+            depth[6 * k + 5] = SIMD4(repeating: s.z)
+        }
+        rule.offsetX.withUnsafeBufferPointer { offsetX in
+            rule.offsetY.withUnsafeBufferPointer { offsetY in
+                node = head
+                while node >= 0 {
+                    let i = Int(nodeComponent[Int(node)])
+                    let q = r.dotShape[i], peak = r.dotPeak[i]
+                    let layer = r.dotIsSurface[i] ? 3 : 0
+                    let x0 = Float(column) - r.dotX[i], y0 = Float(row) - r.dotY[i]
+                    for k in 0..<groups {
+                        let dx = offsetX[k] + x0, dy = offsetY[k] + y0
+                        let g = FastExp.exp(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy))
+                        depth[6 * k + layer] += peak.x * g
+                        depth[6 * k + layer + 1] += peak.y * g
+                        depth[6 * k + layer + 2] += peak.z * g
+                    }
+                    node = nextNode[Int(node)]
+                }
+            }
+        }
+        let veil = r.veil
+        return rule.weight.withUnsafeBufferPointer { weight in
+            var red = SIMD4<Float>.zero, green = SIMD4<Float>.zero, blue = SIMD4<Float>.zero
+            for k in 0..<groups {
+                var tr = veil.x + (1 - veil.x) * FastExp.exp(-depth[6 * k])
+                var tg = veil.y + (1 - veil.y) * FastExp.exp(-depth[6 * k + 1])
+                var tb = veil.z + (1 - veil.z) * FastExp.exp(-depth[6 * k + 2])
+                if anySurface {
+                    tr *= FastExp.exp(-depth[6 * k + 3])
+                    tg *= FastExp.exp(-depth[6 * k + 4])
+                    tb *= FastExp.exp(-depth[6 * k + 5])
+                }
+                red += weight[k] * tr
+                green += weight[k] * tg
+                blue += weight[k] * tb
+            }
+            return SIMD4(red.sum(), green.sum(), blue.sum(), 0)
+        }
     }
 }
 
-/// How finely to sample a pixel for a Gaussian of σ pixels: a pitch of at most σ/2, which keeps
-/// a treated area's mean reflectance within 0.1 % of a much finer sampling (measured), and one
-/// sample for components wider than 2 pixels' σ.
+/// How a pixel's mean transmission is sampled under a narrow Gaussian: n × n Gauss–Legendre
+/// nodes, n = ⌈1.6 / σ⌉ for σ in pixels (2 to 16), and one sample at the centre for components
+/// wider than 2 pixels' σ. Measured against a 96 × 96 midpoint reference over random dot
+/// positions, shapes and peak optical depths 3.4 and 8: within 0.3 sRGB levels on average and
+/// 0.9 at worst for σ from 0.1 to 2 px, where the earlier midpoint rule (pitch σ/2, up to
+/// 16 × 16) was off by up to 2.3 levels with as many or more samples. Gauss–Legendre is exact
+/// for polynomials of degree 2n − 1 on the pixel, and the Gaussian's transmission is smooth.
 enum ScaleSampling {
-    static func samplesPerSide(sigmaPixels: Double) -> Int {
-        min(16, max(1, Int((2 / sigmaPixels).rounded(.up))))
+    static func nodesPerSide(sigmaPixels: Double) -> Int {
+        sigmaPixels >= 2 ? 1 : min(16, max(2, Int((1.6 / sigmaPixels).rounded(.up))))
+    }
+
+    /// The rules for n = 0…16 nodes per side (0 and 1 unused): node offsets inside the pixel
+    /// and weights, in lanes of four samples, padded with weight 0.
+    static let rules: [QuadratureRule] = (0...16).map { QuadratureRule(nodesPerSide: max($0, 1)) }
+}
+
+/// n × n Gauss–Legendre nodes over the unit square, four samples per lane group.
+struct QuadratureRule: Sendable {
+    let offsetX: [SIMD4<Float>], offsetY: [SIMD4<Float>], weight: [SIMD4<Float>]
+    var groups: Int { weight.count }
+
+    init(nodesPerSide n: Int) {
+        let (nodes, weights) = QuadratureRule.gaussLegendre(n)
+        let count = n * n, groups = (count + 3) / 4
+        var x = [SIMD4<Float>](repeating: SIMD4(repeating: 0.5), count: groups), y = x
+        var w = [SIMD4<Float>](repeating: .zero, count: groups)
+        for j in 0..<n {
+            for i in 0..<n {
+                let k = j * n + i
+                x[k / 4][k % 4] = Float(nodes[i])
+                y[k / 4][k % 4] = Float(nodes[j])
+                w[k / 4][k % 4] = Float(weights[i] * weights[j])
+            }
+        }
+        offsetX = x
+        offsetY = y
+        weight = w
+    }
+
+    /// Nodes in [0, 1] and weights summing to 1: roots of the Legendre polynomial Pₙ by Newton's
+    /// method from the usual cosine guess.
+    static func gaussLegendre(_ n: Int) -> ([Double], [Double]) {
+        var nodes = [Double](repeating: 0, count: n), weights = nodes
+        for k in 0..<n {
+            var x = cos(Double.pi * (Double(k) + 0.75) / (Double(n) + 0.5))
+            var derivative = 0.0
+            for _ in 0..<100 {
+                var p0 = 1.0, p1 = x
+                for m in 2...max(2, n) where n >= 2 {
+                    let p2 = (Double(2 * m - 1) * x * p1 - Double(m - 1) * p0) / Double(m)
+                    p0 = p1
+                    p1 = p2
+                }
+                derivative = Double(n) * (x * p1 - p0) / (x * x - 1)
+                let step = p1 / derivative
+                x -= step
+                if abs(step) < 1e-15 { break }
+            }
+            nodes[k] = (1 - x) / 2
+            weights[k] = 1 / ((1 - x * x) * derivative * derivative)
+        }
+        return (nodes, weights)
     }
 }
 
@@ -298,8 +499,8 @@ enum ScaleSampling {
 /// flat colour (`FlatSkin`). A protocol only to specialise the pixel loop for each; never used
 /// as an existential.
 protocol SurfaceShading {
-    func sample(x: Float, y: Float) -> SurfaceSample
-    func pixelMean(column: Int, row: Int) -> LinearRGB
+    /// Over pixel (column, row): the mean of hairCover · hair, and of (1 − hairCover) · skin.
+    func pixelTerms(column: Int, row: Int) -> (hair: LinearRGB, skin: LinearRGB)
 }
 
 extension ScalpSurface: SurfaceShading {}
@@ -308,8 +509,5 @@ struct FlatSkin: SurfaceShading {
     let skin: LinearRGB
 
     @inline(__always)
-    func sample(x: Float, y: Float) -> SurfaceSample { SurfaceSample(skin: skin, hairCover: 0, hair: .zero) }
-
-    @inline(__always)
-    func pixelMean(column: Int, row: Int) -> LinearRGB { skin }
+    func pixelTerms(column: Int, row: Int) -> (hair: LinearRGB, skin: LinearRGB) { (.zero, skin) }
 }

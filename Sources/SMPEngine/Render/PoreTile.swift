@@ -96,14 +96,34 @@ struct PoreTile: Sendable {
     /// Bilinear lookup at lattice coordinates (u, v) (any real numbers: the tile repeats).
     @inline(__always)
     static func lookup(_ values: UnsafeBufferPointer<Float>, size n: Int, u: Float, v: Float) -> Float {
-        let period = Float(n)
-        let wu = u - (u / period).rounded(.down) * period, wv = v - (v / period).rounded(.down) * period
-        let i = min(Int(wu), n - 1), j = min(Int(wv), n - 1)
-        let fx = wu - Float(i), fy = wv - Float(j)
-        let stride = n + 1
-        let a = values[j * stride + i], b = values[j * stride + i + 1]
-        let c = values[(j + 1) * stride + i], d = values[(j + 1) * stride + i + 1]
-        let top = a + (b - a) * fx, bottom = c + (d - c) * fx
-        return top + (bottom - top) * fy
+        lookup(values, size: n, step(u, size: n), step(v, size: n))
     }
+
+    /// Lattice coordinate u wrapped into the tile: the lattice point at or below it and the
+    /// fraction past it.
+    @inline(__always)
+    static func step(_ u: Float, size n: Int) -> LatticeStep {
+        let period = Float(n)
+        let wrapped = u - (u / period).rounded(.down) * period
+        let i = min(Int(wrapped), n - 1)
+        return LatticeStep(index: Int32(i), next: Int32(i + 1), fraction: wrapped - Float(i))
+    }
+
+    @inline(__always)
+    static func lookup(_ values: UnsafeBufferPointer<Float>, size n: Int, _ across: LatticeStep, _ down: LatticeStep) -> Float {
+        let stride = n + 1
+        let top = Int(down.index) * stride, bottom = Int(down.next) * stride
+        let a = values[top + Int(across.index)], b = values[top + Int(across.next)]
+        let c = values[bottom + Int(across.index)], d = values[bottom + Int(across.next)]
+        let upper = a + (b - a) * across.fraction, lower = c + (d - c) * across.fraction
+        return upper + (lower - upper) * down.fraction
+    }
+}
+
+/// Where a coordinate falls between two lattice points of a raster: the one at or below it,
+/// the next, and the fraction of the way (0…1) for linear interpolation.
+struct LatticeStep: Sendable {
+    var index: Int32
+    var next: Int32
+    var fraction: Float
 }

@@ -28,6 +28,10 @@ public struct ScalpSurface: Sendable {
     let cellScale: Float, cellOffsetX: Float, cellOffsetY: Float
     let poreScaleA: Float, poreOffsetXA: Float, poreOffsetYA: Float
     let poreScaleB: Float, poreOffsetXB: Float, poreOffsetYB: Float
+    /// Where each pixel column's and row's centre falls on the cells, the pore tiles and the
+    /// hair bins, worked out once per view with the same arithmetic as for any point: a pixel's
+    /// lookups then need no floor or division (they were half of the surface's cost).
+    let columnSteps: [PixelSteps], rowSteps: [PixelSteps]
 
     /// Pores: ~0.8 per mm², split over two tiles (our estimate: on the scalp the visible pores
     /// are mostly follicle openings, at about the FU density of 60–100 per cm², DOMAIN.md).
@@ -65,13 +69,37 @@ public struct ScalpSurface: Sendable {
         // Tile B is also shifted so that the two tiles' origins do not coincide.
         poreOffsetXB = Float(view.originXMM / poresB.pitchMM) + 137.5
         poreOffsetYB = Float(view.originYMM / poresB.pitchMM) + 291.25
+        let textureSize = (texture.columns, texture.rows), tileSizes = (poresA.size, poresB.size), binSize = hair.binSize
+        let scales = (cellScale, poreScaleA, poreScaleB)
+        func steps(count: Int, offsets: (Float, Float, Float), cells: Int, bins: Int) -> [PixelSteps] {
+            (0..<count).map { pixel in
+                let x = Float(pixel) + 0.5
+                return PixelSteps(cell: ScalpSurface.cellStep(x * scales.0 + offsets.0, count: cells),
+                                  poreA: PoreTile.step(x * scales.1 + offsets.1, size: tileSizes.0),
+                                  poreB: PoreTile.step(x * scales.2 + offsets.2, size: tileSizes.1),
+                                  hairBin: pixel / binSize < bins ? Int32(pixel / binSize) : -1)
+            }
+        }
+        columnSteps = steps(count: view.widthPixels, offsets: (cellOffsetX, poreOffsetXA, poreOffsetXB), cells: textureSize.0,
+                            bins: hair.binColumns)
+        rowSteps = steps(count: view.heightPixels, offsets: (cellOffsetY, poreOffsetYA, poreOffsetYB), cells: textureSize.1,
+                         bins: hair.binRows)
+    }
+
+    /// A pixel centre's place along one axis of each lattice the surface reads.
+    struct PixelSteps {
+        var cell: LatticeStep
+        var poreA: LatticeStep
+        var poreB: LatticeStep
+        /// The hair bin's column or row (−1: outside the bins).
+        var hairBin: Int32
     }
 
     /// At a point in pixel coordinates of `view` (x right, y down; pixel (c, r) spans
     /// [c, c+1) × [r, r+1)).
     public func sample(x: Float, y: Float) -> SurfaceSample {
         let (base, poreStrength) = cellValue(x: x, y: y)
-        let depth = poreDepth(x: x, y: y, filtered: false)
+        let depth = poreDepth(x: x, y: y)
         let (cover, buried, sheen) = hair.coverage(x: x, y: y, filter: ScalpSurface.sampleFilterPixels)
         let skin = base * (1 - poreStrength * depth) * (LinearRGB(repeating: 1) - buriedTint * buried)
         return SurfaceSample(skin: skin, hairCover: cover, hair: hairColor + LinearRGB(repeating: HairStubble.highlight * sheen))
@@ -79,45 +107,57 @@ public struct ScalpSurface: Sendable {
 
     /// The mean over pixel (column, row) of hairCover · hair + (1 − hairCover) · skin.
     public func pixelMean(column: Int, row: Int) -> LinearRGB {
-        let x = Float(column) + 0.5, y = Float(row) + 0.5
-        let (base, poreStrength) = cellValue(x: x, y: y)
-        let depth = poreDepth(x: x, y: y, filtered: true)
-        let (cover, buried, sheen) = hair.coverage(x: x, y: y, filter: 1)
+        let terms = pixelTerms(column: column, row: row)
+        return terms.hair + terms.skin
+    }
+
+    /// The two parts of `pixelMean`: the mean of hairCover · hair, and of (1 − hairCover) · skin,
+    /// the part pigment under the hair darkens.
+    @inline(__always)
+    public func pixelTerms(column: Int, row: Int) -> (hair: LinearRGB, skin: LinearRGB) {
+        let across = columnSteps[column], down = rowSteps[row]
+        let (base, poreStrength) = cellValue(across.cell, down.cell)
+        let depth = poresA.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresA.size, across.poreA, down.poreA) }
+            + poresB.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresB.size, across.poreB, down.poreB) }
+        let (cover, buried, sheen) = across.hairBin < 0 || down.hairBin < 0 ? (0, 0, 0)
+            : hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1, bin: Int(down.hairBin) * hair.binColumns + Int(across.hairBin))
         let skin = base * (1 - poreStrength * depth) * (LinearRGB(repeating: 1) - buriedTint * buried)
-        return cover * (hairColor + LinearRGB(repeating: HairStubble.highlight * sheen)) + (1 - cover) * skin
+        return (cover * (hairColor + LinearRGB(repeating: HairStubble.highlight * sheen)), (1 - cover) * skin)
     }
 
     /// The skin's slowly varying colour and pore strength, bilinear over the 0.5 mm cells.
     @inline(__always)
     func cellValue(x: Float, y: Float) -> (LinearRGB, Float) {
-        let columns = texture.columns, rows = texture.rows
-        let u = min(max(x * cellScale + cellOffsetX, 0), Float(columns - 1))
-        let v = min(max(y * cellScale + cellOffsetY, 0), Float(rows - 1))
-        let i = min(Int(u), max(columns - 2, 0)), j = min(Int(v), max(rows - 2, 0))
-        let fx = u - Float(i), fy = v - Float(j)
-        let i1 = min(i + 1, columns - 1), j1 = min(j + 1, rows - 1)
+        cellValue(ScalpSurface.cellStep(x * cellScale + cellOffsetX, count: texture.columns),
+                  ScalpSurface.cellStep(y * cellScale + cellOffsetY, count: texture.rows))
+    }
+
+    /// Cell coordinate u on an axis of `count` cells, clamped to the raster (its edge cells
+    /// extend outward).
+    static func cellStep(_ u: Float, count: Int) -> LatticeStep {
+        let clamped = min(max(u, 0), Float(count - 1))
+        let i = min(Int(clamped), max(count - 2, 0))
+        return LatticeStep(index: Int32(i), next: Int32(min(i + 1, count - 1)), fraction: clamped - Float(i))
+    }
+
+    @inline(__always)
+    func cellValue(_ across: LatticeStep, _ down: LatticeStep) -> (LinearRGB, Float) {
+        let columns = texture.columns
         return texture.cells.withUnsafeBufferPointer { cells in
-            let a = cells[j * columns + i], b = cells[j * columns + i1]
-            let c = cells[j1 * columns + i], d = cells[j1 * columns + i1]
-            let top = a + (b - a) * fx, bottom = c + (d - c) * fx
-            let value = top + (bottom - top) * fy
+            let a = cells[Int(down.index) * columns + Int(across.index)], b = cells[Int(down.index) * columns + Int(across.next)]
+            let c = cells[Int(down.next) * columns + Int(across.index)], d = cells[Int(down.next) * columns + Int(across.next)]
+            let top = a + (b - a) * across.fraction, bottom = c + (d - c) * across.fraction
+            let value = top + (bottom - top) * down.fraction
             return (LinearRGB(value.x, value.y, value.z), value.w)
         }
     }
 
-    /// Pore depth of both tiles at a point, or its mean over the pixel centred there.
+    /// Pore depth of both tiles at a point.
     @inline(__always)
-    func poreDepth(x: Float, y: Float, filtered: Bool) -> Float {
+    func poreDepth(x: Float, y: Float) -> Float {
         let ua = x * poreScaleA + poreOffsetXA, va = y * poreScaleA + poreOffsetYA
         let ub = x * poreScaleB + poreOffsetXB, vb = y * poreScaleB + poreOffsetYB
-        let a: Float, b: Float
-        if filtered {
-            a = poresA.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresA.size, u: ua, v: va) }
-            b = poresB.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresB.size, u: ub, v: vb) }
-        } else {
-            a = poresA.depth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresA.size, u: ua, v: va) }
-            b = poresB.depth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresB.size, u: ub, v: vb) }
-        }
-        return a + b
+        return poresA.depth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresA.size, u: ua, v: va) }
+            + poresB.depth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresB.size, u: ub, v: vb) }
     }
 }
