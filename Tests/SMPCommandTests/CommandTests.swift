@@ -38,9 +38,9 @@ struct CommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let good = try write("good.yaml", Self.small)
         let bad = try write("bad.yaml", "name: bad\ndesign: { dotsPerCM2: -4 }")
-        #expect(exitCode { var c = try ValidateCommand.parse([good]); try c.run() } == 0)
-        #expect(exitCode { var c = try ValidateCommand.parse([good, bad]); try c.run() } == 65)
-        #expect(exitCode { var c = try ValidateCommand.parse([good, folder.appendingPathComponent("missing.yaml").path]); try c.run() } == 66)
+        #expect(exitCode { let c = try ValidateCommand.parse([good]); try c.run() } == 0)
+        #expect(exitCode { let c = try ValidateCommand.parse([good, bad]); try c.run() } == 65)
+        #expect(exitCode { let c = try ValidateCommand.parse([good, folder.appendingPathComponent("missing.yaml").path]); try c.run() } == 66)
     }
 
     @Test("render on an invalid scene writes nothing and exits 65")

@@ -193,6 +193,29 @@ struct ScalpSurfaceTests {
         #expect(spread < 0.005, "means at 5, 10, 20, 40 px/mm: \(means)")
     }
 
+    @Test("a row shaded at once is bit-identical to its pixels one by one, at three scales", arguments: [4.0, 10.0, 37.5])
+    func rowsMatchPixels(pixelsPerMM: Double) throws {
+        let scene = try Self.scene("skin: { texture: 1, shine: 1 }\nhairLoss: { pattern: norwood3vertex }\nexistingHair: { stubbleLengthMM: 1 }")
+        let map = ScalpMap(scene: scene)
+        // Across the edge of the hair, so rows have stubble, buried shafts and bare skin.
+        let view = Self.view(map.whorl.x + 10, map.whorl.y - 8, 30, 16, pixelsPerMM)
+        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let width = view.widthPixels
+        let skin = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: width), hair = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: width)
+        defer { skin.deallocate(); hair.deallocate() }
+        var differences = 0, haired = 0
+        for row in 0..<view.heightPixels {
+            surface.shadeRow(row, skin: skin, hair: hair)
+            for column in 0..<width {
+                let terms = surface.pixelTerms(column: column, row: row)
+                if SIMD4(terms.skin, 0) != skin[column] || SIMD4(terms.hair, 0) != hair[column] { differences += 1 }
+                if terms.hair != .zero { haired += 1 }
+            }
+        }
+        #expect(differences == 0)
+        #expect(haired > width)
+    }
+
     @Test("the same scene gives bit-identical samples from two instances")
     func deterministic() throws {
         let scene = try Self.scene("skin: { texture: 1, shine: 1 }\nhairLoss: { pattern: norwood3vertex }\nexistingHair: { stubbleLengthMM: 1 }")

@@ -172,25 +172,31 @@ public struct MapRenderer: RowImage {
         if let surface {
             renderRows(rows, into: output, rowStride: rowStride, over: surface)
         } else {
-            renderRows(rows, into: output, rowStride: rowStride, over: FlatSkin(skin: skin))
+            renderRows(rows, into: output, rowStride: rowStride, over: FlatSkin(skin: skin, width: view.widthPixels))
         }
     }
 
     func renderRows<Surface: SurfaceShading>(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int,
                                              over surface: Surface) {
         let band = PigmentBand(renderer: self, rows: rows)
-        defer { band.deallocate() }
         let width = view.widthPixels
+        let skinRow = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: width)
+        let hairRow = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: width)
+        defer {
+            band.deallocate()
+            skinRow.deallocate()
+            hairRow.deallocate()
+        }
         SRGBTransfer.encodeTable.withUnsafeBufferPointer { table in
             for row in rows {
+                surface.shadeRow(row, skin: skinRow, hair: hairRow)
                 var offset = (row - rows.lowerBound) * rowStride
                 for column in 0..<width {
-                    let transmission = band.transmission(column: column, row: row)
-                    let terms = surface.pixelTerms(column: column, row: row)
-                    let color = terms.hair + terms.skin * LinearRGB(transmission.x, transmission.y, transmission.z)
-                    output[offset] = SRGBTransfer.encode(color.x, table: table)
-                    output[offset + 1] = SRGBTransfer.encode(color.y, table: table)
-                    output[offset + 2] = SRGBTransfer.encode(color.z, table: table)
+                    let color = hairRow[column] + skinRow[column] * band.transmission(column: column, row: row)
+                    let (red, green, blue) = SRGBTransfer.encode(color, table: table)
+                    output[offset] = red
+                    output[offset + 1] = green
+                    output[offset + 2] = blue
                     offset += 3
                 }
             }
@@ -499,15 +505,19 @@ struct QuadratureRule: Sendable {
 /// flat colour (`FlatSkin`). A protocol only to specialise the pixel loop for each; never used
 /// as an existential.
 protocol SurfaceShading {
-    /// Over pixel (column, row): the mean of hairCover · hair, and of (1 − hairCover) · skin.
-    func pixelTerms(column: Int, row: Int) -> (hair: LinearRGB, skin: LinearRGB)
+    /// Over each pixel of `row`: the mean of (1 − hairCover) · skin into `skin`, and of
+    /// hairCover · hair into `hair` (lane 3 unused).
+    func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair: UnsafeMutablePointer<SIMD4<Float>>)
 }
 
 extension ScalpSurface: SurfaceShading {}
 
 struct FlatSkin: SurfaceShading {
     let skin: LinearRGB
+    let width: Int
 
-    @inline(__always)
-    func pixelTerms(column: Int, row: Int) -> (hair: LinearRGB, skin: LinearRGB) { (.zero, skin) }
+    func shadeRow(_ row: Int, skin skinTerms: UnsafeMutablePointer<SIMD4<Float>>, hair: UnsafeMutablePointer<SIMD4<Float>>) {
+        skinTerms.update(repeating: SIMD4(skin, 0), count: width)
+        hair.update(repeating: .zero, count: width)
+    }
 }

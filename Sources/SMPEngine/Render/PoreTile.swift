@@ -115,8 +115,9 @@ struct PoreTile: Sendable {
         let top = Int(down.index) * stride, bottom = Int(down.next) * stride
         let a = values[top + Int(across.index)], b = values[top + Int(across.next)]
         let c = values[bottom + Int(across.index)], d = values[bottom + Int(across.next)]
-        let upper = a + (b - a) * across.fraction, lower = c + (d - c) * across.fraction
-        return upper + (lower - upper) * down.fraction
+        // Blended down first, then across, as `ScalpSurface.shadeRow` does a row at a time.
+        let left = a + (c - a) * down.fraction, right = b + (d - b) * down.fraction
+        return left + (right - left) * across.fraction
     }
 }
 

@@ -113,15 +113,70 @@ public struct ScalpSurface: Sendable {
 
     /// The two parts of `pixelMean`: the mean of hairCover · hair, and of (1 − hairCover) · skin,
     /// the part pigment under the hair darkens.
-    @inline(__always)
     public func pixelTerms(column: Int, row: Int) -> (hair: LinearRGB, skin: LinearRGB) {
         let across = columnSteps[column], down = rowSteps[row]
         let (base, poreStrength) = cellValue(across.cell, down.cell)
         let depth = poresA.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresA.size, across.poreA, down.poreA) }
             + poresB.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresB.size, across.poreB, down.poreB) }
-        let (cover, buried, sheen) = across.hairBin < 0 || down.hairBin < 0 ? (0, 0, 0)
-            : hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1, bin: Int(down.hairBin) * hair.binColumns + Int(across.hairBin))
-        let skin = base * (1 - poreStrength * depth) * (LinearRGB(repeating: 1) - buriedTint * buried)
+        return combined(column: column, row: row, base: base, poreStrength: poreStrength, poreDepth: depth,
+                        hairBin: across.hairBin < 0 || down.hairBin < 0 ? -1 : Int(down.hairBin) * hair.binColumns + Int(across.hairBin))
+    }
+
+    /// `pixelTerms` for every column of `row` at once, lane 3 unused: the same values, with each
+    /// raster's two rows blended once per image row instead of once per pixel (the surface was
+    /// the larger part of a render's cost).
+    func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair hairTerms: UnsafeMutablePointer<SIMD4<Float>>) {
+        let down = rowSteps[row]
+        let cellRow = ScalpSurface.blendedRow(texture.cells, columns: texture.columns, down.cell)
+        let poreRowA = ScalpSurface.blendedRow(poresA.pixelMeanDepth, columns: poresA.size + 1, down.poreA)
+        let poreRowB = ScalpSurface.blendedRow(poresB.pixelMeanDepth, columns: poresB.size + 1, down.poreB)
+        let hairRow = down.hairBin < 0 ? -1 : Int(down.hairBin) * hair.binColumns
+        columnSteps.withUnsafeBufferPointer { steps in
+            for column in 0..<steps.count {
+                let across = steps[column]
+                let left = cellRow[Int(across.cell.index)], right = cellRow[Int(across.cell.next)]
+                let cell = left + (right - left) * across.cell.fraction
+                let a0 = poreRowA[Int(across.poreA.index)], a1 = poreRowA[Int(across.poreA.next)]
+                let b0 = poreRowB[Int(across.poreB.index)], b1 = poreRowB[Int(across.poreB.next)]
+                let depth = (a0 + (a1 - a0) * across.poreA.fraction) + (b0 + (b1 - b0) * across.poreB.fraction)
+                let terms = combined(column: column, row: row, base: LinearRGB(cell.x, cell.y, cell.z), poreStrength: cell.w,
+                                     poreDepth: depth, hairBin: hairRow < 0 || across.hairBin < 0 ? -1 : hairRow + Int(across.hairBin))
+                skin[column] = SIMD4(terms.skin, 0)
+                hairTerms[column] = SIMD4(terms.hair, 0)
+            }
+        }
+        cellRow.deallocate()
+        poreRowA.deallocate()
+        poreRowB.deallocate()
+    }
+
+    /// Row `down` of a row-major raster blended toward the next one, as a new buffer.
+    static func blendedRow<T: SIMD>(_ values: [T], columns: Int, _ down: LatticeStep) -> UnsafeMutablePointer<T> where T.Scalar == Float {
+        let row = UnsafeMutablePointer<T>.allocate(capacity: columns)
+        values.withUnsafeBufferPointer { values in
+            let top = Int(down.index) * columns, bottom = Int(down.next) * columns
+            for i in 0..<columns { row[i] = values[top + i] + (values[bottom + i] - values[top + i]) * down.fraction }
+        }
+        return row
+    }
+
+    static func blendedRow(_ values: [Float], columns: Int, _ down: LatticeStep) -> UnsafeMutablePointer<Float> {
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: columns)
+        values.withUnsafeBufferPointer { values in
+            let top = Int(down.index) * columns, bottom = Int(down.next) * columns
+            for i in 0..<columns { row[i] = values[top + i] + (values[bottom + i] - values[top + i]) * down.fraction }
+        }
+        return row
+    }
+
+    /// Skin with its pores, and the stubble over it, at a pixel (hair bin −1: none there).
+    @inline(__always)
+    func combined(column: Int, row: Int, base: LinearRGB, poreStrength: Float, poreDepth: Float, hairBin: Int) -> (hair: LinearRGB, skin: LinearRGB) {
+        let pored = base * (1 - poreStrength * poreDepth)
+        guard hairBin >= 0 else { return (.zero, pored) }
+        let (cover, buried, sheen) = hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1, bin: hairBin)
+        guard cover > 0 || buried > 0 else { return (.zero, pored) }
+        let skin = pored * (LinearRGB(repeating: 1) - buriedTint * buried)
         return (cover * (hairColor + LinearRGB(repeating: HairStubble.highlight * sheen)), (1 - cover) * skin)
     }
 
@@ -144,10 +199,11 @@ public struct ScalpSurface: Sendable {
     func cellValue(_ across: LatticeStep, _ down: LatticeStep) -> (LinearRGB, Float) {
         let columns = texture.columns
         return texture.cells.withUnsafeBufferPointer { cells in
+            // Blended down first, then across, as `shadeRow` does a row at a time.
             let a = cells[Int(down.index) * columns + Int(across.index)], b = cells[Int(down.index) * columns + Int(across.next)]
             let c = cells[Int(down.next) * columns + Int(across.index)], d = cells[Int(down.next) * columns + Int(across.next)]
-            let top = a + (b - a) * across.fraction, bottom = c + (d - c) * across.fraction
-            let value = top + (bottom - top) * down.fraction
+            let left = a + (c - a) * down.fraction, right = b + (d - b) * down.fraction
+            let value = left + (right - left) * across.fraction
             return (LinearRGB(value.x, value.y, value.z), value.w)
         }
     }
