@@ -179,25 +179,17 @@ public struct MapRenderer: RowImage {
     func renderRows<Surface: SurfaceShading>(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int,
                                              over surface: Surface) {
         let band = PigmentBand(renderer: self, rows: rows)
-        let width = view.widthPixels
-        let skinRow = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: width)
-        let hairRow = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: width)
-        defer {
-            band.deallocate()
-            skinRow.deallocate()
-            hairRow.deallocate()
-        }
+        defer { band.deallocate() }
         SRGBTransfer.encodeTable.withUnsafeBufferPointer { table in
             for row in rows {
-                surface.shadeRow(row, skin: skinRow, hair: hairRow)
-                var offset = (row - rows.lowerBound) * rowStride
-                for column in 0..<width {
-                    let color = hairRow[column] + skinRow[column] * band.transmission(column: column, row: row)
+                let start = (row - rows.lowerBound) * rowStride
+                surface.shadeRow(row) { column, hair, skin in
+                    let color = hair + skin * band.transmission(column: column, row: row)
                     let (red, green, blue) = SRGBTransfer.encode(color, table: table)
+                    let offset = start + 3 * column
                     output[offset] = red
                     output[offset + 1] = green
                     output[offset + 2] = blue
-                    offset += 3
                 }
             }
         }
@@ -505,9 +497,9 @@ struct QuadratureRule: Sendable {
 /// flat colour (`FlatSkin`). A protocol only to specialise the pixel loop for each; never used
 /// as an existential.
 protocol SurfaceShading {
-    /// Over each pixel of `row`: the mean of (1 − hairCover) · skin into `skin`, and of
-    /// hairCover · hair into `hair` (lane 3 unused).
-    func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair: UnsafeMutablePointer<SIMD4<Float>>)
+    /// Over each pixel of `row`, left to right: the mean of hairCover · hair and of
+    /// (1 − hairCover) · skin (lane 3 unused).
+    func shadeRow(_ row: Int, _ body: (_ column: Int, _ hair: SIMD4<Float>, _ skin: SIMD4<Float>) -> Void)
 }
 
 extension ScalpSurface: SurfaceShading {}
@@ -516,8 +508,9 @@ struct FlatSkin: SurfaceShading {
     let skin: LinearRGB
     let width: Int
 
-    func shadeRow(_ row: Int, skin skinTerms: UnsafeMutablePointer<SIMD4<Float>>, hair: UnsafeMutablePointer<SIMD4<Float>>) {
-        skinTerms.update(repeating: SIMD4(skin, 0), count: width)
-        hair.update(repeating: .zero, count: width)
+    @inline(__always)
+    func shadeRow(_ row: Int, _ body: (_ column: Int, _ hair: SIMD4<Float>, _ skin: SIMD4<Float>) -> Void) {
+        let skinTerm = SIMD4(skin, 0)
+        for column in 0..<width { body(column, .zero, skinTerm) }
     }
 }

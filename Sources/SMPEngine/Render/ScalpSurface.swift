@@ -122,10 +122,11 @@ public struct ScalpSurface: Sendable {
                         hairBin: across.hairBin < 0 || down.hairBin < 0 ? -1 : Int(down.hairBin) * hair.binColumns + Int(across.hairBin))
     }
 
-    /// `pixelTerms` for every column of `row` at once, lane 3 unused: the same values, with each
+    /// `pixelTerms` for every column of `row` in order, handed to `body`, lane 3 unused: the same values, with each
     /// raster's two rows blended once per image row instead of once per pixel (the surface was
     /// the larger part of a render's cost).
-    func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair hairTerms: UnsafeMutablePointer<SIMD4<Float>>) {
+    @inline(__always)
+    func shadeRow(_ row: Int, _ body: (_ column: Int, _ hair: SIMD4<Float>, _ skin: SIMD4<Float>) -> Void) {
         let down = rowSteps[row]
         let cellRow = ScalpSurface.blendedRow(texture.cells, columns: texture.columns, down.cell)
         let poreRowA = ScalpSurface.blendedRow(poresA.pixelMeanDepth, columns: poresA.size + 1, down.poreA)
@@ -141,8 +142,7 @@ public struct ScalpSurface: Sendable {
                 let depth = (a0 + (a1 - a0) * across.poreA.fraction) + (b0 + (b1 - b0) * across.poreB.fraction)
                 let terms = combined(column: column, row: row, base: LinearRGB(cell.x, cell.y, cell.z), poreStrength: cell.w,
                                      poreDepth: depth, hairBin: hairRow < 0 || across.hairBin < 0 ? -1 : hairRow + Int(across.hairBin))
-                skin[column] = SIMD4(terms.skin, 0)
-                hairTerms[column] = SIMD4(terms.hair, 0)
+                body(column, SIMD4(terms.hair, 0), SIMD4(terms.skin, 0))
             }
         }
         cellRow.deallocate()
