@@ -217,6 +217,28 @@ struct ScalpSurfaceTests {
         #expect(haired > width)
     }
 
+    @Test("skin beyond the chart's edge is textured in both directions, not the edge cells stretched into stripes")
+    func offChartSkinHasNoStripes() throws {
+        let scene = try Self.scene("skin: { texture: 1, shine: 1 }\nhairLoss: { pattern: norwood7 }\nexistingHair: { hairsPerCM2: 0 }")
+        let map = ScalpMap(scene: scene)
+        // 40 × 30 mm entirely in front of the chart (the forehead of a hairline close-up).
+        let view = Self.view(map.bounds.minXMM + map.bounds.widthMM / 2 - 20, map.bounds.minYMM - 45, 40, 30, 5)
+        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let width = view.widthPixels, height = view.heightPixels
+        // The skin's slowly varying part (pores, the same either way, left out).
+        let luminance = (0..<height).map { row in
+            (0..<width).map { Double(Self.luminance(surface.cellValue(x: Float($0) + 0.5, y: Float(row) + 0.5).0)) }
+        }
+        func deviation(_ values: [Double]) -> Double {
+            let mean = values.reduce(0, +) / Double(values.count)
+            return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+        }
+        let alongRows = (0..<height).map { deviation(luminance[$0]) }.reduce(0, +) / Double(height)
+        let alongColumns = (0..<width).map { column in deviation((0..<height).map { luminance[$0][column] }) }.reduce(0, +) / Double(width)
+        #expect(alongRows > 0)
+        #expect(alongColumns > 0.5 * alongRows, "variation down columns \(alongColumns), across rows \(alongRows)")
+    }
+
     @Test("the same scene gives bit-identical samples from two instances")
     func deterministic() throws {
         let scene = try Self.scene("skin: { texture: 1, shine: 1 }\nhairLoss: { pattern: norwood3vertex }\nexistingHair: { stubbleLengthMM: 1 }")

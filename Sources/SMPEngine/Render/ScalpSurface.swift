@@ -52,7 +52,7 @@ public struct ScalpSurface: Sendable {
                           poresPerMM2: ScalpSurface.poresPerMM2 / 2, seed: SplitMix64.derive(skinSeed, stream: 10), pixelMM: pixelMM)
         poresB = PoreTile(size: ScalpSurface.poreTileSizes.1, pitchMM: ScalpSurface.porePitchMM,
                           poresPerMM2: ScalpSurface.poresPerMM2 / 2, seed: SplitMix64.derive(skinSeed, stream: 11), pixelMM: pixelMM)
-        texture = SkinTexture(scene: scene, map: map, meanPoreDepth: poresA.meanDepth + poresB.meanDepth, seed: skinSeed)
+        texture = SkinTexture(scene: scene, map: map, view: view, meanPoreDepth: poresA.meanDepth + poresB.meanDepth, seed: skinSeed)
         hair = HairStubble(scene: scene, map: map, view: view,
                            seed: SplitMix64.derive(scene.seed, stream: RandomStream.existingHair.rawValue))
         hairColor = scene.existingHair.color.linear
@@ -60,8 +60,8 @@ public struct ScalpSurface: Sendable {
         buriedTint = LinearRGB(max(0, 1 - hairColor.x / max(skin.x, 1e-6)), max(0, 1 - hairColor.y / max(skin.y, 1e-6)),
                                max(0, 1 - hairColor.z / max(skin.z, 1e-6)))
         cellScale = Float(pixelMM / map.cellMM)
-        cellOffsetX = Float((view.originXMM - map.bounds.minXMM) / map.cellMM - 0.5)
-        cellOffsetY = Float((view.originYMM - map.bounds.minYMM) / map.cellMM - 0.5)
+        cellOffsetX = Float((view.originXMM - texture.originXMM) / map.cellMM - 0.5)
+        cellOffsetY = Float((view.originYMM - texture.originYMM) / map.cellMM - 0.5)
         poreScaleA = Float(pixelMM / poresA.pitchMM)
         poreOffsetXA = Float(view.originXMM / poresA.pitchMM)
         poreOffsetYA = Float(view.originYMM / poresA.pitchMM)

@@ -20,10 +20,16 @@ import PoissonDisk
 /// is divided out, so the mean reflectance of untreated skin is the scene's colour: the preset is
 /// what a camera records on average.
 struct SkinTexture: Sendable {
-    /// Per cell: linear RGB and the pore strength, row-major over the map's bounds.
+    /// Per cell: linear RGB and the pore strength, row-major over the map's bounds widened by
+    /// whole cells to cover the view: a view reaching past the chart (a hairline close-up
+    /// showing the forehead) sees textured skin there, not the raster's edge cells stretched
+    /// into stripes.
     let cells: [SIMD4<Float>]
     let columns: Int
     let rows: Int
+    /// The raster's first cell corner, mm, on the map's cell grid.
+    let originXMM: Double
+    let originYMM: Double
 
     /// Mottling: a few % luminance over several mm (our estimate from close-up scalp photos).
     static let mottlingAmplitude = 0.08
@@ -50,9 +56,23 @@ struct SkinTexture: Sendable {
         return root * root.squareRoot() * scarTint
     }
 
-    init(scene: Scene, map: ScalpMap, meanPoreDepth: Float, seed: UInt64) {
-        columns = map.columns
-        rows = map.rows
+    init(scene: Scene, map: ScalpMap, view: MapView, meanPoreDepth: Float, seed: UInt64) {
+        // Whole cells added on each side until the view is covered (one more for the bilinear
+        // blend at its edge).
+        let cellMM = map.cellMM
+        let left = max(0, Int(((map.bounds.minXMM - view.originXMM) / cellMM).rounded(.up)) + 1)
+        let top = max(0, Int(((map.bounds.minYMM - view.originYMM) / cellMM).rounded(.up)) + 1)
+        let right = max(0, Int(((view.originXMM + view.widthMM - map.bounds.minXMM - Double(map.columns) * cellMM) / cellMM).rounded(.up)) + 1)
+        let bottom = max(0, Int(((view.originYMM + view.heightMM - map.bounds.minYMM - Double(map.rows) * cellMM) / cellMM).rounded(.up)) + 1)
+        columns = map.columns + left + right
+        rows = map.rows + top + bottom
+        originXMM = map.bounds.minXMM - Double(left) * cellMM
+        originYMM = map.bounds.minYMM - Double(top) * cellMM
+        /// The map cell under texture cell (column, row), nil off the chart.
+        func mapIndex(_ column: Int, _ row: Int) -> Int? {
+            let c = column - left, r = row - top
+            return (0..<map.columns).contains(c) && (0..<map.rows).contains(r) ? r * map.columns + c : nil
+        }
         let t = scene.skin.texture, shine = scene.skin.shine
         let mottleCoarse = ValueNoise(seed: SplitMix64.derive(seed, stream: 1), pitchMM: SkinTexture.mottlingPitchesMM.coarse)
         let mottleFine = ValueNoise(seed: SplitMix64.derive(seed, stream: 2), pitchMM: SkinTexture.mottlingPitchesMM.fine)
@@ -63,26 +83,31 @@ struct SkinTexture: Sendable {
         let count = columns * rows
         var sheenField = [Double](repeating: 0, count: count)
         for row in 0..<rows {
-            let y = map.bounds.minYMM + (Double(row) + 0.5) * map.cellMM
+            let y = originYMM + (Double(row) + 0.5) * cellMM
             for column in 0..<columns {
-                let x = map.bounds.minXMM + (Double(column) + 0.5) * map.cellMM
+                let x = originXMM + (Double(column) + 0.5) * cellMM
                 let s = max(0, sheenNoise.value(xMM: x, yMM: y))
                 sheenField[row * columns + column] = s * s
             }
         }
         var weightedSheen = 0.0, baldWeight = 0.0
-        for index in 0..<count where map.region[index] != nil {
-            weightedSheen += (1 - Double(map.hairFraction[index])) * sheenField[index]
-            baldWeight += 1 - Double(map.hairFraction[index])
+        for row in 0..<rows {
+            for column in 0..<columns {
+                guard let index = mapIndex(column, row), map.region[index] != nil else { continue }
+                weightedSheen += (1 - Double(map.hairFraction[index])) * sheenField[row * columns + column]
+                baldWeight += 1 - Double(map.hairFraction[index])
+            }
         }
         let meanSheen = baldWeight > 0 ? weightedSheen / baldWeight : 0
         var cells = [SIMD4<Float>](repeating: .zero, count: count)
         for row in 0..<rows {
-            let y = map.bounds.minYMM + (Double(row) + 0.5) * map.cellMM
+            let y = originYMM + (Double(row) + 0.5) * cellMM
             for column in 0..<columns {
-                let x = map.bounds.minXMM + (Double(column) + 0.5) * map.cellMM
+                let x = originXMM + (Double(column) + 0.5) * cellMM
                 let index = row * columns + column
-                let scar = Double(map.scarCoverage[index]), hair = Double(map.hairFraction[index])
+                // Off the chart: plain bald skin (no scar, no hair).
+                let onMap = mapIndex(column, row)
+                let scar = onMap.map { Double(map.scarCoverage[$0]) } ?? 0, hair = onMap.map { Double(map.hairFraction[$0]) } ?? 0
                 let mottle = 0.7 * mottleCoarse.value(xMM: x, yMM: y) + 0.3 * mottleFine.value(xMM: x, yMM: y)
                 let lum = 1 + t * SkinTexture.mottlingAmplitude * mottle * (1 - (1 - SkinTexture.scarMottlingKept) * scar)
                 let n2 = t * redness.value(xMM: x, yMM: y)
