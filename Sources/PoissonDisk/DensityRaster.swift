@@ -89,6 +89,48 @@ public struct DensityRaster: Sendable {
         return (top * (1 - fv) + bottom * fv, (b - a) * (1 - fv) + (d - c) * fv, bottom - top)
     }
 
+    /// The largest bilinear density over [u0, u1] × [v0, v1] in fractional cell coordinates
+    /// (cell centres at integers), exact up to rounding: a bilinear function is linear along
+    /// each axis, so over the part of the rectangle in one interpolation cell its largest value
+    /// is at a corner of that part. (A sampled corner and centre would miss a peak between them.)
+    func peak(u0 uFirst: Float, v0 vFirst: Float, u1 uLast: Float, v1 vLast: Float) -> Float {
+        let u0 = min(max(uFirst, 0), Float(columns - 1)), u1 = min(max(uLast, 0), Float(columns - 1))
+        let v0 = min(max(vFirst, 0), Float(rows - 1)), v1 = min(max(vLast, 0), Float(rows - 1))
+        let iFirst = Int(u0), iLast = Int(u1), jFirst = Int(v0), jLast = Int(v1)
+        return dotsPerCM2.withUnsafeBufferPointer { values in
+            if iFirst == iLast && jFirst == jLast {
+                // Inside one interpolation cell, as the sweep's small squares mostly are: the
+                // loop below for one cell, its clamps then changing nothing.
+                let i1 = min(iFirst + 1, columns - 1), j1 = min(jFirst + 1, rows - 1)
+                let fu0 = u0 - Float(iFirst), fu1 = u1 - Float(iFirst)
+                let fv0 = v0 - Float(jFirst), fv1 = v1 - Float(jFirst)
+                let a = values[jFirst * columns + iFirst], b = values[jFirst * columns + i1]
+                let c = values[j1 * columns + iFirst], d = values[j1 * columns + i1]
+                let top0 = a * (1 - fu0) + b * fu0, top1 = a * (1 - fu1) + b * fu1
+                let bottom0 = c * (1 - fu0) + d * fu0, bottom1 = c * (1 - fu1) + d * fu1
+                return max(0, max(max(top0 * (1 - fv0) + bottom0 * fv0, top1 * (1 - fv0) + bottom1 * fv0),
+                                  max(top0 * (1 - fv1) + bottom0 * fv1, top1 * (1 - fv1) + bottom1 * fv1)))
+            }
+            var peak: Float = 0
+            for j in jFirst...jLast {
+                let j1 = min(j + 1, rows - 1)
+                // The part of [v0, v1] in this cell, as fractions of it.
+                let fv0 = max(v0 - Float(j), 0), fv1 = min(v1 - Float(j), 1)
+                for i in iFirst...iLast {
+                    let i1 = min(i + 1, columns - 1)
+                    let fu0 = max(u0 - Float(i), 0), fu1 = min(u1 - Float(i), 1)
+                    let a = values[j * columns + i], b = values[j * columns + i1]
+                    let c = values[j1 * columns + i], d = values[j1 * columns + i1]
+                    let top0 = a * (1 - fu0) + b * fu0, top1 = a * (1 - fu1) + b * fu1
+                    let bottom0 = c * (1 - fu0) + d * fu0, bottom1 = c * (1 - fu1) + d * fu1
+                    peak = max(peak, max(max(top0 * (1 - fv0) + bottom0 * fv0, top1 * (1 - fv0) + bottom1 * fv0),
+                                         max(top0 * (1 - fv1) + bottom0 * fv1, top1 * (1 - fv1) + bottom1 * fv1)))
+                }
+            }
+            return peak
+        }
+    }
+
     /// Bilinear lookup at fractional cell coordinates (cell centres at integers).
     @inlinable @inline(__always)
     static func bilinear(_ values: UnsafeBufferPointer<Float>, columns: Int, rows: Int, u: Float, v: Float) -> Float {

@@ -6,8 +6,6 @@ struct DotStore {
     private(set) var xs: UnsafeMutablePointer<Float>
     private(set) var ys: UnsafeMutablePointer<Float>
     private(set) var spacings: UnsafeMutablePointer<Float>
-    /// The distance at which this dot grows new candidates (0: it never does).
-    private(set) var spawnRadii: UnsafeMutablePointer<Float>
     /// A thinned dot blocks its neighbourhood like any other but is not returned.
     private(set) var isGhost: UnsafeMutablePointer<Bool>
 
@@ -16,7 +14,6 @@ struct DotStore {
         xs = .allocate(capacity: self.capacity)
         ys = .allocate(capacity: self.capacity)
         spacings = .allocate(capacity: self.capacity)
-        spawnRadii = .allocate(capacity: self.capacity)
         isGhost = .allocate(capacity: self.capacity)
     }
 
@@ -24,17 +21,15 @@ struct DotStore {
         xs.deallocate()
         ys.deallocate()
         spacings.deallocate()
-        spawnRadii.deallocate()
         isGhost.deallocate()
     }
 
     @inline(__always)
-    mutating func append(x: Float, y: Float, spacing: Float, spawnRadius: Float, ghost: Bool) {
+    mutating func append(x: Float, y: Float, spacing: Float, ghost: Bool) {
         if count == capacity { grow() }
         xs[count] = x
         ys[count] = y
         spacings[count] = spacing
-        spawnRadii[count] = spawnRadius
         isGhost[count] = ghost
         count += 1
     }
@@ -50,7 +45,6 @@ struct DotStore {
         xs = moved(xs)
         ys = moved(ys)
         spacings = moved(spacings)
-        spawnRadii = moved(spawnRadii)
         isGhost = moved(isGhost)
         capacity = newCapacity
     }
@@ -64,22 +58,26 @@ struct SamplerState {
     let widthMM: Float
     let heightMM: Float
     let grid: SpatialGrid
+    let coverage: CoverageMask
+    /// The smallest spacing a newcomer in each grid cell can get: the cell's jitter times the
+    /// base spacing at the cell's peak target (in a uniform field, the spacing it gets); 0
+    /// where the target is 0 all over the cell, which is then marked full. Worked out once:
+    /// the coverage marks ask it for a dozen cells around every new dot, and the sweep for
+    /// every cell it opens.
+    let cellSpacings: UnsafeMutablePointer<Float>
     var dots: DotStore
     /// Earlier layers' dots come first in `dots`.
     let existingCount: Int
-    /// Dot indices that still grow candidates.
-    var active: UnsafeMutablePointer<Int32>
+    /// The dots that still grow candidates: position and the distance they grow them at, kept
+    /// here rather than looked up, as the dot's own arrays are far apart in memory.
+    var active: UnsafeMutablePointer<SIMD4<Float>>
     var activeCount = 0
     var activeCapacity: Int
-    /// Scratch for the sweep: nearby exclusion discs, and a quadtree stack.
-    let discs: UnsafeMutablePointer<Float>
-    let discLane: Int
-    let discCells: UnsafeMutablePointer<Int32>
+    /// Scratch for the sweep: nearby exclusion discs, those of them that reach one subcell, and
+    /// a quadtree stack.
+    let gathered: GatheredDiscs
+    let nearDiscs: GatheredDiscs
     let squares: UnsafeMutablePointer<SIMD4<Float>>
-    /// Per grid column, the cell whose disc covered the last empty cell the sweep settled in
-    /// that column (-1: none yet); with `lastCover`, the sweep's first guess for the next one.
-    let columnCover: UnsafeMutablePointer<Int>
-    var lastCover = -1
 
     // Density → spacing: s = spacingScale / √D (D in dots/cm²), times the cell's jitter.
     let raster: DensityRaster
@@ -93,8 +91,6 @@ struct SamplerState {
     let rasterOffsetY: Float
     let spacingScale: Float
     let maximumSpacing: Float
-    /// The smallest spacing a new dot can get (the peak's, jittered down).
-    let smallestNewSpacing: Float
     /// The largest spacing a dot can get in a uniform field (jitter included).
     let uniformLargestSpacing: Float
     let floorDensity: Float
@@ -142,7 +138,6 @@ struct SamplerState {
         maximumSpacing = peakSpacing * PoissonDiskSampler.spacingRangeLimit * (1 + jitter)
         floorDensity = peak / (PoissonDiskSampler.spacingRangeLimit * PoissonDiskSampler.spacingRangeLimit)
         uniformLargestSpacing = peakSpacing * (1 + jitter)
-        smallestNewSpacing = peakSpacing * (1 - jitter)
 
         let bounds = request.bounds
         originX = bounds.minXMM
@@ -166,19 +161,20 @@ struct SamplerState {
                 "\(Int(columnCount)) × \(Int(rowCount)) grid cells of \(cellSize) mm for \(Int(bounds.areaCM2)) cm² at up to \(peak) dots/cm²; allowed: at most \(request.maximumGridCells) cells (split the area or lower the density)")
         }
         grid = SpatialGrid(columns: Int(columnCount), rows: Int(rowCount), cellSize: cellSize)
+        coverage = CoverageMask(grid: grid)
+        cellSpacings = .allocate(capacity: grid.stride * grid.rows)
+        cellSpacings.initialize(repeating: 0, count: grid.stride * grid.rows)
         let estimate = Int(Double(peak) * bounds.areaCM2 * 1.1) + inBounds.count + 16
         dots = DotStore(capacity: estimate)
         activeCapacity = estimate
         active = .allocate(capacity: estimate)
         let gatherCapacity = grid.gatherCapacity(forReach: max(maximumSpacing.isFinite ? maximumSpacing : 0, smallestSpacing))
-        discLane = gatherCapacity
-        discs = .allocate(capacity: 5 * gatherCapacity)
-        discCells = .allocate(capacity: gatherCapacity)
-        columnCover = .allocate(capacity: grid.columns)
-        columnCover.initialize(repeating: -1, count: grid.columns)
-        squares = .allocate(capacity: 4 * SamplerState.sweepDepth + 4)
+        gathered = GatheredDiscs(capacity: gatherCapacity)
+        nearDiscs = GatheredDiscs(capacity: gatherCapacity)
+        squares = .allocate(capacity: CoverageMask.subdivisions * CoverageMask.subdivisions + 4 * SamplerState.sweepDepth + 4)
         existingCount = inBounds.count
         if rasterIsUniform && uniformDensity > 0 { uniformBaseSpacing = baseSpacing(density: uniformDensity) }
+        fillCellSpacings()
 
         for dot in inBounds {
             let x = Float(dot.xMM - originX), y = Float(dot.yMM - originY)
@@ -193,6 +189,7 @@ struct SamplerState {
             let oldSpacing = Float(dot.spacingMM)
             let spawnRadius = spawnRadiusOfEarlierDot(x: x, y: y)
             grid.storeEarlierLayer(index, x: x, y: y, oldSpacing: oldSpacing, newSpacing: spawnRadius > 0 ? spawnRadius : oldSpacing)
+            markCoverage(cell: index, x: x, y: y)
             appendDot(x: x, y: y, spacing: oldSpacing, spawnRadius: spawnRadius, ghost: false)
         }
     }
@@ -220,11 +217,12 @@ struct SamplerState {
 
     func deallocate() {
         grid.deallocate()
+        coverage.deallocate()
+        cellSpacings.deallocate()
         dots.deallocate()
         active.deallocate()
-        discs.deallocate()
-        discCells.deallocate()
-        columnCover.deallocate()
+        gathered.deallocate()
+        nearDiscs.deallocate()
         squares.deallocate()
     }
 
@@ -258,6 +256,51 @@ struct SamplerState {
         return 1 + jitter * (Float(bits >> 40) * 0x1p-23 - 1)
     }
 
+    /// Fills `cellSpacings` and marks the cells where nothing can go. In a varying field the
+    /// peak over a cell is bounded by the largest raster value among the nodes whose bilinear
+    /// patches the cell touches (a bilinear value is a weighted mean of its patch's nodes): a
+    /// lookup per node rather than `peakDensity`'s arithmetic per patch, over a whole grid
+    /// of cells. Bounding the peak from above bounds the spacing from below, which is what
+    /// both users need; it is exact about where the target is 0.
+    func fillCellSpacings() {
+        let size = grid.cellSize
+        let columns = raster.columns, rows = raster.rows
+        // Per raster column, the largest value over the raster rows a grid row touches.
+        let columnPeaks = UnsafeMutablePointer<Float>.allocate(capacity: columns)
+        defer { columnPeaks.deallocate() }
+        raster.dotsPerCM2.withUnsafeBufferPointer { values in
+            for row in 0..<grid.rows {
+                let y0 = Float(row) * size
+                if !rasterIsUniform {
+                    let v0 = min(max(y0 * rasterScale + rasterOffsetY, 0), Float(rows - 1))
+                    let v1 = min(max((y0 + size) * rasterScale + rasterOffsetY, 0), Float(rows - 1))
+                    let jFirst = Int(v0), jLast = min(Int(v1) + 1, rows - 1)
+                    for i in 0..<columns {
+                        var peak: Float = 0
+                        for j in jFirst...jLast { peak = max(peak, values[j &* columns &+ i]) }
+                        columnPeaks[i] = peak
+                    }
+                }
+                for column in 0..<grid.columns {
+                    let cell = grid.index(column: column, row: row)
+                    var peak = uniformDensity
+                    if !rasterIsUniform {
+                        let x0 = Float(column) * size
+                        let u0 = min(max(x0 * rasterScale + rasterOffsetX, 0), Float(columns - 1))
+                        let u1 = min(max((x0 + size) * rasterScale + rasterOffsetX, 0), Float(columns - 1))
+                        peak = 0
+                        for i in Int(u0)...min(Int(u1) + 1, columns - 1) { peak = max(peak, columnPeaks[i]) }
+                    }
+                    guard peak > 0 else {
+                        coverage.words[cell] = CoverageMask.full
+                        continue
+                    }
+                    cellSpacings[cell] = (rasterIsUniform ? uniformBaseSpacing : baseSpacing(density: peak)) * jitterFactor(column: column, row: row)
+                }
+            }
+        }
+    }
+
     /// How far a newcomer with spacing s at (x, y) must look: s for the contract, and for the
     /// mean rule up to (s + s_max)/2, s_max the largest spacing a neighbour can have. In a
     /// uniform field that is the jittered maximum; on a gradient, the spacing one s towards
@@ -289,15 +332,15 @@ struct SamplerState {
     mutating func appendDot(x: Float, y: Float, spacing: Float, spawnRadius: Float, ghost: Bool) {
         if spawnRadius > 0 {
             if activeCount == activeCapacity { growActiveList() }
-            active[activeCount] = Int32(truncatingIfNeeded: dots.count)
+            active[activeCount] = SIMD4(x, y, spawnRadius, 0)
             activeCount += 1
         }
-        dots.append(x: x, y: y, spacing: spacing, spawnRadius: spawnRadius, ghost: ghost)
+        dots.append(x: x, y: y, spacing: spacing, ghost: ghost)
     }
 
     mutating func growActiveList() {
         activeCapacity *= 2
-        let larger = UnsafeMutablePointer<Int32>.allocate(capacity: activeCapacity)
+        let larger = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: activeCapacity)
         larger.moveInitialize(from: active, count: activeCount)
         active.deallocate()
         active = larger
@@ -312,20 +355,22 @@ struct SamplerState {
     }
 
     /// Tries to place a dot at (x, y): inside the domain, positive target, room for it.
-    /// `gathered` > 0: the sweep's first that many `discCells` are checked before the full scan.
+    /// `gatheredCount` > 0: the cells of the sweep's first that many gathered discs are checked
+    /// before the full scan.
     @inline(__always)
-    mutating func tryPlace(x: Float, y: Float, gathered: Int = 0) -> Bool {
+    mutating func tryPlace(x: Float, y: Float, gatheredCount: Int = 0) -> Bool {
         guard x >= 0, y >= 0, x < widthMM, y < heightMM else { return false }
-        let (column, row) = grid.columnAndRow(x: x, y: y)
+        let (column, row, bit) = coverage.cellAndBit(x: x, y: y)
         let cell = grid.index(column: column, row: row)
-        guard grid.isEmpty(cell) else { return false }   // own cell taken: a sure conflict
+        // A taken cell is marked whole: its dot is a sure conflict.
+        guard coverage.words[cell] & bit == 0 else { return false }
         let (base, d) = spacingAndDensity(x: x, y: y)
         guard d > 0 else { return false }
-        let s = base * jitterFactor(column: column, row: row)
+        let s = rasterIsUniform ? cellSpacings[cell] : base * jitterFactor(column: column, row: row)
         // In a varying field the reach costs a gradient lookup: settle what the nearest dots
         // settle first.
         let knownReach: Float = rasterIsUniform ? reach(spacing: s, x: x, y: y) : 0
-        if gathered > 0, grid.conflictAmong(discCells, count: gathered, x: x, y: y, spacing: s, reach: knownReach) { return false }
+        if gatheredCount > 0, grid.conflictAmong(gathered.cells, count: gatheredCount, x: x, y: y, spacing: s, reach: knownReach) { return false }
         let reach = rasterIsUniform ? knownReach : reach(spacing: s, x: x, y: y)
         guard grid.fits(x: x, y: y, spacing: s, reach: reach) else { return false }
         // Below the floor density, keep a dot with probability D / D_floor: thinning a denser
@@ -333,7 +378,31 @@ struct SamplerState {
         let ghost = d < floorDensity && Float(generator.next() >> 40) * 0x1p-24 >= d / floorDensity
         grid.store(cell, x: x, y: y, spacing: s)
         appendDot(x: x, y: y, spacing: s, spawnRadius: s, ghost: ghost)
+        markCoverage(cell: cell, x: x, y: y)
         return true
+    }
+
+    /// Marks what the dot just stored in `cell` at (x, y) excludes (`CoverageMask`): its own
+    /// cell, and in each nearby cell the disc within which it conflicts with the smallest-
+    /// spacing newcomer that cell can get, no farther than `fits` looks (`reachLimit` spacings).
+    /// In a uniform field the cells looked at hold every such disc; in a varying one, those of
+    /// newcomers up to 1.5 times this dot's (new-layer) spacing, which is all but the sparse
+    /// side of a mask's edge: marking less only leaves more to the exact checks.
+    ///
+    /// `mutating` though it writes only through `coverage`'s pointer: called from a mutating
+    /// method, a non-mutating one got a copy of the whole state (552 bytes) per new dot.
+    @inline(__always)
+    mutating func markCoverage(cell: Int, x: Float, y: Float) {
+        let half = grid.halfSpacings[cell], contract = grid.contractSpacings[cell]
+        @inline(__always)
+        func radius(_ s: Float) -> Float {
+            min(max(half + 0.5 * s, min(s, contract)), SamplerState.reachLimit * s)
+        }
+        coverage.words[cell] = CoverageMask.full
+        let reach = radius(rasterIsUniform ? uniformLargestSpacing : 3 * half)
+        coverage.mark(x: x, y: y, reach: reach) { column, row in
+            radius(cellSpacings[grid.index(column: column, row: row)])
+        }
     }
 
     // MARK: The run
@@ -358,10 +427,10 @@ struct SamplerState {
         let angleStep = UnitVectorTable.count / attempts
         while activeCount > 0 {
             let slot = activeCount - 1 - generator.nextIndex(below: min(activeCount, SamplerState.activeWindow))
-            let dot = Int(active[slot])
+            let dot = active[slot]
             activeCount -= 1
             active[slot] = active[activeCount]
-            let px = dots.xs[dot], py = dots.ys[dot], radius = dots.spawnRadii[dot] * SpatialGrid.safety
+            let px = dot.x, py = dot.y, radius = dot.z * SpatialGrid.safety
             var bits = generator.next()
             var angle = Int(truncatingIfNeeded: bits) & UnitVectorTable.mask
             for attempt in 0..<attempts {
@@ -376,14 +445,15 @@ struct SamplerState {
         }
     }
 
-    /// Row-major over the grid from `start`: the first empty cell where a dot fits seeds new
-    /// growth. Returns the cell to resume from, or nil when the grid is full.
+    /// Row-major over the grid from `start`: the first cell the coverage mask leaves open where
+    /// a dot fits seeds new growth. Returns the cell to resume from, or nil when the grid is
+    /// full. Most empty cells are full in the mask by now (93 % in a uniform field): one load.
     mutating func sweep(from start: Int) -> Int? {
         var column = start % grid.stride, row = start / grid.stride
         while row < grid.rows {
             while column < grid.columns {
                 let cell = grid.index(column: column, row: row)
-                if grid.isEmpty(cell), fillEmptyCell(column: column, row: row) { return cell }
+                if !coverage.isFull(cell), fillEmptyCell(column: column, row: row) { return cell }
                 column += 1
             }
             column = 0
@@ -392,64 +462,30 @@ struct SamplerState {
         return nil
     }
 
-    /// Does the disc that covered the previous cell, or the last one in this column, hold the
-    /// whole cell for a newcomer of `spacing`? Remembers the column's disc when it does.
-    @inline(__always)
-    mutating func coveredByHints(column: Int, x0: Float, y0: Float, size: Float, spacing: Float) -> Bool {
-        let hintA = lastCover, hintB = columnCover[column]
-        if hintA >= 0, grid.discCovers(hintA, x0: x0, y0: y0, size: size, spacing: spacing) { return true }
-        if hintB >= 0, grid.discCovers(hintB, x0: x0, y0: y0, size: size, spacing: spacing) {
-            lastCover = hintB
-            return true
-        }
-        return false
-    }
-
-    /// Places a dot in an empty grid cell if one fits anywhere in it.
+    /// Places a dot in a grid cell the coverage mask leaves open, if one fits anywhere in it.
     ///
     /// Maximal-fill test after Ebeida et al. ("Efficient maximal Poisson-disk sampling",
     /// SIGGRAPH 2011): a square is certainly full if one nearby dot's exclusion disc holds all
     /// four of its corners. The cell is split into quarters; only squares no single disc
     /// covers are tried, at a random point, from level `sweepTryDepth`, and split further down
     /// to `sweepDepth`. Exclusion radii use the smallest spacing a dot in this cell can get
-    /// (from the exact peak of the bilinear target over the cell), so "covered" is never
-    /// claimed wrongly; in a varying field each square is tested again with its own, larger,
-    /// smallest spacing, and a square whose target is 0 everywhere is dropped.
+    /// (`cellSpacings`), so "covered" is never claimed wrongly; in a varying field each square
+    /// is tested again with its own, larger, smallest spacing (from the exact peak of the
+    /// bilinear target over it), and a square whose target is 0 everywhere is dropped.
     ///
-    /// About half the work of a run is here. Two shortcuts change no result: the disc that
-    /// covered the previous cell (or the one above) is asked first, and a try that lands in a
-    /// gathered disc is refused without the full grid scan. Where the spacing spans many
-    /// cells (the sparse end of a varying field) the quadtree is shallower, so its finest
-    /// squares stay the same fraction of the spacing as in a uniform field.
+    /// Shortcuts that change no result: squares down to subcells (depth 3) are settled by the
+    /// mask, and in a uniform field the quadtree starts from the open subcells; a try that
+    /// lands in a gathered disc is refused without the full grid scan. Where the spacing
+    /// spans many cells (the sparse end of a varying field) the quadtree is shallower, so its
+    /// finest squares stay the same fraction of the spacing as in a uniform field.
     mutating func fillEmptyCell(column: Int, row: Int) -> Bool {
+        let cell = grid.index(column: column, row: row)
         let size = grid.cellSize
         let x0 = Float(column) * size, y0 = Float(row) * size
-        if rasterIsUniform {
-            // Ask the last covering discs first with the smallest spacing any newcomer gets
-            // (smaller spacing, smaller disc), before this cell's jitter and reach: in a uniform
-            // field a covering dot is always within reach, so `coveringCell` would say the same.
-            if coveredByHints(column: column, x0: x0, y0: y0, size: size, spacing: smallestNewSpacing) { return false }
-        }
-        let peak = rasterIsUniform ? uniformDensity : peakDensity(x0: x0, y0: y0, x1: x0 + size, y1: y0 + size)
-        guard peak > 0 else { return false }
-        let cellJitter = jitterFactor(column: column, row: row)
-        let lowest = (rasterIsUniform ? uniformBaseSpacing : baseSpacing(density: peak)) * cellJitter
-        if rasterIsUniform {
-            // The same two again with this cell's own spacing; `coveringCell` need not.
-            if coveredByHints(column: column, x0: x0, y0: y0, size: size, spacing: lowest) { return false }
-        }
+        let lowest = cellSpacings[cell]
         let reach = reach(spacing: lowest, x: x0 + 0.5 * size, y: y0 + 0.5 * size)
-        // Most empty cells sit inside one neighbour's disc: settle those without a list.
-        let cover = grid.coveringCell(x0: x0, y0: y0, size: size, spacing: lowest, reach: reach,
-                                      hint: rasterIsUniform ? -1 : lastCover, hint2: rasterIsUniform ? -1 : columnCover[column])
-        if cover >= 0 {
-            lastCover = cover
-            columnCover[column] = cover
-            return false
-        }
-
         let discCount = grid.gatherDiscs(x0: x0, y0: y0, size: size, spacing: lowest, reach: reach, onlyReaching: rasterIsUniform,
-                                         into: discs, lane: discLane, cells: discCells)
+                                         into: gathered.values, lane: gathered.lane, cells: gathered.cells)
         // The levels are meant relative to the spacing: where it spans many cells (the sparse
         // end of a varying field, the grid being sized for the dense end) the cell is already
         // that much finer, and the full depth would split slivers of a thousandth of a spacing.
@@ -458,16 +494,40 @@ struct SamplerState {
         let shift = max(0, Int((lowest * (0.5 * Float(2).squareRoot()) * grid.inverseCellSize).exponent))
         let tryDepth = Float(max(1, SamplerState.sweepTryDepth - shift))
         let finalDepth = Float(max(SamplerState.sweepTryDepth - shift, SamplerState.sweepDepth - shift, 1))
+        // In a uniform field the gathered discs are this cell's exact conflict discs, all within
+        // `fits`'s reach; in a varying one a gathered disc is a sure conflict only where `fits`
+        // is sure to look (`SpatialGrid.conflictAmong`).
+        let sureConflictDistance = rasterIsUniform ? Float.infinity : 0.98 * lowest * lowest
+        let cellJitter = rasterIsUniform ? 1 : jitterFactor(column: column, row: row)
         var stackCount = 4
-        let half = 0.5 * size
-        squares[0] = SIMD4(x0, y0, half, 1)
-        squares[1] = SIMD4(x0 + half, y0, half, 1)
-        squares[2] = SIMD4(x0, y0 + half, half, 1)
-        squares[3] = SIMD4(x0 + half, y0 + half, half, 1)
+        let fromSubcells = rasterIsUniform && tryDepth > 3
+        // In the open subcell being split, the gathered discs that reach it (`fromSubcells`).
+        var nearCount = discCount
+        if fromSubcells {
+            // Above depth 3 the quadtree only splits what the mask leaves open: start from the
+            // open subcells themselves, stacked so that they come off in the order it would
+            // reach them (the same tries, the same dots).
+            stackCount = stackOpenSubcells(coverage.words[cell], x0: x0, y0: y0, size: size)
+        } else {
+            let half = 0.5 * size
+            squares[0] = SIMD4(x0, y0, half, 1)
+            squares[1] = SIMD4(x0 + half, y0, half, 1)
+            squares[2] = SIMD4(x0, y0 + half, half, 1)
+            squares[3] = SIMD4(x0 + half, y0 + half, half, 1)
+        }
         while stackCount > 0 {
             stackCount -= 1
             let square = squares[stackCount]
-            if isCovered(square, discCount) { continue }
+            // Squares deeper than a subcell lie in one the mask left open.
+            if square.w <= 3, coverage.covers(square, cell: cell, x0: x0, y0: y0) { continue }
+            // Everything below an open subcell is tested against the few discs that reach it
+            // (a disc that covers or holds anything in it reaches it): the same answers.
+            let discs = fromSubcells ? nearDiscs : gathered
+            if fromSubcells && square.w == 3 { nearCount = gathered.reaching(square, count: discCount, into: nearDiscs) }
+            // In a uniform field the mask holds every disc's own coverage of the subcells: a
+            // square it leaves open is no single disc's either (up to the margin, and then its
+            // children are), so below the try depth the disc test can wait.
+            if square.w >= tryDepth || !rasterIsUniform, discs.cover(square, count: nearCount) { continue }
             if !rasterIsUniform {
                 // In a varying field the cell's smallest spacing can be far below a square's
                 // (at a mask's soft edge the density falls to 0 across the cell): bound the
@@ -476,13 +536,17 @@ struct SamplerState {
                 let squarePeak = peakDensity(x0: square.x, y0: square.y, x1: square.x + square.z, y1: square.y + square.z)
                 if squarePeak <= 0 { continue }
                 let squareLowest = baseSpacing(density: squarePeak) * cellJitter
-                if squareLowest > lowest, isCovered(square, discCount, spacing: squareLowest) { continue }
+                if squareLowest > lowest, gathered.cover(square, count: discCount, spacing: squareLowest) { continue }
             }
             if square.w >= tryDepth {
                 let bits = generator.next()
                 let x = square.x + square.z * Float(bits >> 40) * 0x1p-24
                 let y = square.y + square.z * Float((bits >> 16) & 0xFF_FFFF) * 0x1p-24
-                if tryPlace(x: x, y: y, gathered: discCount) { return true }
+                // Rounding can put a point on the cell's far edge into the next cell, whose
+                // spacing differs: those go to `tryPlace`.
+                let surelyRefused = grid.columnAndRow(x: x, y: y) == (column, row)
+                    && discs.contain(x: x, y: y, count: nearCount, sureWithin: sureConflictDistance)
+                if !surelyRefused, tryPlace(x: x, y: y, gatheredCount: discCount) { return true }
                 if square.w >= finalDepth { continue }
             }
             let half = 0.5 * square.z, depth = square.w + 1
@@ -495,74 +559,55 @@ struct SamplerState {
         return false
     }
 
-    /// Does one gathered disc hold all four corners of the square (x, y, size, depth)?
-    /// Four discs per step; the padding discs cover nothing.
+    /// Puts the subcells `word` leaves open (depth-3 squares of the cell at (x0, y0)) on the
+    /// quadtree stack, the last to come off first; returns how many. The quadtree works depth
+    /// first, the fourth quarter (x and y high) first, so it reaches depth-3 squares in
+    /// descending order of their Morton code (row and column bits interleaved): they are
+    /// stacked in ascending order. Corners are summed as the quadtree sums them (Float
+    /// addition is not associative).
     @inline(__always)
-    func isCovered(_ square: SIMD4<Float>, _ discCount: Int) -> Bool {
-        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.z)
-        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.z)
-        var k = 0
-        while k < discCount {
-            let x = SpatialGrid.load4(discs + k), y = SpatialGrid.load4(discs + discLane + k)
-            let r2 = SpatialGrid.load4(discs + 2 * discLane + k)
-            let dxa = xa - x, dxb = xb - x, dya = ya - y, dyb = yb - y
-            let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
-            if any(far .< r2) { return true }
-            k += 4
+    func stackOpenSubcells(_ word: UInt64, x0: Float, y0: Float, size: Float) -> Int {
+        let half1 = 0.5 * size, half2 = 0.5 * half1, half3 = 0.5 * half2
+        // Insertion-sorted as they are found: a cell the sweep opens has a handful.
+        var count = 0
+        var open = ~word
+        while open != 0 {
+            let bit = open.trailingZeroBitCount
+            open &= open &- 1
+            let column = bit & 7, row = bit >> 3
+            let morton = SamplerState.spread3(column) | SamplerState.spread3(row) << 1
+            var x = x0, y = y0
+            if column & 4 != 0 { x += half1 }
+            if column & 2 != 0 { x += half2 }
+            if column & 1 != 0 { x += half3 }
+            if row & 4 != 0 { y += half1 }
+            if row & 2 != 0 { y += half2 }
+            if row & 1 != 0 { y += half3 }
+            // The Morton code rides in the depth lane until sorted.
+            var slot = count
+            let square = SIMD4<Float>(x, y, half3, Float(morton))
+            while slot > 0, squares[slot - 1].w > square.w {
+                squares[slot] = squares[slot - 1]
+                slot -= 1
+            }
+            squares[slot] = square
+            count += 1
         }
-        return false
+        for k in 0..<count { squares[k].w = 3 }
+        return count
     }
 
-    /// `isCovered` with the discs' radii worked out for a newcomer of spacing s.
+    /// The three low bits of v spread to even positions: 0b abc → 0b a0b0c.
     @inline(__always)
-    func isCovered(_ square: SIMD4<Float>, _ discCount: Int, spacing s: Float) -> Bool {
-        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.z)
-        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.z)
-        let ps = SIMD4<Float>(repeating: s)
-        var k = 0
-        while k < discCount {
-            let x = SpatialGrid.load4(discs + k), y = SpatialGrid.load4(discs + discLane + k)
-            let r = SpatialGrid.maximum(SpatialGrid.load4(discs + 3 * discLane + k) + 0.5 * ps,
-                                        SpatialGrid.minimum(ps, SpatialGrid.load4(discs + 4 * discLane + k)))
-            let dxa = xa - x, dxb = xb - x, dya = ya - y, dyb = yb - y
-            let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
-            if any(far .< r * r) { return true }
-            k += 4
-        }
-        return false
-    }
+    static func spread3(_ v: Int) -> Int { (v & 1) | (v & 2) << 1 | (v & 4) << 2 }
 
-    /// The largest target density over the rectangle [x0, x1] × [y0, y1], exact up to
-    /// rounding: a bilinear function is linear along each axis, so over the part of the
-    /// rectangle in one interpolation cell of the raster its largest value is at a corner of
-    /// that part. (A sampled corner and centre would miss a peak between them.)
+    /// The largest target density over the rectangle [x0, x1] × [y0, y1] (grid-relative mm):
+    /// `DensityRaster.peak`, which the sweep calls per quadtree square from a mutating method
+    /// (a non-inlined method of the whole state got a copy of it per call).
     @inline(__always)
     func peakDensity(x0: Float, y0: Float, x1: Float, y1: Float) -> Float {
-        let columns = raster.columns, rows = raster.rows
-        let u0 = min(max(x0 * rasterScale + rasterOffsetX, 0), Float(columns - 1))
-        let u1 = min(max(x1 * rasterScale + rasterOffsetX, 0), Float(columns - 1))
-        let v0 = min(max(y0 * rasterScale + rasterOffsetY, 0), Float(rows - 1))
-        let v1 = min(max(y1 * rasterScale + rasterOffsetY, 0), Float(rows - 1))
-        let iFirst = Int(u0), iLast = Int(u1), jFirst = Int(v0), jLast = Int(v1)
-        return raster.dotsPerCM2.withUnsafeBufferPointer { values in
-            var peak: Float = 0
-            for j in jFirst...jLast {
-                let j1 = min(j + 1, rows - 1)
-                // The part of [v0, v1] in this cell, as fractions of it.
-                let fv0 = max(v0 - Float(j), 0), fv1 = min(v1 - Float(j), 1)
-                for i in iFirst...iLast {
-                    let i1 = min(i + 1, columns - 1)
-                    let fu0 = max(u0 - Float(i), 0), fu1 = min(u1 - Float(i), 1)
-                    let a = values[j * columns + i], b = values[j * columns + i1]
-                    let c = values[j1 * columns + i], d = values[j1 * columns + i1]
-                    let top0 = a * (1 - fu0) + b * fu0, top1 = a * (1 - fu1) + b * fu1
-                    let bottom0 = c * (1 - fu0) + d * fu0, bottom1 = c * (1 - fu1) + d * fu1
-                    peak = max(peak, max(max(top0 * (1 - fv0) + bottom0 * fv0, top1 * (1 - fv0) + bottom1 * fv0),
-                                         max(top0 * (1 - fv1) + bottom0 * fv1, top1 * (1 - fv1) + bottom1 * fv1)))
-                }
-            }
-            return peak
-        }
+        raster.peak(u0: x0 * rasterScale + rasterOffsetX, v0: y0 * rasterScale + rasterOffsetY,
+                    u1: x1 * rasterScale + rasterOffsetX, v1: y1 * rasterScale + rasterOffsetY)
     }
 
     /// The dots this run placed and kept, in placement order, in scene millimetres.

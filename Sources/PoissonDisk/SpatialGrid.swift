@@ -147,66 +147,6 @@ struct SpatialGrid {
         return true
     }
 
-    /// True if the exclusion disc of the dot in `cell` for a newcomer of spacing s holds the
-    /// whole square [x0, x0 + size]²: lane 0 of `coveringCell`'s arithmetic.
-    @inline(__always)
-    func discCovers(_ cell: Int, x0: Float, y0: Float, size: Float, spacing s: Float) -> Bool {
-        let xa = SIMD4<Float>(repeating: x0), xb = SIMD4<Float>(repeating: x0 + size)
-        let ya = SIMD4<Float>(repeating: y0), yb = SIMD4<Float>(repeating: y0 + size)
-        let gx = SpatialGrid.load4(xs + cell), gy = SpatialGrid.load4(ys + cell)
-        let dxa = gx - xa, dxb = gx - xb, dya = gy - ya, dyb = gy - yb
-        let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
-        let m = conflictDistance4(cell, SIMD4<Float>(repeating: s))
-        return (far .< m * m)[0]
-    }
-
-    /// The cell of a dot within `reach` whose exclusion disc for a newcomer of spacing s holds
-    /// the whole square [x0, x0 + size]² (its farthest corner is inside the disc, and a disc
-    /// is convex), or -1 if none does. `hint` and `hint2` are cells to look at first (-1:
-    /// none): the sweep passes the cells that covered the previous square and the one above,
-    /// which mostly cover this one too, and saves the scan (in a varying field; in a uniform
-    /// one it asks them itself, see `SamplerState.fillEmptyCell`). They count only inside the
-    /// scanned range, so the answer is the same either way.
-    @inline(__always)
-    func coveringCell(x0: Float, y0: Float, size: Float, spacing s: Float, reach: Float, hint: Int, hint2: Int) -> Int {
-        let range = cellRange(x0: x0, y0: y0, x1: x0 + size, y1: y0 + size, reach: reach)
-        let xa = SIMD4<Float>(repeating: x0), xb = SIMD4<Float>(repeating: x0 + size)
-        let ya = SIMD4<Float>(repeating: y0), yb = SIMD4<Float>(repeating: y0 + size)
-        let ps = SIMD4<Float>(repeating: s)
-        @inline(__always)
-        func covers(_ cell: Int) -> SIMDMask<SIMD4<Int32>> {
-            let gx = SpatialGrid.load4(xs + cell), gy = SpatialGrid.load4(ys + cell)
-            let dxa = gx - xa, dxb = gx - xb, dya = gy - ya, dyb = gy - yb
-            let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
-            let m = conflictDistance4(cell, ps)
-            return far .< m * m
-        }
-        @inline(__always)
-        func inRange(_ cell: Int) -> Bool {
-            guard cell >= 0 else { return false }
-            let row = cell / stride, column = cell - row * stride
-            return row >= range.row0 && row <= range.row1 && column >= range.column0 && column <= range.column1
-        }
-        if inRange(hint), covers(hint)[0] { return hint }
-        if hint2 != hint, inRange(hint2), covers(hint2)[0] { return hint2 }
-        var row = range.row0
-        while row <= range.row1 {
-            var cell = row * stride + range.column0
-            let last = row * stride + range.column1
-            while cell <= last {
-                let mask = covers(cell)
-                if any(mask) {
-                    // The first covering lane; a lane past `last` is a real cell too (or padding,
-                    // which never covers), and covering is covering.
-                    return cell + (mask[0] ? 0 : mask[1] ? 1 : mask[2] ? 2 : 3)
-                }
-                cell += 4
-            }
-            row += 1
-        }
-        return -1
-    }
-
     /// Writes (x, y, r²) of every dot whose exclusion disc for a newcomer of spacing s reaches
     /// the square [x0, x0 + size]² into `discs` (structure of arrays: x at 0, y at `lane`, r² at
     /// 2·`lane`, and the (a, c) of the conflict rule at 3·`lane` and 4·`lane`, to work out r for
