@@ -122,16 +122,21 @@ public struct ScalpSurface: Sendable {
                         hairBin: across.hairBin < 0 || down.hairBin < 0 ? -1 : Int(down.hairBin) * hair.binColumns + Int(across.hairBin))
     }
 
-    /// `pixelTerms` for every column of `row` in order, handed to `body`, lane 3 unused: the same values, with each
-    /// raster's two rows blended once per image row instead of once per pixel (the surface was
-    /// the larger part of a render's cost).
-    @inline(__always)
-    func shadeRow(_ row: Int, _ body: (_ column: Int, _ hair: SIMD4<Float>, _ skin: SIMD4<Float>) -> Void) {
+    /// `pixelTerms` for every column of `row`, lane 3 unused: the same values, with each raster's
+    /// two rows blended once per image row instead of once per pixel, and in two passes: bare
+    /// skin for every column in a tight loop, then the stubble over the columns whose hair bins
+    /// hold any hair (separate loops let the processor overlap pixels; one loop doing both ran
+    /// at the hair code's pace everywhere).
+    func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair hairTerms: UnsafeMutablePointer<SIMD4<Float>>) {
         let down = rowSteps[row]
         let cellRow = ScalpSurface.blendedRow(texture.cells, columns: texture.columns, down.cell)
         let poreRowA = ScalpSurface.blendedRow(poresA.pixelMeanDepth, columns: poresA.size + 1, down.poreA)
         let poreRowB = ScalpSurface.blendedRow(poresB.pixelMeanDepth, columns: poresB.size + 1, down.poreB)
-        let hairRow = down.hairBin < 0 ? -1 : Int(down.hairBin) * hair.binColumns
+        defer {
+            cellRow.deallocate()
+            poreRowA.deallocate()
+            poreRowB.deallocate()
+        }
         columnSteps.withUnsafeBufferPointer { steps in
             for column in 0..<steps.count {
                 let across = steps[column]
@@ -140,14 +145,22 @@ public struct ScalpSurface: Sendable {
                 let a0 = poreRowA[Int(across.poreA.index)], a1 = poreRowA[Int(across.poreA.next)]
                 let b0 = poreRowB[Int(across.poreB.index)], b1 = poreRowB[Int(across.poreB.next)]
                 let depth = (a0 + (a1 - a0) * across.poreA.fraction) + (b0 + (b1 - b0) * across.poreB.fraction)
-                let terms = combined(column: column, row: row, base: LinearRGB(cell.x, cell.y, cell.z), poreStrength: cell.w,
-                                     poreDepth: depth, hairBin: hairRow < 0 || across.hairBin < 0 ? -1 : hairRow + Int(across.hairBin))
-                body(column, SIMD4(terms.hair, 0), SIMD4(terms.skin, 0))
+                skin[column] = SIMD4(bareSkin(base: LinearRGB(cell.x, cell.y, cell.z), poreStrength: cell.w, poreDepth: depth), 0)
+                hairTerms[column] = .zero
+            }
+            guard down.hairBin >= 0 else { return }
+            let hairRow = Int(down.hairBin) * hair.binColumns
+            hair.binStart.withUnsafeBufferPointer { binStart in
+                for column in 0..<steps.count where steps[column].hairBin >= 0 {
+                    let bin = hairRow + Int(steps[column].hairBin)
+                    guard binStart[bin] < binStart[bin + 1] else { continue }
+                    let bare = LinearRGB(skin[column].x, skin[column].y, skin[column].z)
+                    let terms = underHair(column: column, row: row, bareSkin: bare, hairBin: bin)
+                    skin[column] = SIMD4(terms.skin, 0)
+                    hairTerms[column] = SIMD4(terms.hair, 0)
+                }
             }
         }
-        cellRow.deallocate()
-        poreRowA.deallocate()
-        poreRowB.deallocate()
     }
 
     /// Row `down` of a row-major raster blended toward the next one, as a new buffer.
@@ -172,11 +185,21 @@ public struct ScalpSurface: Sendable {
     /// Skin with its pores, and the stubble over it, at a pixel (hair bin −1: none there).
     @inline(__always)
     func combined(column: Int, row: Int, base: LinearRGB, poreStrength: Float, poreDepth: Float, hairBin: Int) -> (hair: LinearRGB, skin: LinearRGB) {
-        let pored = base * (1 - poreStrength * poreDepth)
-        guard hairBin >= 0 else { return (.zero, pored) }
+        let bare = bareSkin(base: base, poreStrength: poreStrength, poreDepth: poreDepth)
+        guard hairBin >= 0 else { return (.zero, bare) }
+        return underHair(column: column, row: row, bareSkin: bare, hairBin: hairBin)
+    }
+
+    @inline(__always)
+    func bareSkin(base: LinearRGB, poreStrength: Float, poreDepth: Float) -> LinearRGB { base * (1 - poreStrength * poreDepth) }
+
+    /// The stubble of `hairBin` over bare skin at a pixel: the skin darkened by buried shafts
+    /// and partly covered, and the cover's own reflectance.
+    @inline(__always)
+    func underHair(column: Int, row: Int, bareSkin: LinearRGB, hairBin: Int) -> (hair: LinearRGB, skin: LinearRGB) {
         let (cover, buried, sheen) = hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1, bin: hairBin)
-        guard cover > 0 || buried > 0 else { return (.zero, pored) }
-        let skin = pored * (LinearRGB(repeating: 1) - buriedTint * buried)
+        guard cover > 0 || buried > 0 else { return (.zero, bareSkin) }
+        let skin = bareSkin * (LinearRGB(repeating: 1) - buriedTint * buried)
         return (cover * (hairColor + LinearRGB(repeating: HairStubble.highlight * sheen)), (1 - cover) * skin)
     }
 
