@@ -58,8 +58,11 @@ struct HairStubble: Sendable {
     let binColumns: Int
     let binRows: Int
     let binStart: [Int32]
-    let binHairs: [Int32]
-    /// The hairs again, one record each, for the per-pixel loop.
+    /// Per bin, what the per-pixel loop needs to reject a hair, copied in bin order: the loop
+    /// reads its bin front to back instead of chasing an index per hair into `records` (that
+    /// dependent load was the hair code's largest cost).
+    let binEntries: [BinnedHair]
+    /// The hairs again, one record each, for the hairs that reach a pixel.
     let records: [Record]
     var count: Int { rootX.count }
 
@@ -70,6 +73,14 @@ struct HairStubble: Sendable {
         var unit: Int32
         /// h, k, 1/a and 1/(2ab) for the widths a = max(|dirX|, |dirY|), b = min(…) (≥ 0.001).
         var h: Float, k: Float, inverseA: Float, inverseTwoAB: Float
+    }
+
+    /// A hair as listed in a bin: where it is, and its index in `records`.
+    struct BinnedHair {
+        var rootX: Float, rootY: Float, dirX: Float, dirY: Float, length: Float
+        /// `Record.h`.
+        var h: Float
+        var hair: Int32
     }
 
     init(scene: Scene, map: ScalpMap, view: MapView, seed: UInt64) {
@@ -148,7 +159,11 @@ struct HairStubble: Sendable {
                           unit: units[i], h: (a + b) / 2, k: (a - b) / 2, inverseA: 1 / a, inverseTwoAB: 1 / (2 * a * b))
         }
         binStart = counts
-        binHairs = members
+        let hairRecords = records
+        binEntries = members.map { i in
+            let r = hairRecords[Int(i)]
+            return BinnedHair(rootX: r.rootX, rootY: r.rootY, dirX: r.dirX, dirY: r.dirY, length: r.length, h: r.h, hair: i)
+        }
     }
 
     /// The FUs over the whole map (so a crop shows the same hairs as the full view), at
@@ -252,15 +267,16 @@ struct HairStubble: Sendable {
         let inverseBuried = 1 / buriedLength
         let halfWidth = self.halfWidth, buriedHalfWidth = self.buriedHalfWidth, buriedLength = self.buriedLength
         let inverseFilter = 1 / filter
-        binHairs.withUnsafeBufferPointer { hairs in
+        binEntries.withUnsafeBufferPointer { entries in
             records.withUnsafeBufferPointer { records in
                 for index in first..<end {
-                    let hair = records[Int(hairs[index])]
-                    let dx = x - hair.rootX, dy = y - hair.rootY
-                    let along = dx * hair.dirX + dy * hair.dirY
-                    let across = abs(dy * hair.dirX - dx * hair.dirY)
-                    let h = hair.h * filter
-                    guard across < buriedHalfWidth + h, along > -buriedLength - h, along < hair.length + h else { continue }
+                    let entry = entries[index]
+                    let dx = x - entry.rootX, dy = y - entry.rootY
+                    let along = dx * entry.dirX + dy * entry.dirY
+                    let across = abs(dy * entry.dirX - dx * entry.dirY)
+                    let h = entry.h * filter
+                    guard across < buriedHalfWidth + h, along > -buriedLength - h, along < entry.length + h else { continue }
+                    let hair = records[Int(entry.hair)]
                     let m = hair.k * filter, inverseA = hair.inverseA * inverseFilter
                     let inverseTwoAB = hair.inverseTwoAB * inverseFilter * inverseFilter
                     @inline(__always) func F(_ v: Float) -> Float {
