@@ -1,6 +1,7 @@
 /// Which parts of the grid no newcomer can take: each grid cell split into 8 × 8 subcells, one
 /// bit each (a UInt64 per cell, bit 8·row + column), set once some dot's exclusion disc holds
-/// the whole subcell. A taken cell, and one where the target is 0 throughout, is full.
+/// the whole subcell. A taken cell, and one where the target is 0 throughout, is full; so is
+/// every subcell of the last grid column and row that lies outside the domain.
 ///
 /// Why: most candidates, in growth and in the final sweep, land where a dot already excludes
 /// them, and most empty cells the sweep visits are already covered by the union of their
@@ -8,10 +9,10 @@
 /// the grid neighbourhood (a candidate) or a quadtree over gathered discs (an empty cell);
 /// only the rest pay for the exact checks. A bit is set only where every point conflicts with
 /// the marking dot under the sampler's rule (the disc shrunk by a margin far above Float
-/// rounding), so the mask never lets a conflict through. In a uniform field it refuses exactly
-/// what the exact checks refuse, and the dots are the same with or without it; in a varying
-/// one it can also refuse a mean-rule conflict just beyond the reach `SpatialGrid.fits`
-/// estimates for the newcomer.
+/// rounding), or lies outside the domain, so the mask never lets a conflict through. In a
+/// uniform field it refuses exactly what the exact checks refuse (the bounds check included),
+/// and the dots are the same with or without it; in a varying one it can also refuse a
+/// mean-rule conflict just beyond the reach `SpatialGrid.fits` estimates for the newcomer.
 ///
 /// Cells share the grid's indexing (`SpatialGrid.stride`), so one index serves both. Memory:
 /// 8 bytes per grid cell, like the grid linear in the area at the finest spacing.
@@ -88,10 +89,10 @@ struct CoverageMask {
 
     /// Marks the subcells that one dot's exclusion disc holds whole. The disc's radius differs
     /// per grid cell (it depends on the smallest spacing a newcomer there can get): `radius`
-    /// gives it for a cell. Only cells within `reach` of the dot are looked at, and those
-    /// already full (taken ones among them) are left alone.
+    /// gives it for a cell index. Only cells within `reach` of the dot are looked at, and
+    /// those already full (taken ones among them) are left alone.
     @inline(__always)
-    func mark(x: Float, y: Float, reach: Float, radius: (_ column: Int, _ row: Int) -> Float) {
+    func mark(x: Float, y: Float, reach: Float, radius: (_ cell: Int) -> Float) {
         let inverseCell = subcellsPerMM * (1 / Float(CoverageMask.subdivisions))
         let row0 = max(Int((y - reach) * inverseCell), 0), row1 = min(Int((y + reach) * inverseCell), rows - 1)
         let column0 = max(Int((x - reach) * inverseCell), 0), column1 = min(Int((x + reach) * inverseCell), columns - 1)
@@ -115,7 +116,8 @@ struct CoverageMask {
             let topB = (rowBase + lane + 4) * subcellSize - y, bottomB = (rowBase + lane + 5) * subcellSize - y
             let farA = SpatialGrid.maximum(topA * topA, bottomA * bottomA)
             let farB = SpatialGrid.maximum(topB * topB, bottomB * bottomB)
-            // No subcell row's far distance is below the nearer end row's.
+            // No subcell row's far distance is below the nearer end row's (but in the dot's own
+            // cell row, where the smallest can be lower: that only marks a little less).
             let nearestRow = min(farA[0], farB[3])
             guard nearestRow < reach2 else { continue }
             // A subcell with bits to gain has its far corner within reach: its far side within
@@ -127,7 +129,7 @@ struct CoverageMask {
                 let cell = row &* stride &+ column
                 let word = words[cell]
                 if word == CoverageMask.full { continue }
-                let r = radius(column, row) * CoverageMask.radiusMargin
+                let r = radius(cell) * CoverageMask.radiusMargin
                 let r2 = r * r
                 if r2 <= nearestRow { continue }
                 // A subcell is inside when its farthest corner is: far x² + far y² < r².

@@ -125,13 +125,13 @@ struct SpatialGrid {
             // The usual width (a uniform field's reach spans at most five cells): two loads
             // per row, two rows per branch, no inner loop.
             while row < range.row1 {
-                let cell = row * stride + range.column0
-                if any((conflicts(cell) .| conflicts(cell + 4)) .| (conflicts(cell + stride) .| conflicts(cell + stride + 4))) { return false }
+                let cell = row &* stride &+ range.column0
+                if any((conflicts(cell) .| conflicts(cell &+ 4)) .| (conflicts(cell &+ stride) .| conflicts(cell &+ stride &+ 4))) { return false }
                 row += 2
             }
             if row == range.row1 {
-                let cell = row * stride + range.column0
-                if any(conflicts(cell) .| conflicts(cell + 4)) { return false }
+                let cell = row &* stride &+ range.column0
+                if any(conflicts(cell) .| conflicts(cell &+ 4)) { return false }
             }
             return true
         }
