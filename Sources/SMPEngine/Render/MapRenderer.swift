@@ -424,6 +424,26 @@ struct PigmentBand {
         }
         let rule = ScaleSampling.rules[Int(nodes)]
         let groups = rule.groups
+        let veil = r.veil
+        let single = Int(nodeComponent[Int(head)])
+        if nextNode[Int(head)] < 0 && !anySurface {
+            // The common case, one dermal core: its depth goes straight into the transmission,
+            // without the per-sample depth buffer (the same arithmetic, so the same values).
+            let q = r.dotShape[single], peak = r.dotPeak[single]
+            let x0 = Float(column) - r.dotX[single], y0 = Float(row) - r.dotY[single]
+            var red = SIMD4<Float>.zero, green = SIMD4<Float>.zero, blue = SIMD4<Float>.zero
+            for k in 0..<groups {
+                let dx = rule.offsetX[k] + x0, dy = rule.offsetY[k] + y0
+                let g = FastExp.exp(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy))
+                let tr = veil.x + (1 - veil.x) * FastExp.exp(-(SIMD4(repeating: d.x) + peak.x * g))
+                let tg = veil.y + (1 - veil.y) * FastExp.exp(-(SIMD4(repeating: d.y) + peak.y * g))
+                let tb = veil.z + (1 - veil.z) * FastExp.exp(-(SIMD4(repeating: d.z) + peak.z * g))
+                red += rule.weight[k] * tr
+                green += rule.weight[k] * tg
+                blue += rule.weight[k] * tb
+            }
+            return SIMD4(red.sum(), green.sum(), blue.sum(), 0)
+        }
         let depth = sampleDepths
         for k in 0..<groups {
             depth[6 * k] = SIMD4(repeating: d.x)
@@ -452,7 +472,6 @@ struct PigmentBand {
                 }
             }
         }
-        let veil = r.veil
         return rule.weight.withUnsafeBufferPointer { weight in
             var red = SIMD4<Float>.zero, green = SIMD4<Float>.zero, blue = SIMD4<Float>.zero
             for k in 0..<groups {
