@@ -63,9 +63,10 @@ public struct PoissonDiskRequest: Sendable {
 /// new layer from where they stand, so new dots fall between old ones.
 ///
 /// Every dot also marks, in a coverage mask of 8 × 8 subcells per grid cell, the subcells its
-/// exclusion disc holds whole (`CoverageMask`). Most candidates, and most cells the sweep
-/// visits, are settled by that mask in a few instructions; the exact checks above run only for
-/// the rest, so the mask changes speed, not results.
+/// exclusion disc holds whole (`CoverageMask`; from a precomputed table, `DiscMarkTable`, for
+/// all but the largest discs). Most candidates, and most cells the sweep visits, are settled
+/// by that mask in a few instructions; the exact checks above run only for the rest, so the
+/// mask changes speed, not the guarantees.
 ///
 /// Where the target is below 1/64 of the field's peak the spacing stops growing and dots are
 /// thinned at random instead (kept in the grid as blockers, not returned), which keeps the

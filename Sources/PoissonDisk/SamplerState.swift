@@ -161,7 +161,11 @@ struct SamplerState {
                 "\(Int(columnCount)) × \(Int(rowCount)) grid cells of \(cellSize) mm for \(Int(bounds.areaCM2)) cm² at up to \(peak) dots/cm²; allowed: at most \(request.maximumGridCells) cells (split the area or lower the density)")
         }
         grid = SpatialGrid(columns: Int(columnCount), rows: Int(rowCount), cellSize: cellSize)
-        coverage = CoverageMask(grid: grid)
+        // No exclusion radius is below the smallest spacing (> √2 cells); in a uniform field
+        // none is above the largest spacing (`markCoverage`'s radius is a mean of two spacings
+        // or a spacing).
+        coverage = CoverageMask(grid: grid, smallestRadius: cellSize * Float(2).squareRoot(),
+                                largestRadius: rasterIsUniform ? uniformLargestSpacing : .infinity)
         cellSpacings = .allocate(capacity: grid.stride * grid.rows)
         cellSpacings.initialize(repeating: 0, count: grid.stride * grid.rows)
         let estimate = Int(Double(peak) * bounds.areaCM2 * 1.1) + inBounds.count + 16
@@ -432,7 +436,9 @@ struct SamplerState {
     /// spacing newcomer that cell can get, no farther than `fits` looks (`reachLimit` spacings).
     /// In a uniform field the cells looked at hold every such disc; in a varying one, those of
     /// newcomers up to 1.5 times this dot's (new-layer) spacing, which is all but the sparse
-    /// side of a mask's edge: marking less only leaves more to the exact checks.
+    /// side of a mask's edge: marking less only leaves more to the exact checks. Discs up to
+    /// two cells in radius are marked from the table (`CoverageMask.markFromTable`), and in a
+    /// varying field those of dots whose own spacing is below two cells, out to two cells.
     ///
     /// `mutating` though it writes only through `coverage`'s pointer: called from a mutating
     /// method, a non-mutating one got a copy of the whole state (552 bytes) per new dot.
@@ -445,8 +451,13 @@ struct SamplerState {
         }
         coverage.words[cell] = CoverageMask.full
         let reach = radius(rasterIsUniform ? uniformLargestSpacing : 3 * half)
-        coverage.mark(x: x, y: y, reach: reach) { cell in
-            radius(cellSpacings[cell])
+        // In a varying field the reach allows for much sparser neighbours; the disc for a
+        // newcomer of the dot's own spacing is what the cells around it mostly get, and if
+        // the table holds that, what lies beyond its two cells is little.
+        if coverage.tableHolds(reach: rasterIsUniform ? reach : radius(2 * half)) {
+            coverage.markFromTable(x: x, y: y, reach: reach) { cell in radius(cellSpacings[cell]) }
+        } else {
+            coverage.mark(x: x, y: y, reach: reach) { cell in radius(cellSpacings[cell]) }
         }
     }
 
@@ -571,10 +582,9 @@ struct SamplerState {
             // (a disc that covers or holds anything in it reaches it): the same answers.
             let discs = fromSubcells ? nearDiscs : gathered
             if fromSubcells && square.w == 3 { nearCount = gathered.reaching(square, count: discCount, into: nearDiscs) }
-            // In a uniform field the mask holds every disc's own coverage of the subcells: a
-            // square it leaves open is no single disc's either (up to the margin, and then its
-            // children are), so below the try depth the disc test can wait.
-            if square.w >= tryDepth || !rasterIsUniform, discs.cover(square, count: nearCount) { continue }
+            // The mask leaves open some subcells a single disc holds (`DiscMarkTable` marks
+            // about 95 % of what the discs hold): tested from the subcells down.
+            if discs.cover(square, count: nearCount) { continue }
             if !rasterIsUniform {
                 // In a varying field the cell's smallest spacing can be far below a square's
                 // (at a mask's soft edge the density falls to 0 across the cell): bound the
