@@ -493,15 +493,17 @@ struct PigmentBand {
 }
 
 /// How a pixel's mean transmission is sampled under a narrow Gaussian: n × n Gauss–Legendre
-/// nodes, n = ⌈1.6 / σ⌉ for σ in pixels (2 to 16), and one sample at the centre for components
+/// nodes, n = ⌈1.5 / σ⌉ for σ in pixels (2 to 16), and one sample at the centre for components
 /// wider than 2 pixels' σ. Measured against a 96 × 96 midpoint reference over random dot
-/// positions, shapes and peak optical depths 3.4 and 8: within 0.3 sRGB levels on average and
-/// 0.9 at worst for σ from 0.1 to 2 px, where the earlier midpoint rule (pitch σ/2, up to
-/// 16 × 16) was off by up to 2.3 levels with as many or more samples. Gauss–Legendre is exact
-/// for polynomials of degree 2n − 1 on the pixel, and the Gaussian's transmission is smooth.
+/// positions, shapes (elongation to 1.3) and peak optical depths 3.4 and 8, σ from 0.1 to
+/// 2 px, on skin of reflectance 0.6: within 0.65 sRGB levels at worst and 0.03 on average
+/// (⌈1.6 / σ⌉: the same worst, 0.03; ⌈1.4 / σ⌉: 0.99 at worst, too close to a level). The
+/// earlier midpoint rule (pitch σ/2, up to 16 × 16) was off by up to 2.3 levels with more
+/// samples. Gauss–Legendre is exact for polynomials of degree 2n − 1 on the pixel, and the
+/// Gaussian's transmission is smooth. The test `quadratureAccuracy` holds it to one level.
 enum ScaleSampling {
     static func nodesPerSide(sigmaPixels: Double) -> Int {
-        sigmaPixels >= 2 ? 1 : min(16, max(2, Int((1.6 / sigmaPixels).rounded(.up))))
+        sigmaPixels >= 2 ? 1 : min(16, max(2, Int((1.5 / sigmaPixels).rounded(.up))))
     }
 
     /// The rules for n = 0…16 nodes per side (0 and 1 unused): node offsets inside the pixel
