@@ -112,7 +112,7 @@ struct ScalpSurfaceTests {
         let scene = try Self.scene("hairLoss: { pattern: none }\nexistingHair: { hairsPerCM2: 200, stubbleLengthMM: \(stubbleMM) }")
         let surface = ScalpSurface(scene: scene, map: ScalpMap(scene: scene), view: Self.view(-10, 0, 20, 15, 20))
         // 200 hairs/cm² over the 3 cm² view: roots counted inside it.
-        let rooted = zip(surface.hair.rootX, surface.hair.rootY).filter { $0 >= 0 && $0 < 400 && $1 >= 0 && $1 < 300 }.count
+        let rooted = surface.hair.records.filter { $0.rootX >= 0 && $0.rootX < 400 && $0.rootY >= 0 && $0.rootY < 300 }.count
         #expect(abs(Double(rooted) / 600 - 1) < 0.12, "\(rooted) hairs rooted in 3 cm²")
         // Visible length: the stubble length foreshortened by the hair's exit angle (its mean factor).
         let factor = HairStubble.visibleLengthFactor

@@ -45,12 +45,6 @@ struct HairStubble: Sendable {
     /// edge (our estimate of a natural hairline's transition zone).
     static let edgeSoftnessMM = 2.0
 
-    // Per hair, in pixel units of the view.
-    let rootX: [Float], rootY: [Float], dirX: [Float], dirY: [Float], length: [Float]
-    /// The FU's shadow under the skin, on its first hair; 0 on the others.
-    let buriedDarkening: [Float]
-    /// Which FU a hair belongs to (hairs of one FU have consecutive indices).
-    let unit: [Int32]
     let halfWidth: Float
     let buriedHalfWidth: Float
     let buriedLength: Float
@@ -62,14 +56,18 @@ struct HairStubble: Sendable {
     /// reads its bin front to back instead of chasing an index per hair into `records` (that
     /// dependent load was the hair code's largest cost).
     let binEntries: [BinnedHair]
-    /// The hairs again, one record each, for the hairs that reach a pixel.
+    /// Every hair, one record each; the per-pixel loop reads the record of a hair that
+    /// reaches the pixel.
     let records: [Record]
-    var count: Int { rootX.count }
+    var count: Int { records.count }
 
-    /// One hair as the per-pixel loop reads it (one cache line, no bounds checks), with its
-    /// pixel footprint's trapezoid for a 1-pixel filter (see `trapezoidCDF`).
+    /// One hair, in pixel units of the view, with its pixel footprint's trapezoid for a
+    /// 1-pixel filter (see `trapezoidCDF`).
     struct Record {
-        var rootX: Float, rootY: Float, dirX: Float, dirY: Float, length: Float, buriedDarkening: Float
+        var rootX: Float, rootY: Float, dirX: Float, dirY: Float, length: Float
+        /// The FU's shadow under the skin, on its first hair; 0 on the others.
+        var buriedDarkening: Float
+        /// Which FU the hair belongs to (hairs of one FU have consecutive indices).
         var unit: Int32
         /// h, k, 1/a and 1/(2ab) for the widths a = max(|dirX|, |dirY|), b = min(…) (≥ 0.001).
         var h: Float, k: Float, inverseA: Float, inverseTwoAB: Float
@@ -152,7 +150,6 @@ struct HairStubble: Sendable {
                 fill[bin] += 1
             }
         }
-        rootX = xs; rootY = ys; dirX = dxs; dirY = dys; length = lengths; buriedDarkening = shadows; unit = units
         records = xs.indices.map { i in
             let a = max(abs(dxs[i]), abs(dys[i])), b = max(min(abs(dxs[i]), abs(dys[i])), 1e-3)
             return Record(rootX: xs[i], rootY: ys[i], dirX: dxs[i], dirY: dys[i], length: lengths[i], buriedDarkening: shadows[i],

@@ -26,10 +26,9 @@ public enum SRGBTransfer {
         return UInt8((encoded * 255).rounded())
     }
 
-    @inline(__always)
+    /// One value, rounded exactly as the three-lane `encode` the renderer uses.
     public static func encode(_ linear: Float, table: UnsafeBufferPointer<UInt8>) -> UInt8 {
-        let clamped = min(max(linear, 0), 1)
-        return table[Int(clamped * Float(tableSize) + 0.5)]
+        encode(SIMD4(linear, 0, 0, 0), table: table).0
     }
 
     /// The first three lanes encoded at once. The table index is rounded by adding 2²³ and

@@ -129,9 +129,9 @@ public struct ScalpSurface: Sendable {
     /// at the hair code's pace everywhere).
     func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair hairTerms: UnsafeMutablePointer<SIMD4<Float>>) {
         let down = rowSteps[row]
-        let cellRow = ScalpSurface.blendedRow(texture.cells, columns: texture.columns, down.cell)
-        let poreRowA = ScalpSurface.blendedRow(poresA.pixelMeanDepth, columns: poresA.size + 1, down.poreA)
-        let poreRowB = ScalpSurface.blendedRow(poresB.pixelMeanDepth, columns: poresB.size + 1, down.poreB)
+        let cellRow = ScalpSurface.blendedRow(texture.cells, columns: texture.columns, down.cell) { $0 + ($1 - $0) * $2 }
+        let poreRowA = ScalpSurface.blendedRow(poresA.pixelMeanDepth, columns: poresA.size + 1, down.poreA) { $0 + ($1 - $0) * $2 }
+        let poreRowB = ScalpSurface.blendedRow(poresB.pixelMeanDepth, columns: poresB.size + 1, down.poreB) { $0 + ($1 - $0) * $2 }
         defer {
             cellRow.deallocate()
             poreRowA.deallocate()
@@ -164,20 +164,12 @@ public struct ScalpSurface: Sendable {
     }
 
     /// Row `down` of a row-major raster blended toward the next one, as a new buffer.
-    static func blendedRow<T: SIMD>(_ values: [T], columns: Int, _ down: LatticeStep) -> UnsafeMutablePointer<T> where T.Scalar == Float {
+    @inline(__always)
+    static func blendedRow<T>(_ values: [T], columns: Int, _ down: LatticeStep, blend: (T, T, Float) -> T) -> UnsafeMutablePointer<T> {
         let row = UnsafeMutablePointer<T>.allocate(capacity: columns)
         values.withUnsafeBufferPointer { values in
             let top = Int(down.index) * columns, bottom = Int(down.next) * columns
-            for i in 0..<columns { row[i] = values[top + i] + (values[bottom + i] - values[top + i]) * down.fraction }
-        }
-        return row
-    }
-
-    static func blendedRow(_ values: [Float], columns: Int, _ down: LatticeStep) -> UnsafeMutablePointer<Float> {
-        let row = UnsafeMutablePointer<Float>.allocate(capacity: columns)
-        values.withUnsafeBufferPointer { values in
-            let top = Int(down.index) * columns, bottom = Int(down.next) * columns
-            for i in 0..<columns { row[i] = values[top + i] + (values[bottom + i] - values[top + i]) * down.fraction }
+            for i in 0..<columns { row.advanced(by: i).initialize(to: blend(values[top + i], values[bottom + i], down.fraction)) }
         }
         return row
     }
