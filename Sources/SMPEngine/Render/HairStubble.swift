@@ -222,13 +222,22 @@ struct HairStubble: Sendable {
     /// The cumulative distribution of the sum of two centred uniform variables of widths a ≥ b
     /// (h = (a + b)/2, k = (a − b)/2): a trapezoid, the profile of a square a pixel's footprint
     /// projected onto a direction at angle θ (widths |cos θ| and |sin θ|).
+    /// Per lane, without branches (which lane takes which piece is unpredictable).
     @inline(__always)
-    static func trapezoidCDF(_ x: Float, h: Float, k: Float, inverseA: Float, inverseTwoAB: Float) -> Float {
-        if x <= -h { return 0 }
-        if x >= h { return 1 }
-        if x < -k { let u = x + h; return u * u * inverseTwoAB }
-        if x > k { let u = h - x; return 1 - u * u * inverseTwoAB }
-        return 0.5 + x * inverseA
+    static func trapezoidCDF(_ x: SIMD4<Float>, h: Float, k: Float, inverseA: Float, inverseTwoAB: Float) -> SIMD4<Float> {
+        let low = x + h, high = h - x
+        var value = 0.5 + x * inverseA
+        value.replace(with: low * low * inverseTwoAB, where: x .< -k)
+        value.replace(with: 1 - high * high * inverseTwoAB, where: x .> k)
+        value.replace(with: 1, where: x .>= h)
+        value.replace(with: 0, where: x .<= -h)
+        return value
+    }
+
+    /// |v| per lane: the sign bit cleared, as `abs` does.
+    @inline(__always)
+    static func magnitude(_ v: SIMD4<Float>) -> SIMD4<Float> {
+        unsafeBitCast(unsafeBitCast(v, to: SIMD4<UInt32>.self) & 0x7FFF_FFFF, to: SIMD4<Float>.self)
     }
 
     /// The cover of one FU's hairs at a point from their own covers cᵢ: halfway between max cᵢ
@@ -236,7 +245,7 @@ struct HairStubble: Sendable {
     /// apart). The same at a point where cᵢ are 0 or 1; inside a pixel, closer to the area the
     /// hairs cover together than either (measured against supersampling: see the tests).
     @inline(__always)
-    static func unitCover(max: Float, uncovered: Float) -> Float { (max + 1 - uncovered) / 2 }
+    static func unitCover(max: SIMD4<Float>, uncovered: SIMD4<Float>) -> SIMD4<Float> { (max + 1 - uncovered) / 2 }
 
     /// At a point (pixels): the hair cover (FUs combined as 1 − Π(1 − FU cover)) and the buried shafts' darkening of
     /// the skin (Σ over FUs, at most 1: FUs hardly overlap, and a sum keeps pixel means exact),
@@ -257,10 +266,24 @@ struct HairStubble: Sendable {
     /// `coverage` at a point known to lie in `bin`.
     @inline(__always)
     func coverage(x: Float, y: Float, filter: Float, bin: Int) -> (cover: Float, buried: Float, sheen: Float) {
+        let c = coverage(x: SIMD4(repeating: x), y: y, filter: filter, bin: bin)
+        return (c.cover[0], c.buried[0], c.sheen[0])
+    }
+
+    /// `coverage` at four points of one row in `bin`, a lane each: every lane does exactly what
+    /// the one-point form does (the same operations in the same order, so the same bits). The
+    /// renderer hands it four neighbouring pixels: most hairs of a bin miss all four, and one
+    /// test then rejects the hair for the four at once (per pixel, the unpredictable branch of
+    /// that test was the hair code's largest cost).
+    @inline(__always)
+    func coverage(x: SIMD4<Float>, y: Float, filter: Float, bin: Int)
+        -> (cover: SIMD4<Float>, buried: SIMD4<Float>, sheen: SIMD4<Float>) {
+        typealias Lanes = SIMD4<Float>
         let first = Int(binStart[bin]), end = Int(binStart[bin + 1])
-        guard first < end else { return (0, 0, 0) }
-        var uncovered: Float = 1, buried: Float = 0, unitMax: Float = 0, unitUncovered: Float = 1, currentUnit: Int32 = -1
-        var strongest: Float = 0, offset: Float = 1
+        guard first < end else { return (.zero, .zero, .zero) }
+        var uncovered = Lanes(repeating: 1), buried = Lanes.zero, unitMax = Lanes.zero, unitUncovered = Lanes(repeating: 1)
+        var currentUnit = SIMD4<Int32>(repeating: -1)
+        var strongest = Lanes.zero, offset = Lanes(repeating: 1)
         let inverseBuried = 1 / buriedLength
         let halfWidth = self.halfWidth, buriedHalfWidth = self.buriedHalfWidth, buriedLength = self.buriedLength
         let inverseFilter = 1 / filter
@@ -270,41 +293,50 @@ struct HairStubble: Sendable {
                     let entry = entries[index]
                     let dx = x - entry.rootX, dy = y - entry.rootY
                     let along = dx * entry.dirX + dy * entry.dirY
-                    let across = abs(dy * entry.dirX - dx * entry.dirY)
+                    let across = HairStubble.magnitude(dy * entry.dirX - dx * entry.dirY)
                     let h = entry.h * filter
-                    guard across < buriedHalfWidth + h, along > -buriedLength - h, along < entry.length + h else { continue }
+                    let reached = across .< buriedHalfWidth + h .& along .> -buriedLength - h .& along .< entry.length + h
+                    guard any(reached) else { continue }
                     let hair = records[Int(entry.hair)]
                     let m = hair.k * filter, inverseA = hair.inverseA * inverseFilter
                     let inverseTwoAB = hair.inverseTwoAB * inverseFilter * inverseFilter
-                    @inline(__always) func F(_ v: Float) -> Float {
+                    @inline(__always) func F(_ v: Lanes) -> Lanes {
                         HairStubble.trapezoidCDF(v, h: h, k: m, inverseA: inverseA, inverseTwoAB: inverseTwoAB)
                     }
-                    if hair.buriedDarkening > 0 && along < h {
-                        let crossBuried = F(buriedHalfWidth - across) + F(buriedHalfWidth + across) - 1
-                        let alongBuried = F(-along) - F(-buriedLength - along)
-                        let taper = min(1, max(0, 1 + along * inverseBuried))
-                        buried += crossBuried * alongBuried * taper * hair.buriedDarkening
+                    if hair.buriedDarkening > 0 {
+                        let shadowed = reached .& along .< h
+                        if any(shadowed) {
+                            let crossBuried = F(buriedHalfWidth - across) + F(buriedHalfWidth + across) - 1
+                            let alongBuried = F(-along) - F(-buriedLength - along)
+                            let taper = pointwiseMin(Lanes.one, pointwiseMax(Lanes.zero, 1 + along * inverseBuried))
+                            buried.replace(with: buried + crossBuried * alongBuried * taper * hair.buriedDarkening, where: shadowed)
+                        }
                     }
-                    guard across < halfWidth + h, along > -h else { continue }
+                    let covered = reached .& across .< halfWidth + h .& along .> -h
+                    guard any(covered) else { continue }
                     let cross = F(halfWidth - across) + F(halfWidth + across) - 1
                     let alongHair = F(hair.length - along) + F(along) - 1
-                    if hair.unit != currentUnit {
-                        uncovered *= 1 - HairStubble.unitCover(max: unitMax, uncovered: unitUncovered)
-                        unitMax = 0
-                        unitUncovered = 1
-                        currentUnit = hair.unit
+                    let newUnit = covered .& currentUnit .!= hair.unit
+                    if any(newUnit) {
+                        uncovered.replace(with: uncovered * (1 - HairStubble.unitCover(max: unitMax, uncovered: unitUncovered)), where: newUnit)
+                        unitMax.replace(with: 0, where: newUnit)
+                        unitUncovered.replace(with: 1, where: newUnit)
+                        currentUnit.replace(with: hair.unit, where: newUnit)
                     }
                     let c = cross * alongHair
-                    if c > strongest { strongest = c; offset = across }
-                    unitMax = max(unitMax, c)
-                    unitUncovered *= 1 - c
+                    let stronger = covered .& c .> strongest
+                    strongest.replace(with: c, where: stronger)
+                    offset.replace(with: across, where: stronger)
+                    unitMax.replace(with: pointwiseMax(unitMax, c), where: covered)
+                    unitUncovered.replace(with: unitUncovered * (1 - c), where: covered)
                 }
             }
         }
         uncovered *= 1 - HairStubble.unitCover(max: unitMax, uncovered: unitUncovered)
-        let r = min(1, offset / halfWidth)
+        let r = pointwiseMin(Lanes.one, offset / halfWidth)
         // Filtered: toward the shaft's mean 2/3 as the filter widens relative to the shaft.
         let profile = 1 - r * r, blend = min(1, filter / (2 * halfWidth))
-        return (1 - uncovered, min(1, buried), strongest > 0 ? profile + (2 / 3 - profile) * blend : 0)
+        let sheen = (profile + (2 / 3 - profile) * blend).replacing(with: 0, where: strongest .<= 0)
+        return (1 - uncovered, pointwiseMin(Lanes.one, buried), sheen)
     }
 }

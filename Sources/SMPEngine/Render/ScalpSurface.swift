@@ -149,15 +149,22 @@ public struct ScalpSurface: Sendable {
                 hairTerms[column] = .zero
             }
             guard down.hairBin >= 0 else { return }
-            let hairRow = Int(down.hairBin) * hair.binColumns
+            // Four neighbouring pixels of one bin at a time (`HairStubble.coverage`).
+            let hairRow = Int(down.hairBin) * hair.binColumns, binSize = hair.binSize, y = Float(row) + 0.5
             hair.binStart.withUnsafeBufferPointer { binStart in
-                for column in 0..<steps.count where steps[column].hairBin >= 0 {
-                    let bin = hairRow + Int(steps[column].hairBin)
-                    guard binStart[bin] < binStart[bin + 1] else { continue }
-                    let bare = LinearRGB(skin[column].x, skin[column].y, skin[column].z)
-                    let terms = underHair(column: column, row: row, bareSkin: bare, hairBin: bin)
-                    skin[column] = SIMD4(terms.skin, 0)
-                    hairTerms[column] = SIMD4(terms.hair, 0)
+                for binColumn in 0..<hair.binColumns where binStart[hairRow + binColumn] < binStart[hairRow + binColumn + 1] {
+                    let end = min((binColumn + 1) * binSize, steps.count)
+                    for first in stride(from: binColumn * binSize, to: end, by: 4) {
+                        let x = SIMD4<Float>(Float(first) + 0.5, Float(first + 1) + 0.5, Float(first + 2) + 0.5, Float(first + 3) + 0.5)
+                        let (cover, buried, sheen) = hair.coverage(x: x, y: y, filter: 1, bin: hairRow + binColumn)
+                        for lane in 0..<min(4, end - first) {
+                            let column = first + lane
+                            let bare = LinearRGB(skin[column].x, skin[column].y, skin[column].z)
+                            let terms = underHair(bareSkin: bare, cover: cover[lane], buried: buried[lane], sheen: sheen[lane])
+                            skin[column] = SIMD4(terms.skin, 0)
+                            hairTerms[column] = SIMD4(terms.hair, 0)
+                        }
+                    }
                 }
             }
         }
@@ -179,17 +186,17 @@ public struct ScalpSurface: Sendable {
     func combined(column: Int, row: Int, base: LinearRGB, poreStrength: Float, poreDepth: Float, hairBin: Int) -> (hair: LinearRGB, skin: LinearRGB) {
         let bare = bareSkin(base: base, poreStrength: poreStrength, poreDepth: poreDepth)
         guard hairBin >= 0 else { return (.zero, bare) }
-        return underHair(column: column, row: row, bareSkin: bare, hairBin: hairBin)
+        let (cover, buried, sheen) = hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1, bin: hairBin)
+        return underHair(bareSkin: bare, cover: cover, buried: buried, sheen: sheen)
     }
 
     @inline(__always)
     func bareSkin(base: LinearRGB, poreStrength: Float, poreDepth: Float) -> LinearRGB { base * (1 - poreStrength * poreDepth) }
 
-    /// The stubble of `hairBin` over bare skin at a pixel: the skin darkened by buried shafts
-    /// and partly covered, and the cover's own reflectance.
+    /// The stubble over bare skin at a pixel, from the hairs' cover there: the skin darkened by
+    /// buried shafts and partly covered, and the cover's own reflectance.
     @inline(__always)
-    func underHair(column: Int, row: Int, bareSkin: LinearRGB, hairBin: Int) -> (hair: LinearRGB, skin: LinearRGB) {
-        let (cover, buried, sheen) = hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1, bin: hairBin)
+    func underHair(bareSkin: LinearRGB, cover: Float, buried: Float, sheen: Float) -> (hair: LinearRGB, skin: LinearRGB) {
         guard cover > 0 || buried > 0 else { return (.zero, bareSkin) }
         let skin = bareSkin * (LinearRGB(repeating: 1) - buriedTint * buried)
         return (cover * (hairColor + LinearRGB(repeating: HairStubble.highlight * sheen)), (1 - cover) * skin)
