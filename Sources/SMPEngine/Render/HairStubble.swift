@@ -234,6 +234,13 @@ struct HairStubble: Sendable {
         return value
     }
 
+    /// Each lane clamped to [0, 1]. (`pointwiseMin` and `pointwiseMax` were not inlined: a
+    /// call each, a tenth of the hair code.)
+    @inline(__always)
+    static func clamped(_ v: SIMD4<Float>) -> SIMD4<Float> {
+        v.replacing(with: 0, where: v .< 0).replacing(with: 1, where: v .> 1)
+    }
+
     /// |v| per lane: the sign bit cleared, as `abs` does.
     @inline(__always)
     static func magnitude(_ v: SIMD4<Float>) -> SIMD4<Float> {
@@ -308,7 +315,7 @@ struct HairStubble: Sendable {
                         if any(shadowed) {
                             let crossBuried = F(buriedHalfWidth - across) + F(buriedHalfWidth + across) - 1
                             let alongBuried = F(-along) - F(-buriedLength - along)
-                            let taper = pointwiseMin(Lanes.one, pointwiseMax(Lanes.zero, 1 + along * inverseBuried))
+                            let taper = HairStubble.clamped(1 + along * inverseBuried)
                             buried.replace(with: buried + crossBuried * alongBuried * taper * hair.buriedDarkening, where: shadowed)
                         }
                     }
@@ -327,16 +334,16 @@ struct HairStubble: Sendable {
                     let stronger = covered .& c .> strongest
                     strongest.replace(with: c, where: stronger)
                     offset.replace(with: across, where: stronger)
-                    unitMax.replace(with: pointwiseMax(unitMax, c), where: covered)
+                    unitMax.replace(with: c, where: covered .& c .> unitMax)
                     unitUncovered.replace(with: unitUncovered * (1 - c), where: covered)
                 }
             }
         }
         uncovered *= 1 - HairStubble.unitCover(max: unitMax, uncovered: unitUncovered)
-        let r = pointwiseMin(Lanes.one, offset / halfWidth)
+        let r = HairStubble.clamped(offset / halfWidth)
         // Filtered: toward the shaft's mean 2/3 as the filter widens relative to the shaft.
         let profile = 1 - r * r, blend = min(1, filter / (2 * halfWidth))
         let sheen = (profile + (2 / 3 - profile) * blend).replacing(with: 0, where: strongest .<= 0)
-        return (1 - uncovered, pointwiseMin(Lanes.one, buried), sheen)
+        return (1 - uncovered, HairStubble.clamped(buried), sheen)
     }
 }
