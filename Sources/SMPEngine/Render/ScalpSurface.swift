@@ -159,10 +159,7 @@ public struct ScalpSurface: Sendable {
                         let (cover, buried, sheen) = hair.coverage(x: x, y: y, filter: 1, bin: hairRow + binColumn)
                         for lane in 0..<min(4, end - first) {
                             let column = first + lane
-                            let bare = LinearRGB(skin[column].x, skin[column].y, skin[column].z)
-                            let terms = underHair(bareSkin: bare, cover: cover[lane], buried: buried[lane], sheen: sheen[lane])
-                            skin[column] = SIMD4(terms.skin, 0)
-                            hairTerms[column] = SIMD4(terms.hair, 0)
+                            (hairTerms[column], skin[column]) = underHair(bareSkin: skin[column], cover: cover[lane], buried: buried[lane], sheen: sheen[lane])
                         }
                     }
                 }
@@ -187,19 +184,22 @@ public struct ScalpSurface: Sendable {
         let bare = bareSkin(base: base, poreStrength: poreStrength, poreDepth: poreDepth)
         guard hairBin >= 0 else { return (.zero, bare) }
         let (cover, buried, sheen) = hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1, bin: hairBin)
-        return underHair(bareSkin: bare, cover: cover, buried: buried, sheen: sheen)
+        let terms = underHair(bareSkin: SIMD4(bare, 0), cover: cover, buried: buried, sheen: sheen)
+        return (LinearRGB(terms.hair.x, terms.hair.y, terms.hair.z), LinearRGB(terms.skin.x, terms.skin.y, terms.skin.z))
     }
 
     @inline(__always)
     func bareSkin(base: LinearRGB, poreStrength: Float, poreDepth: Float) -> LinearRGB { base * (1 - poreStrength * poreDepth) }
 
     /// The stubble over bare skin at a pixel, from the hairs' cover there: the skin darkened by
-    /// buried shafts and partly covered, and the cover's own reflectance.
+    /// buried shafts and partly covered, and the cover's own reflectance (lane 3 unused, 0).
+    /// No branch for hairless pixels, which are as unpredictable as the hairs: there the
+    /// arithmetic multiplies the skin by exactly 1 and the hair by 0.
     @inline(__always)
-    func underHair(bareSkin: LinearRGB, cover: Float, buried: Float, sheen: Float) -> (hair: LinearRGB, skin: LinearRGB) {
-        guard cover > 0 || buried > 0 else { return (.zero, bareSkin) }
-        let skin = bareSkin * (LinearRGB(repeating: 1) - buriedTint * buried)
-        return (cover * (hairColor + LinearRGB(repeating: HairStubble.highlight * sheen)), (1 - cover) * skin)
+    func underHair(bareSkin: SIMD4<Float>, cover: Float, buried: Float, sheen: Float) -> (hair: SIMD4<Float>, skin: SIMD4<Float>) {
+        let skin = bareSkin * (SIMD4(1, 1, 1, 0) - SIMD4(buriedTint, 0) * buried)
+        let highlight = SIMD4<Float>(HairStubble.highlight, HairStubble.highlight, HairStubble.highlight, 0)
+        return (cover * (SIMD4(hairColor, 0) + highlight * sheen), (1 - cover) * skin)
     }
 
     /// The skin's slowly varying colour and pore strength, bilinear over the 0.5 mm cells.
