@@ -33,14 +33,14 @@ public enum SRGBTransfer {
 
     /// The first three lanes encoded at once. The table index is rounded by adding 2²³ and
     /// reading the float's low bits, which skips the range checks of a float-to-integer
-    /// conversion (a tenth of the pixel loop); ties round to even instead of up.
+    /// conversion (a tenth of the pixel loop); ties round to even instead of up. Clamped to
+    /// [0, 1] first, the index cannot pass the table's end; a NaN, which fails both
+    /// comparisons, is clamped to 0 (black) rather than trapping.
     @inline(__always)
     static func encode(_ linear: SIMD4<Float>, table: UnsafeBufferPointer<UInt8>) -> (UInt8, UInt8, UInt8) {
-        var c = linear.replacing(with: 0, where: linear .< 0)
+        var c = linear.replacing(with: 0, where: .!(linear .>= 0))
         c = c.replacing(with: 1, where: c .> 1)
-        let bits = unsafeBitCast(c * Float(tableSize) + 8_388_608, to: SIMD4<UInt32>.self) & 0x7F_FFFF
-        // A NaN lands past the table's end; clamped, it reads white rather than trapping.
-        let index = bits.replacing(with: UInt32(tableSize), where: bits .> UInt32(tableSize))
+        let index = unsafeBitCast(c * Float(tableSize) + 8_388_608, to: SIMD4<UInt32>.self) & 0x7F_FFFF
         return (table[Int(index.x)], table[Int(index.y)], table[Int(index.z)])
     }
 }

@@ -200,10 +200,12 @@ public struct MapRenderer: RowImage {
                 for column in 0..<width {
                     let color = hairTerms[column] + skinTerms[column] * transmissions[column]
                     let (red, green, blue) = SRGBTransfer.encode(color, table: table)
+                    // Wrapping adds: an offset within the buffer cannot overflow, and the
+                    // checked ones were three branches a pixel.
                     output[offset] = red
-                    output[offset + 1] = green
-                    output[offset + 2] = blue
-                    offset += 3
+                    output[offset &+ 1] = green
+                    output[offset &+ 2] = blue
+                    offset &+= 3
                 }
             }
         }
