@@ -87,12 +87,20 @@ struct DiscMarkTable {
                 // Subcell column a of the neighbour has s = offset + qa: a from ⌈(lowest − offset)/q⌉
                 // to ⌊(highest − offset)/q⌋ (offsets shifted to be positive for the divisions).
                 let shift = q * 64
-                for columnIndex in 0..<DiscMarkTable.columnOffsetCount {
-                    let offset = columnIndex + DiscMarkTable.smallestColumnOffset
-                    let first = max((lowest - offset + shift + q - 1) / q - 64, 0)
-                    let last = min((highest - offset + shift) / q - 64, 7)
-                    guard first <= last else { continue }
-                    base[(columnIndex * q + phase) * DiscMarkTable.rowLength + rowIndex] = UInt8(0xFF >> (7 - last)) & UInt8(0xFF << first & 0xFF)
+                // Only offsets that can mark something: above `highest` every column is past the
+                // far side, below `lowest` − 7q short of the near side. Wrapping arithmetic (the
+                // values stay within a few hundred). Together, 40 % off the table's build, which
+                // was 2 % of a uniform run.
+                let firstIndex = max(lowest - 7 * q - DiscMarkTable.smallestColumnOffset, 0)
+                let lastIndex = min(highest - DiscMarkTable.smallestColumnOffset, DiscMarkTable.columnOffsetCount - 1)
+                guard firstIndex <= lastIndex else { continue }
+                var entry = base + ((firstIndex &* q &+ phase) &* DiscMarkTable.rowLength &+ rowIndex)
+                for columnIndex in firstIndex...lastIndex {
+                    let offset = columnIndex &+ DiscMarkTable.smallestColumnOffset
+                    let first = max((lowest &- offset &+ shift &+ q &- 1) / q &- 64, 0)
+                    let last = min((highest &- offset &+ shift) / q &- 64, 7)
+                    if first <= last { entry.pointee = UInt8(truncatingIfNeeded: (0xFF &>> (7 &- last)) & (0xFF &<< first)) }
+                    entry += q &* DiscMarkTable.rowLength
                 }
             }
         }

@@ -163,35 +163,46 @@ struct SpatialGrid {
         let xa = SIMD4<Float>(repeating: x0), xb = SIMD4<Float>(repeating: x0 + size)
         let ya = SIMD4<Float>(repeating: y0), yb = SIMD4<Float>(repeating: y0 + size)
         let laneIndex = SIMD4<Int32>(0, 1, 2, 3)
+        let laneBits = SIMD4<Int32>(1, 2, 4, 8)
         var count = 0
         for row in range.row0...range.row1 {
-            var cell = row * stride + range.column0
-            let last = row * stride + range.column1
+            var cell = row &* stride &+ range.column0
+            let last = row &* stride &+ range.column1
             while cell <= last {
                 // Four cells at a time; empty cells and padding have r = 0 and drop out.
                 let gx = SpatialGrid.load4(xs + cell), gy = SpatialGrid.load4(ys + cell)
                 let a = SpatialGrid.load4(halfSpacings + cell), c = SpatialGrid.load4(contractSpacings + cell)
                 let r = SpatialGrid.maximum(a + 0.5 * ps, SpatialGrid.minimum(ps, c))
-                var keep = (c .!= zero) .& (laneIndex .<= SIMD4<Int32>(repeating: Int32(truncatingIfNeeded: last - cell)))
+                var keep = (c .!= zero) .& (laneIndex .<= SIMD4<Int32>(repeating: Int32(truncatingIfNeeded: last &- cell)))
                 if onlyReaching {
                     let dx = SpatialGrid.maximum(SpatialGrid.maximum(xa - gx, gx - xb), zero)
                     let dy = SpatialGrid.maximum(SpatialGrid.maximum(ya - gy, gy - yb), zero)
                     keep = keep .& (dx * dx + dy * dy .< r * r)
                 }
                 if any(keep) {
-                    // Each lane written, and kept by advancing past it: no branch per lane.
-                    let r2 = r * r
-                    for k in 0..<4 {
-                        discs[count] = gx[k]
-                        discs[lane + count] = gy[k]
-                        discs[2 * lane + count] = r2[k]
-                        discs[3 * lane + count] = a[k]
-                        discs[4 * lane + count] = c[k]
-                        cells[count] = Int32(truncatingIfNeeded: cell + k)
-                        count &+= keep[k] ? 1 : 0
+                    // All four lanes stored at once, then the kept ones moved down over the
+                    // others in memory: picking single lanes out of the vectors went through
+                    // the stack, lane by lane (a third of this function's instructions).
+                    SpatialGrid.store4(gx, discs + count)
+                    SpatialGrid.store4(gy, discs + (lane &+ count))
+                    SpatialGrid.store4(r * r, discs + (2 &* lane &+ count))
+                    SpatialGrid.store4(a, discs + (3 &* lane &+ count))
+                    SpatialGrid.store4(c, discs + (4 &* lane &+ count))
+                    UnsafeMutableRawPointer(cells + count).storeBytes(
+                        of: SIMD4<Int32>(repeating: Int32(truncatingIfNeeded: cell)) &+ laneIndex, as: SIMD4<Int32>.self)
+                    var kept = Int((laneBits & unsafeBitCast(keep, to: SIMD4<Int32>.self)).wrappedSum())
+                    let first = count
+                    while kept != 0 {
+                        let from = first &+ kept.trailingZeroBitCount
+                        kept &= kept &- 1
+                        if from != count {
+                            for field in 0..<5 { discs[field &* lane &+ count] = discs[field &* lane &+ from] }
+                            cells[count] = cells[from]
+                        }
+                        count &+= 1
                     }
                 }
-                cell += 4
+                cell &+= 4
             }
         }
         var padded = count
@@ -254,5 +265,10 @@ struct SpatialGrid {
     @inline(__always)
     static func load4(_ pointer: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
         UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    static func store4(_ value: SIMD4<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<Float>.self)
     }
 }
