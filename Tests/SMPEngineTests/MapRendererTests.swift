@@ -90,7 +90,7 @@ struct MapRendererTests {
     }
 
     @Test("pixels under narrow dots match a 48 × 48 supersampled reference within one sRGB level",
-          arguments: [0.15, 0.3, 0.6, 1.2, 1.9])
+          arguments: [0.15, 0.29, 0.3, 0.45, 0.5, 0.6, 0.75, 1.2, 1.9])
     func quadratureAccuracy(sigmaPixels: Double) {
         let scale = 10.0, sigma = sigmaPixels / scale
         let veil = LinearRGB(0.08, 0.1, 0.12)
