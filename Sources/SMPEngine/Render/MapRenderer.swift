@@ -243,6 +243,9 @@ struct PigmentBand {
     let firstNode: UnsafeMutablePointer<Int32>
     var nodeComponent: [Int32] = []
     var nextNode: [Int32] = []
+    /// `ScaleSampling.rules`, fetched once: the global's lazy initialisation check was a call per
+    /// sampled pixel.
+    let rules = ScaleSampling.rules
     /// Scratch for one pixel's samples: optical depth per channel (dermal R, G, B, surface R,
     /// G, B), four samples per lane group, 64 groups at most (16 × 16 nodes).
     let sampleDepths: UnsafeMutablePointer<SIMD4<Float>>
@@ -414,25 +417,24 @@ struct PigmentBand {
     /// The mean transmission over the pixel by the finest cubature rule its components ask for (`ScaleSampling`), the
     /// wide components' depths (d, s) taken as constant over it; four samples at a time.
     func sampledTransmission(column: Int, row: Int, head: Int32, dermal d: SIMD4<Float>, surface s: SIMD4<Float>) -> SIMD4<Float> {
-        let r = renderer
         var ruleIndex: UInt8 = 1
         var node = head
         var anySurface = s != .zero
         while node >= 0 {
             let i = Int(nodeComponent[Int(node)])
-            ruleIndex = max(ruleIndex, r.dotRule[i])
-            anySurface = anySurface || r.dotIsSurface[i]
+            ruleIndex = max(ruleIndex, renderer.dotRule[i])
+            anySurface = anySurface || renderer.dotIsSurface[i]
             node = nextNode[Int(node)]
         }
-        let rule = ScaleSampling.rules[Int(ruleIndex)]
+        let rule = rules[Int(ruleIndex)]
         let groups = rule.groups
-        let veil = r.veil
+        let veil = renderer.veil
         let single = Int(nodeComponent[Int(head)])
         if nextNode[Int(head)] < 0 && !anySurface {
             // The common case, one dermal core: its depth goes straight into the transmission,
             // without the per-sample depth buffer (the same arithmetic, so the same values).
-            let q = r.dotShape[single], peak = r.dotPeak[single]
-            let x0 = Float(column) - r.dotX[single], y0 = Float(row) - r.dotY[single]
+            let q = renderer.dotShape[single], peak = renderer.dotPeak[single]
+            let x0 = Float(column) - renderer.dotX[single], y0 = Float(row) - renderer.dotY[single]
             var red = SIMD4<Float>.zero, green = SIMD4<Float>.zero, blue = SIMD4<Float>.zero
             for k in 0..<groups {
                 let dx = rule.offsetX[k] + x0, dy = rule.offsetY[k] + y0
@@ -460,9 +462,9 @@ struct PigmentBand {
                 node = head
                 while node >= 0 {
                     let i = Int(nodeComponent[Int(node)])
-                    let q = r.dotShape[i], peak = r.dotPeak[i]
-                    let layer = r.dotIsSurface[i] ? 3 : 0
-                    let x0 = Float(column) - r.dotX[i], y0 = Float(row) - r.dotY[i]
+                    let q = renderer.dotShape[i], peak = renderer.dotPeak[i]
+                    let layer = renderer.dotIsSurface[i] ? 3 : 0
+                    let x0 = Float(column) - renderer.dotX[i], y0 = Float(row) - renderer.dotY[i]
                     for k in 0..<groups {
                         let dx = offsetX[k] + x0, dy = offsetY[k] + y0
                         let g = FastExp.exp(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy))
