@@ -149,3 +149,50 @@ struct MapRendererTests {
         #expect(worst <= 1, "worst \(worst) levels over \(inked) inked pixels")
     }
 }
+
+@Suite("Cubature rules for the pixel square")
+struct QuadratureRuleTests {
+    /// The rule's sum of w · xᵃ · yᵇ over its nodes, against ∫∫ xᵃ yᵇ = 1 / ((a + 1)(b + 1)).
+    func error(_ rule: QuadratureRule, _ a: Int, _ b: Int) -> Double {
+        var sum = 0.0
+        for group in 0..<rule.groups {
+            for lane in 0..<4 {
+                let x = Double(rule.offsetX[group][lane]), y = Double(rule.offsetY[group][lane])
+                sum += Double(rule.weight[group][lane]) * pow(x, Double(a)) * pow(y, Double(b))
+            }
+        }
+        return abs(sum - 1 / Double((a + 1) * (b + 1)))
+    }
+
+    /// Each rule integrates exactly (to Float rounding) every monomial up to its total degree,
+    /// and not the next degree: the nodes and weights are the published ones, in the square.
+    @Test(arguments: [(2, 5), (3, 7)])
+    func exactToItsDegree(ruleIndex: Int, degree: Int) {
+        let rule = ScaleSampling.rules[ruleIndex]
+        for a in 0...degree { for b in 0...(degree - a) { #expect(error(rule, a, b) < 1e-6, "x^\(a) y^\(b)") } }
+        let next = (0...(degree + 1)).map { error(rule, $0, degree + 1 - $0) }.max() ?? 0
+        #expect(next > 1e-5, "exact beyond degree \(degree) too: not the rule it claims to be")
+    }
+
+    /// n × n Gauss–Legendre nodes integrate xᵃ yᵇ exactly for a, b up to 2n − 1; 2 × 2 not x⁴.
+    @Test func gaussLegendreIsExactPerAxisToDegreeTwoNMinusOne() {
+        for n in [2, 6, 16] {
+            let rule = QuadratureRule(nodesPerSide: n)
+            for a in 0..<(2 * n) { for b in 0..<(2 * n) { #expect(error(rule, a, b) < 1e-6, "n \(n), x^\(a) y^\(b)") } }
+        }
+        #expect(error(QuadratureRule(nodesPerSide: 2), 4, 0) > 1e-3)
+    }
+
+    /// Finer rules for narrower cores, every rule's weights summing to one.
+    @Test func finerRulesForNarrowerCores() {
+        var previous = 0
+        for sigma in stride(from: 2.5, to: 0.09, by: -0.01) {
+            let index = ScaleSampling.ruleIndex(sigmaPixels: sigma)
+            #expect(index >= previous, "σ \(sigma)")
+            previous = index
+        }
+        #expect(ScaleSampling.ruleIndex(sigmaPixels: 2) == 0 && ScaleSampling.ruleIndex(sigmaPixels: 1.99) == 1)
+        #expect(ScaleSampling.ruleIndex(sigmaPixels: 0.6) == 2 && ScaleSampling.ruleIndex(sigmaPixels: 0.4) == 3)
+        for rule in ScaleSampling.rules { #expect(abs(rule.weight.reduce(0) { $0 + Double($1.sum()) } - 1) < 1e-6) }
+    }
+}
