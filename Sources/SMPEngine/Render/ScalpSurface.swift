@@ -157,6 +157,8 @@ public struct ScalpSurface: Sendable {
                     for first in stride(from: binColumn * binSize, to: end, by: 4) {
                         let x = SIMD4<Float>(Float(first) + 0.5, Float(first + 1) + 0.5, Float(first + 2) + 0.5, Float(first + 3) + 0.5)
                         let (cover, buried, sheen) = hair.coverage(x: x, y: y, filter: 1, bin: hairRow + binColumn)
+                        // No hair over any of the four: the bare skin and zero hair stand.
+                        guard any((cover .> 0) .| (buried .> 0)) else { continue }
                         for lane in 0..<min(4, end - first) {
                             let column = first + lane
                             (hairTerms[column], skin[column]) = underHair(bareSkin: skin[column], cover: cover[lane], buried: buried[lane], sheen: sheen[lane])
