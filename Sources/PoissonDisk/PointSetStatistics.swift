@@ -1,6 +1,5 @@
-/// Measurements of a dot set, used by tests, benchmarks and the density report: achieved
-/// density, nearest-neighbour distance, the relative radius ρ, the largest empty circle, and
-/// the exhaustive spacing check.
+/// Measurements of a dot set, used by the tests and the calibration tool: achieved
+/// density, nearest-neighbour distance, the relative radius ρ and the largest empty circle.
 public struct PointSetStatistics: Sendable {
     public let dots: [PoissonDot]
 
@@ -10,26 +9,6 @@ public struct PointSetStatistics: Sendable {
     public func achievedDotsPerCM2(in region: RectMM) -> Double {
         let count = dots.reduce(0) { $0 + (region.contains(xMM: $1.xMM, yMM: $1.yMM) ? 1 : 0) }
         return Double(count) / region.areaCM2
-    }
-
-    /// Every pair (i, j) closer than min(sᵢ, sⱼ). Exhaustive: a grid of cell size max(s) holds
-    /// every pair that could violate in neighbouring cells, so no pair is skipped.
-    public func spacingViolations(limit maximumReported: Int = 10) -> [(Int, Int, Double)] {
-        guard dots.count > 1, let largest = dots.map(\.spacingMM).max(), largest > 0 else { return [] }
-        let grid = NeighbourGrid(dots, cellSizeMM: largest)
-        var found: [(Int, Int, Double)] = []
-        for i in dots.indices {
-            grid.forEachNeighbour(of: dots[i].xMM, dots[i].yMM) { j in
-                guard j > i else { return }
-                let dx = dots[i].xMM - dots[j].xMM, dy = dots[i].yMM - dots[j].yMM
-                let limit = min(dots[i].spacingMM, dots[j].spacingMM)
-                if dx * dx + dy * dy < limit * limit {
-                    found.append((i, j, (dx * dx + dy * dy).squareRoot()))
-                }
-            }
-            if found.count >= maximumReported { break }
-        }
-        return Array(found.prefix(maximumReported))
     }
 
     /// The smallest distance between two dots (∞ for fewer than two).

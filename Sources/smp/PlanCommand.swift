@@ -51,9 +51,7 @@ struct PlanCommand: ParsableCommand {
         let rows = try rows()
         switch output.format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            try ReportFormatOption.printJSON(rows)
         case .table:
             let regions = ScalpRegion.allCases.map(\.rawValue).filter { name in rows.contains { $0.dotsPerCM2[name] != nil } }
             print("session  day  needle mm       ink      dilution  new dots  total dots  " + regions.map { $0 + " /cm²" }.joined(separator: "  "))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `--format table|json`, shared by the commands that print a report.
 struct ReportFormatOption: ParsableArguments {
@@ -6,4 +7,11 @@ struct ReportFormatOption: ParsableArguments {
 
     @Option(help: "table or json.")
     var format = Format.table
+
+    /// Prints `value` as the `json` format does: pretty, keys sorted, so the output diffs well.
+    static func printJSON<Value: Encodable>(_ value: Value) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
 }

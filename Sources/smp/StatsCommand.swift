@@ -19,9 +19,7 @@ struct StatsCommand: ParsableCommand {
         let report = try DensityReport(scene: scene, map: map, dots: DotPlacement.dots(for: scene, on: map))
         switch output.format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try ReportFormatOption.printJSON(report)
         case .table:
             print(String(format: "%@: scalp %.0f cm², %d dots in %d session(s)", report.scene, report.scalpAreaCM2,
                          report.totalDots, scene.sessions.count))

@@ -91,8 +91,8 @@ public struct MapRenderer: RowImage {
 
     // Components in pixel units, structure of arrays.
     let dotX: [Float], dotY: [Float]
-    /// Footprint radius in pixels (`InkDot.footprintSigmas` σ along the long axis), and squared.
-    let dotReach: [Float], dotReachSquared: [Float]
+    /// Footprint radius in pixels (`InkDot.footprintSigmas` σ along the long axis).
+    let dotReach: [Float]
     /// (A, B, C) of each component's exponent −(A·dx² + 2B·dx·dy + C·dy²), pixel units.
     let dotShape: [SIMD3<Float>]
     /// Peak optical depth per channel (fourth lane 0).
@@ -126,7 +126,6 @@ public struct MapRenderer: RowImage {
         dotX = kept.map { Float((dots[$0].xMM - view.originXMM) * scale) }
         dotY = kept.map { Float((dots[$0].yMM - view.originYMM) * scale) }
         dotReach = kept.map { Float(reaches[$0]) }
-        dotReachSquared = dotReach.map { $0 * $0 }
         dotShape = kept.map { dots[$0].quadraticForm(pixelsPerMM: scale) }
         dotPeak = kept.map { let p = dots[$0].peakDepth; return SIMD4(p.x, p.y, p.z, 0) }
         dotIsSurface = kept.map { dots[$0].layer == .surface }
@@ -228,8 +227,8 @@ public struct MapRenderer: RowImage {
 
 /// The pigment's transmission over one band of rows: wide components' optical depths at pixel
 /// centres, splatted into per-pixel buffers, and per pixel the list of narrow components
-/// reaching it, which `transmission` samples inside the pixel. Owns its memory; one per band
-/// and thread.
+/// reaching it, which `sampledTransmission` samples inside the pixel. Owns its memory; one per
+/// band and thread.
 struct PigmentBand {
     let renderer: MapRenderer
     let rows: Range<Int>
@@ -287,6 +286,15 @@ struct PigmentBand {
         sampleDepths.deallocate()
     }
 
+    /// The columns and rows of this band that component `i`'s footprint square overlaps, nil if
+    /// none.
+    func footprint(_ i: Int) -> (c0: Int, c1: Int, r0: Int, r1: Int)? {
+        let cx = renderer.dotX[i], cy = renderer.dotY[i], reach = renderer.dotReach[i]
+        let c0 = max(0, Int((cx - reach).rounded(.down))), c1 = min(width - 1, Int((cx + reach).rounded(.down)))
+        let r0 = max(rows.lowerBound, Int((cy - reach).rounded(.down))), r1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.down)))
+        return c0 <= c1 && r0 <= r1 ? (c0, c1, r0, r1) : nil
+    }
+
     /// Adds each wide component's optical depth at the centres of the pixels it reaches.
     mutating func splatWide(_ components: [Int32]) {
         let r = renderer
@@ -295,13 +303,11 @@ struct PigmentBand {
         defer { across.deallocate() }
         for i32 in components {
             let i = Int(i32)
-            let cx = r.dotX[i], cy = r.dotY[i], reach = r.dotReach[i], reach2 = r.dotReachSquared[i]
+            guard let (c0, c1, r0, r1) = footprint(i) else { continue }
+            let cx = r.dotX[i], cy = r.dotY[i], reach2 = r.dotReach[i] * r.dotReach[i]
             let q = r.dotShape[i], peak = r.dotPeak[i]
             let target = r.dotIsSurface[i] ? surface : dermal
             if r.dotIsSurface[i] { hasWideSurface = true }
-            let c0 = max(0, Int((cx - reach).rounded(.down))), c1 = min(width - 1, Int((cx + reach).rounded(.down)))
-            let r0 = max(rows.lowerBound, Int((cy - reach).rounded(.down))), r1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.down)))
-            guard c0 <= c1, r0 <= r1 else { continue }
             let circular = q.y == 0 && q.x == q.z
             if circular {
                 for c in c0...c1 {
@@ -334,10 +340,8 @@ struct PigmentBand {
         // Pushed in reverse so that each pixel's list runs in index order.
         for i32 in components.reversed() {
             let i = Int(i32)
-            let cx = r.dotX[i], cy = r.dotY[i], reach = r.dotReach[i], reach2 = r.dotReachSquared[i]
-            let c0 = max(0, Int((cx - reach).rounded(.down))), c1 = min(width - 1, Int((cx + reach).rounded(.down)))
-            let r0 = max(rows.lowerBound, Int((cy - reach).rounded(.down))), r1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.down)))
-            guard c0 <= c1, r0 <= r1 else { continue }
+            guard let (c0, c1, r0, r1) = footprint(i) else { continue }
+            let cx = r.dotX[i], cy = r.dotY[i], reach2 = r.dotReach[i] * r.dotReach[i]
             for row in r0...r1 {
                 let y0 = Float(row)
                 let dy = max(y0 - cy, 0, cy - (y0 + 1))
@@ -414,8 +418,9 @@ struct PigmentBand {
         }
     }
 
-    /// The mean transmission over the pixel by the finest cubature rule its components ask for (`ScaleSampling`), the
-    /// wide components' depths (d, s) taken as constant over it; four samples at a time.
+    /// The mean transmission over the pixel by the finest cubature rule its components ask for
+    /// (`ScaleSampling`), the wide components' depths (d, s) taken as constant over it; four
+    /// samples at a time.
     func sampledTransmission(column: Int, row: Int, head: Int32, dermal d: SIMD4<Float>, surface s: SIMD4<Float>) -> SIMD4<Float> {
         var ruleIndex: UInt8 = 1
         var node = head

@@ -101,7 +101,8 @@ public struct ScalpSurface: Sendable {
         let (base, poreStrength) = cellValue(x: x, y: y)
         let depth = poreDepth(x: x, y: y)
         let (cover, buried, sheen) = hair.coverage(x: x, y: y, filter: ScalpSurface.sampleFilterPixels)
-        let skin = base * (1 - poreStrength * depth) * (LinearRGB(repeating: 1) - buriedTint * buried)
+        let bare = bareSkin(base: base, poreStrength: poreStrength, poreDepth: depth)
+        let skin = bare * (LinearRGB(repeating: 1) - buriedTint * buried)
         return SurfaceSample(skin: skin, hairCover: cover, hair: hairColor + LinearRGB(repeating: HairStubble.highlight * sheen))
     }
 
@@ -118,8 +119,12 @@ public struct ScalpSurface: Sendable {
         let (base, poreStrength) = cellValue(across.cell, down.cell)
         let depth = poresA.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresA.size, across.poreA, down.poreA) }
             + poresB.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresB.size, across.poreB, down.poreB) }
-        return combined(column: column, row: row, base: base, poreStrength: poreStrength, poreDepth: depth,
-                        hairBin: across.hairBin < 0 || down.hairBin < 0 ? -1 : Int(down.hairBin) * hair.binColumns + Int(across.hairBin))
+        let bare = bareSkin(base: base, poreStrength: poreStrength, poreDepth: depth)
+        guard across.hairBin >= 0, down.hairBin >= 0 else { return (.zero, bare) }
+        let (cover, buried, sheen) = hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1,
+                                                   bin: Int(down.hairBin) * hair.binColumns + Int(across.hairBin))
+        let terms = underHair(bareSkin: SIMD4(bare, 0), cover: cover, buried: buried, sheen: sheen)
+        return (LinearRGB(terms.hair.x, terms.hair.y, terms.hair.z), LinearRGB(terms.skin.x, terms.skin.y, terms.skin.z))
     }
 
     /// `pixelTerms` for every column of `row`, lane 3 unused: the same values, with each raster's
@@ -178,16 +183,6 @@ public struct ScalpSurface: Sendable {
             for i in 0..<columns { row.advanced(by: i).initialize(to: blend(values[top + i], values[bottom + i], down.fraction)) }
         }
         return row
-    }
-
-    /// Skin with its pores, and the stubble over it, at a pixel (hair bin −1: none there).
-    @inline(__always)
-    func combined(column: Int, row: Int, base: LinearRGB, poreStrength: Float, poreDepth: Float, hairBin: Int) -> (hair: LinearRGB, skin: LinearRGB) {
-        let bare = bareSkin(base: base, poreStrength: poreStrength, poreDepth: poreDepth)
-        guard hairBin >= 0 else { return (.zero, bare) }
-        let (cover, buried, sheen) = hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1, bin: hairBin)
-        let terms = underHair(bareSkin: SIMD4(bare, 0), cover: cover, buried: buried, sheen: sheen)
-        return (LinearRGB(terms.hair.x, terms.hair.y, terms.hair.z), LinearRGB(terms.skin.x, terms.skin.y, terms.skin.z))
     }
 
     @inline(__always)
