@@ -193,6 +193,9 @@ struct ScalpSurfaceTests {
         #expect(spread < 0.005, "means at 5, 10, 20, 40 px/mm: \(means)")
     }
 
+    /// A row term's colour; its fourth lane is scratch.
+    static func rgb(_ v: SIMD4<Float>) -> LinearRGB { LinearRGB(v.x, v.y, v.z) }
+
     @Test("a row shaded at once is bit-identical to its pixels one by one, at three scales", arguments: [4.0, 10.0, 37.5])
     func rowsMatchPixels(pixelsPerMM: Double) throws {
         let scene = try Self.scene("skin: { texture: 1, shine: 1 }\nhairLoss: { pattern: norwood3vertex }\nexistingHair: { stubbleLengthMM: 1 }")
@@ -208,7 +211,7 @@ struct ScalpSurfaceTests {
             surface.shadeRow(row, skin: skin, hair: hair)
             for column in 0..<width {
                 let terms = surface.pixelTerms(column: column, row: row)
-                if SIMD4(terms.skin, 0) != skin[column] || SIMD4(terms.hair, 0) != hair[column] { differences += 1 }
+                if terms.skin != Self.rgb(skin[column]) || terms.hair != Self.rgb(hair[column]) { differences += 1 }
                 if terms.hair != .zero { haired += 1 }
             }
         }

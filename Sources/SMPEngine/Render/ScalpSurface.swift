@@ -150,7 +150,8 @@ public struct ScalpSurface: Sendable {
                 let a0 = poreRowA[Int(across.poreA.index)], a1 = poreRowA[Int(across.poreA.next)]
                 let b0 = poreRowB[Int(across.poreB.index)], b1 = poreRowB[Int(across.poreB.next)]
                 let depth = (a0 + (a1 - a0) * across.poreA.fraction) + (b0 + (b1 - b0) * across.poreB.fraction)
-                skin[column] = SIMD4(bareSkin(base: LinearRGB(cell.x, cell.y, cell.z), poreStrength: cell.w, poreDepth: depth), 0)
+                // Lane 3 is left holding a by-product (no one reads it): zeroing it cost shuffles.
+                skin[column] = cell * (1 - cell.w * depth)
                 hairTerms[column] = .zero
             }
             guard down.hairBin >= 0 else { return }
