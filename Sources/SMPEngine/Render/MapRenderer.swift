@@ -256,17 +256,24 @@ struct PigmentBand {
     let dermal: UnsafeMutablePointer<SIMD4<Float>>
     let surface: UnsafeMutablePointer<SIMD4<Float>>
     var hasWideSurface = false
-    /// Per pixel the first node of its narrow list (−1: none); nodes chain through `nextNode`.
+    /// Per listed pixel (`listedPixels`) the first node of its narrow list; nodes chain through
+    /// `Node.next`.
     let firstNode: UnsafeMutablePointer<Int32>
     /// A bit per pixel, set where `firstNode` is: a row's sampled pixels are found a word of 64 at
     /// a time (testing every pixel's list head was 4 % of the render's instructions).
     let listedPixels: UnsafeMutablePointer<UInt64>
     let wordsPerRow: Int
-    var nodeComponent: [Int32] = []
-    var nextNode: [Int32] = []
-    /// The rule the node's component needs in the node's pixel: its own, or the 2 × 2 rule where
-    /// it is faint there.
-    var nodeRule: [UInt8] = []
+    var nodes: [Node] = []
+
+    /// A narrow component listed at a pixel.
+    struct Node {
+        var component: Int32
+        /// The pixel's next node (−1: none).
+        var next: Int32
+        /// The rule the component needs in this pixel: its own, or the 2 × 2 rule where it is
+        /// faint there.
+        var rule: UInt8
+    }
     /// `ScaleSampling.rules`, fetched once: the global's lazy initialisation check was a call per
     /// sampled pixel.
     let rules = ScaleSampling.rules
@@ -281,8 +288,8 @@ struct PigmentBand {
         let pixels = rows.count * width
         dermal = .allocate(capacity: pixels)
         surface = .allocate(capacity: pixels)
+        // Read only where `listedPixels` has the pixel's bit: nothing to clear.
         firstNode = .allocate(capacity: pixels)
-        firstNode.initialize(repeating: -1, count: pixels)
         wordsPerRow = (width + 63) / 64
         listedPixels = .allocate(capacity: rows.count * wordsPerRow)
         listedPixels.initialize(repeating: 0, count: rows.count * wordsPerRow)
@@ -298,9 +305,10 @@ struct PigmentBand {
                 high = max(high, min(width, Int((x + r).rounded(.up)) + 1))
             }
             wideColumns = low..<max(low, high)
+            hasWideSurface = wide.contains { renderer.dotIsSurface[Int($0)] }
             for row in 0..<rows.count {
                 (dermal + row * width + low).initialize(repeating: .zero, count: wideColumns.count)
-                (surface + row * width + low).initialize(repeating: .zero, count: wideColumns.count)
+                if hasWideSurface { (surface + row * width + low).initialize(repeating: .zero, count: wideColumns.count) }
             }
             splatWide(wide)
         }
@@ -325,10 +333,15 @@ struct PigmentBand {
     }
 
     /// Adds each wide component's optical depth at the centres of the pixels it reaches.
+    /// A circular one separably: a row of exponentials across and one per row down, four lanes
+    /// at a time (`FastExp`, the same on every machine, where libm's expf may differ between
+    /// processors with and without FMA); and per row only over the columns inside its
+    /// footprint, found at the run's two ends, so the loop over them has no test.
     mutating func splatWide(_ components: [Int32]) {
         let r = renderer
         let reachMax = Int(r.widestReach.rounded(.up)) * 2 + 3
-        let across = UnsafeMutablePointer<Float>.allocate(capacity: reachMax)
+        // Padded to whole lane groups.
+        let across = UnsafeMutablePointer<Float>.allocate(capacity: reachMax + 4)
         defer { across.deallocate() }
         for i32 in components {
             let i = Int(i32)
@@ -336,27 +349,42 @@ struct PigmentBand {
             let cx = r.dotX[i], cy = r.dotY[i], reach2 = r.dotReach[i] * r.dotReach[i]
             let q = r.dotShape[i], peak = r.dotPeak[i]
             let target = r.dotIsSurface[i] ? surface : dermal
-            if r.dotIsSurface[i] { hasWideSurface = true }
-            let circular = q.y == 0 && q.x == q.z
-            if circular {
-                for c in c0...c1 {
-                    let dx = Float(c) + 0.5 - cx
-                    across[c - c0] = expf(-q.x * dx * dx)
+            if q.y == 0 && q.x == q.z {
+                for c in stride(from: c0, through: c1, by: 4) {
+                    let dx = SIMD4<Float>(Float(c), Float(c + 1), Float(c + 2), Float(c + 3)) + 0.5 - cx
+                    let values = FastExp.exp(-q.x * dx * dx)
+                    for lane in 0..<4 { across[c - c0 + lane] = values[lane] }
                 }
-            }
-            for row in r0...r1 {
-                let dy = Float(row) + 0.5 - cy
-                let line = target + (row - rows.lowerBound) * width
-                if circular {
-                    let down = peak * expf(-q.z * dy * dy)
-                    for c in c0...c1 {
+                for row in r0...r1 {
+                    let dy = Float(row) + 0.5 - cy
+                    @inline(__always) func inside(_ c: Int) -> Bool {
                         let dx = Float(c) + 0.5 - cx
-                        if dx * dx + dy * dy < reach2 { line[c] += down * across[c - c0] }
+                        return dx * dx + dy * dy < reach2
                     }
-                } else {
+                    // The columns inside form one run (the distance grows monotonically away
+                    // from the centre, rounding included): from an estimate of its ends, each
+                    // end is moved to where the pixel test itself changes.
+                    // (Truncation is floor for the columns ≥ 0 that matter: it is only a start.)
+                    let half = max(0, reach2 - dy * dy).squareRoot()
+                    var first = min(max(c0, Int(cx - 0.5 - half)), c1)
+                    while first > c0 && inside(first - 1) { first -= 1 }
+                    while first <= c1 && !inside(first) { first += 1 }
+                    guard first <= c1 else { continue }
+                    var last = max(min(c1, Int(cx + 0.5 + half)), first)
+                    while last < c1 && inside(last + 1) { last += 1 }
+                    while last > first && !inside(last) { last -= 1 }
+                    let line = target + (row - rows.lowerBound) * width
+                    let down = peak * FastExp.exp(SIMD4(repeating: -q.z * dy * dy))[0]
+                    for c in first...last { line[c] += down * across[c - c0] }
+                }
+            } else {
+                for row in r0...r1 {
+                    let dy = Float(row) + 0.5 - cy
+                    let line = target + (row - rows.lowerBound) * width
                     for c in c0...c1 {
                         let dx = Float(c) + 0.5 - cx
-                        if dx * dx + dy * dy < reach2 { line[c] += peak * expf(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy)) }
+                        guard dx * dx + dy * dy < reach2 else { continue }
+                        line[c] += peak * FastExp.exp(SIMD4(repeating: -(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy)))[0]
                     }
                 }
             }
@@ -366,6 +394,13 @@ struct PigmentBand {
     /// Lists each narrow component at every pixel whose square its footprint reaches.
     mutating func listNarrow(_ components: [Int32]) {
         let r = renderer
+        // Room for every pixel of every footprint's square, reserved at once: growing three
+        // arrays node by node was a twelfth of the sampled pixels' cost.
+        var room = 0
+        for i32 in components {
+            if let (c0, c1, r0, r1) = footprint(Int(i32)) { room += (c1 - c0 + 1) * (r1 - r0 + 1) }
+        }
+        nodes.reserveCapacity(room)
         // Pushed in reverse so that each pixel's list runs in index order.
         for i32 in components.reversed() {
             let i = Int(i32)
@@ -382,11 +417,11 @@ struct PigmentBand {
                     let distance2 = dx * dx + dy * dy
                     guard distance2 < reach2 else { continue }
                     let pixel = (row - rows.lowerBound) * width + c
-                    nodeComponent.append(i32)
-                    nodeRule.append(distance2 > faint2 ? 1 : rule)
-                    nextNode.append(firstNode[pixel])
-                    firstNode[pixel] = Int32(nodeComponent.count - 1)
-                    listedPixels[(row - rows.lowerBound) * wordsPerRow + c / 64] |= 1 << UInt64(c % 64)
+                    let word = (row - rows.lowerBound) * wordsPerRow + c / 64, bit: UInt64 = 1 << UInt64(c % 64)
+                    let next = listedPixels[word] & bit != 0 ? firstNode[pixel] : -1
+                    nodes.append(Node(component: i32, next: next, rule: distance2 > faint2 ? 1 : rule))
+                    firstNode[pixel] = Int32(nodes.count - 1)
+                    listedPixels[word] |= bit
                 }
             }
         }
@@ -463,16 +498,16 @@ struct PigmentBand {
         var node = head
         var anySurface = s != .zero
         while node >= 0 {
-            let i = Int(nodeComponent[Int(node)])
-            ruleIndex = max(ruleIndex, nodeRule[Int(node)])
+            let i = Int(nodes[Int(node)].component)
+            ruleIndex = max(ruleIndex, nodes[Int(node)].rule)
             anySurface = anySurface || renderer.dotIsSurface[i]
-            node = nextNode[Int(node)]
+            node = nodes[Int(node)].next
         }
         let rule = rules[Int(ruleIndex)]
         let groups = rule.groups
         let veil = renderer.veil
-        let single = Int(nodeComponent[Int(head)])
-        if nextNode[Int(head)] < 0 && !anySurface {
+        let single = Int(nodes[Int(head)].component)
+        if nodes[Int(head)].next < 0 && !anySurface {
             // The common case, one dermal core: its depth goes straight into the transmission,
             // without the per-sample depth buffer (the same arithmetic, so the same values).
             let q = renderer.dotShape[single], peak = renderer.dotPeak[single]
@@ -503,7 +538,7 @@ struct PigmentBand {
             rule.offsetY.withUnsafeBufferPointer { offsetY in
                 node = head
                 while node >= 0 {
-                    let i = Int(nodeComponent[Int(node)])
+                    let i = Int(nodes[Int(node)].component)
                     let q = renderer.dotShape[i], peak = renderer.dotPeak[i]
                     let layer = renderer.dotIsSurface[i] ? 3 : 0
                     let x0 = Float(column) - renderer.dotX[i], y0 = Float(row) - renderer.dotY[i]
@@ -514,7 +549,7 @@ struct PigmentBand {
                         depth[6 * k + layer + 1] += peak.y * g
                         depth[6 * k + layer + 2] += peak.z * g
                     }
-                    node = nextNode[Int(node)]
+                    node = nodes[Int(node)].next
                 }
             }
         }
