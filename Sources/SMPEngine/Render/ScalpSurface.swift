@@ -20,6 +20,9 @@ public struct ScalpSurface: Sendable {
     let texture: SkinTexture
     let poresA: PoreTile
     let poresB: PoreTile
+    /// Their pixel means at this view's pixels.
+    let pixelPoresA: PixelPoreTile
+    let pixelPoresB: PixelPoreTile
     let hair: HairStubble
     /// How much the buried shaft darkens each channel: none where the hair is as light as skin.
     let buriedTint: LinearRGB
@@ -37,7 +40,10 @@ public struct ScalpSurface: Sendable {
     /// are mostly follicle openings, at about the FU density of 60–100 per cm², DOMAIN.md).
     static let poresPerMM2 = 0.8
     /// Pore lattice 0.02 mm (a 0.1 mm pore spans 5 steps); tiles of 640 and 521 steps repeat
-    /// every 12.8 and 10.42 mm, together only every few metres.
+    /// every 12.8 and 10.42 mm, together only every few metres. A view stretches each tile to
+    /// a whole number of its pixels (`PixelPoreTile`): by under 0.4 % at 10 px/mm, under 4 % at
+    /// the coarsest 1 px/mm, so a pore lies where it lies in another view of the same scale,
+    /// and within that fraction of its distance from the chart's origin at another scale.
     static let porePitchMM = 0.02
     static let poreTileSizes = (640, 521)
     /// `sample` filters hairs with a box this many pixels wide: half a pixel, so that two
@@ -48,10 +54,16 @@ public struct ScalpSurface: Sendable {
         self.view = view
         let skinSeed = SplitMix64.derive(scene.seed, stream: RandomStream.skinTexture.rawValue)
         let pixelMM = 1 / view.pixelsPerMM
-        poresA = PoreTile(size: ScalpSurface.poreTileSizes.0, pitchMM: ScalpSurface.porePitchMM,
-                          poresPerMM2: ScalpSurface.poresPerMM2 / 2, seed: SplitMix64.derive(skinSeed, stream: 10), pixelMM: pixelMM)
-        poresB = PoreTile(size: ScalpSurface.poreTileSizes.1, pitchMM: ScalpSurface.porePitchMM,
-                          poresPerMM2: ScalpSurface.poresPerMM2 / 2, seed: SplitMix64.derive(skinSeed, stream: 11), pixelMM: pixelMM)
+        let sizes = ScalpSurface.poreTileSizes, pitch = ScalpSurface.porePitchMM
+        let periods = (PixelPoreTile.period(size: sizes.0, pitchMM: pitch, pixelsPerMM: view.pixelsPerMM),
+                       PixelPoreTile.period(size: sizes.1, pitchMM: pitch, pixelsPerMM: view.pixelsPerMM))
+        // Lattice steps per pixel, and the stretched lattice pitch in mm.
+        let stepsPerPixel = (Double(sizes.0) / Double(periods.0), Double(sizes.1) / Double(periods.1))
+        let pitches = (pixelMM / stepsPerPixel.0, pixelMM / stepsPerPixel.1)
+        poresA = PoreTile(size: sizes.0, pitchMM: pitches.0, poresPerMM2: ScalpSurface.poresPerMM2 / 2,
+                          seed: SplitMix64.derive(skinSeed, stream: 10), stepsPerPixel: stepsPerPixel.0)
+        poresB = PoreTile(size: sizes.1, pitchMM: pitches.1, poresPerMM2: ScalpSurface.poresPerMM2 / 2,
+                          seed: SplitMix64.derive(skinSeed, stream: 11), stepsPerPixel: stepsPerPixel.1)
         texture = SkinTexture(scene: scene, map: map, view: view, meanPoreDepth: poresA.meanDepth + poresB.meanDepth, seed: skinSeed)
         hair = HairStubble(scene: scene, map: map, view: view,
                            seed: SplitMix64.derive(scene.seed, stream: RandomStream.existingHair.rawValue))
@@ -62,35 +74,33 @@ public struct ScalpSurface: Sendable {
         cellScale = Float(pixelMM / map.cellMM)
         cellOffsetX = Float((view.originXMM - texture.originXMM) / map.cellMM - 0.5)
         cellOffsetY = Float((view.originYMM - texture.originYMM) / map.cellMM - 0.5)
-        poreScaleA = Float(pixelMM / poresA.pitchMM)
-        poreOffsetXA = Float(view.originXMM / poresA.pitchMM)
-        poreOffsetYA = Float(view.originYMM / poresA.pitchMM)
-        poreScaleB = Float(pixelMM / poresB.pitchMM)
+        poreScaleA = Float(stepsPerPixel.0)
+        poreOffsetXA = Float(view.originXMM / pitches.0)
+        poreOffsetYA = Float(view.originYMM / pitches.0)
+        poreScaleB = Float(stepsPerPixel.1)
         // Tile B is also shifted so that the two tiles' origins do not coincide.
-        poreOffsetXB = Float(view.originXMM / poresB.pitchMM) + 137.5
-        poreOffsetYB = Float(view.originYMM / poresB.pitchMM) + 291.25
-        let textureSize = (texture.columns, texture.rows), tileSizes = (poresA.size, poresB.size), binSize = hair.binSize
-        let scales = (cellScale, poreScaleA, poreScaleB)
-        func steps(count: Int, offsets: (Float, Float, Float), cells: Int, bins: Int) -> [PixelSteps] {
+        poreOffsetXB = Float(view.originXMM / pitches.1) + 137.5
+        poreOffsetYB = Float(view.originYMM / pitches.1) + 291.25
+        pixelPoresA = PixelPoreTile(poresA, period: periods.0, stepsPerPixel: poreScaleA, offsetX: poreOffsetXA, offsetY: poreOffsetYA)
+        pixelPoresB = PixelPoreTile(poresB, period: periods.1, stepsPerPixel: poreScaleB, offsetX: poreOffsetXB, offsetY: poreOffsetYB)
+        let textureSize = (texture.columns, texture.rows), binSize = hair.binSize, cellScale = cellScale
+        func steps(count: Int, offset: Float, cells: Int, bins: Int) -> [PixelSteps] {
             (0..<count).map { pixel in
-                let x = Float(pixel) + 0.5
-                return PixelSteps(cell: ScalpSurface.cellStep(x * scales.0 + offsets.0, count: cells),
-                                  poreA: PoreTile.step(x * scales.1 + offsets.1, size: tileSizes.0),
-                                  poreB: PoreTile.step(x * scales.2 + offsets.2, size: tileSizes.1),
-                                  hairBin: pixel / binSize < bins ? Int32(pixel / binSize) : -1)
+                PixelSteps(cell: ScalpSurface.cellStep((Float(pixel) + 0.5) * cellScale + offset, count: cells),
+                           poreA: Int32(pixel % periods.0), poreB: Int32(pixel % periods.1),
+                           hairBin: pixel / binSize < bins ? Int32(pixel / binSize) : -1)
             }
         }
-        columnSteps = steps(count: view.widthPixels, offsets: (cellOffsetX, poreOffsetXA, poreOffsetXB), cells: textureSize.0,
-                            bins: hair.binColumns)
-        rowSteps = steps(count: view.heightPixels, offsets: (cellOffsetY, poreOffsetYA, poreOffsetYB), cells: textureSize.1,
-                         bins: hair.binRows)
+        columnSteps = steps(count: view.widthPixels, offset: cellOffsetX, cells: textureSize.0, bins: hair.binColumns)
+        rowSteps = steps(count: view.heightPixels, offset: cellOffsetY, cells: textureSize.1, bins: hair.binRows)
     }
 
     /// A pixel centre's place along one axis of each lattice the surface reads.
     struct PixelSteps {
         var cell: LatticeStep
-        var poreA: LatticeStep
-        var poreB: LatticeStep
+        /// The pixel's column (or row) in each `PixelPoreTile`.
+        var poreA: Int32
+        var poreB: Int32
         /// The hair bin's column or row (−1: outside the bins).
         var hairBin: Int32
     }
@@ -117,8 +127,8 @@ public struct ScalpSurface: Sendable {
     public func pixelTerms(column: Int, row: Int) -> (hair: LinearRGB, skin: LinearRGB) {
         let across = columnSteps[column], down = rowSteps[row]
         let (base, poreStrength) = cellValue(across.cell, down.cell)
-        let depth = poresA.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresA.size, across.poreA, down.poreA) }
-            + poresB.pixelMeanDepth.withUnsafeBufferPointer { PoreTile.lookup($0, size: poresB.size, across.poreB, down.poreB) }
+        let depth = pixelPoresA.depths[Int(down.poreA) * pixelPoresA.period + Int(across.poreA)]
+            + pixelPoresB.depths[Int(down.poreB) * pixelPoresB.period + Int(across.poreB)]
         let bare = bareSkin(base: base, poreStrength: poreStrength, poreDepth: depth)
         guard across.hairBin >= 0, down.hairBin >= 0 else { return (.zero, bare) }
         let (cover, buried, sheen) = hair.coverage(x: Float(column) + 0.5, y: Float(row) + 0.5, filter: 1,
@@ -127,33 +137,32 @@ public struct ScalpSurface: Sendable {
         return (LinearRGB(terms.hair.x, terms.hair.y, terms.hair.z), LinearRGB(terms.skin.x, terms.skin.y, terms.skin.z))
     }
 
-    /// `pixelTerms` for every column of `row`, lane 3 unused: the same values, with each raster's
-    /// two rows blended once per image row instead of once per pixel, and in two passes: bare
+    /// `pixelTerms` for every column of `row`, lane 3 unused: the same values, with the skin
+    /// raster's two rows blended once per image row instead of once per pixel, and in two passes: bare
     /// skin for every column in a tight loop, then the stubble over the columns whose hair bins
     /// hold any hair (separate loops let the processor overlap pixels; one loop doing both ran
     /// at the hair code's pace everywhere).
     func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair hairTerms: UnsafeMutablePointer<SIMD4<Float>>) {
         let down = rowSteps[row]
         let cellRow = ScalpSurface.blendedRow(texture.cells, columns: texture.columns, down.cell) { $0 + ($1 - $0) * $2 }
-        let poreRowA = ScalpSurface.blendedRow(poresA.pixelMeanDepth, columns: poresA.size + 1, down.poreA) { $0 + ($1 - $0) * $2 }
-        let poreRowB = ScalpSurface.blendedRow(poresB.pixelMeanDepth, columns: poresB.size + 1, down.poreB) { $0 + ($1 - $0) * $2 }
-        defer {
-            cellRow.deallocate()
-            poreRowA.deallocate()
-            poreRowB.deallocate()
+        defer { cellRow.deallocate() }
+        let rowA = Int(down.poreA) * pixelPoresA.period, rowB = Int(down.poreB) * pixelPoresB.period
+        pixelPoresA.depths.withUnsafeBufferPointer { poresA in
+            pixelPoresB.depths.withUnsafeBufferPointer { poresB in
+                columnSteps.withUnsafeBufferPointer { steps in
+                    for column in 0..<steps.count {
+                        let across = steps[column]
+                        let left = cellRow[Int(across.cell.index)], right = cellRow[Int(across.cell.next)]
+                        let cell = left + (right - left) * across.cell.fraction
+                        let depth = poresA[rowA + Int(across.poreA)] + poresB[rowB + Int(across.poreB)]
+                        // Lane 3 is left holding a by-product (no one reads it): zeroing it cost shuffles.
+                        skin[column] = cell * (1 - cell.w * depth)
+                        hairTerms[column] = .zero
+                    }
+                }
+            }
         }
         columnSteps.withUnsafeBufferPointer { steps in
-            for column in 0..<steps.count {
-                let across = steps[column]
-                let left = cellRow[Int(across.cell.index)], right = cellRow[Int(across.cell.next)]
-                let cell = left + (right - left) * across.cell.fraction
-                let a0 = poreRowA[Int(across.poreA.index)], a1 = poreRowA[Int(across.poreA.next)]
-                let b0 = poreRowB[Int(across.poreB.index)], b1 = poreRowB[Int(across.poreB.next)]
-                let depth = (a0 + (a1 - a0) * across.poreA.fraction) + (b0 + (b1 - b0) * across.poreB.fraction)
-                // Lane 3 is left holding a by-product (no one reads it): zeroing it cost shuffles.
-                skin[column] = cell * (1 - cell.w * depth)
-                hairTerms[column] = .zero
-            }
             guard down.hairBin >= 0 else { return }
             // Four neighbouring pixels of one bin at a time (`HairStubble.coverage`).
             let hairRow = Int(down.hairBin) * hair.binColumns, binSize = hair.binSize, y = Float(row) + 0.5
