@@ -130,12 +130,11 @@ struct LatticeStep: Sendable {
     var fraction: Float
 }
 
-/// A `PoreTile`'s pixel means at every pixel of one period of it, for one view whose pixels span
-/// a whole number of the tile's periods' fractions: the view maps the tile so that its period
-/// is exactly `period` pixels (`ScalpSurface` stretches the pores by under half a pixel a
-/// period for that), and pixel (c, r) then reads entry (c mod period, r mod period), one load
-/// where a bilinear lookup took four loads and two blends (a tenth of the render's
-/// instructions). Entries are the tile's own bilinear lookups at the first period's pixel
+/// A `PoreTile`'s pixel means at every pixel of one period of it, for one view. The view maps
+/// the tile so that its period is exactly `period` pixels (`ScalpSurface` stretches the pores
+/// by under half a pixel a period for that), so pixel (c, r) reads entry (c mod period,
+/// r mod period): one load where a bilinear lookup took four loads and two blends (7 % of the
+/// render's instructions). Entries are the tile's own bilinear lookups at the first period's pixel
 /// centres. Memory: period² floats; for both tiles 108 kB at 10 px/mm, 43 MB at the largest
 /// scale (200 px/mm).
 struct PixelPoreTile: Sendable {
