@@ -154,7 +154,7 @@ public struct ScalpSurface: Sendable {
                         let across = steps[column]
                         let left = cellRow[Int(across.cell.index)], right = cellRow[Int(across.cell.next)]
                         let cell = left + (right - left) * across.cell.fraction
-                        let depth = poresA[rowA + Int(across.poreA)] + poresB[rowB + Int(across.poreB)]
+                        let depth = poresA[rowA &+ Int(across.poreA)] + poresB[rowB &+ Int(across.poreB)]
                         // Lane 3 is left holding a by-product (no one reads it): zeroing it cost shuffles.
                         skin[column] = cell * (1 - cell.w * depth)
                         hairTerms[column] = .zero
