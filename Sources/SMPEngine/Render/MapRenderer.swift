@@ -485,14 +485,41 @@ struct PigmentBand {
                     d = dermal[line + column]
                     if hasWideSurface { s = surface[line + column] }
                 }
-                result[column] = sampledTransmission(column: column, row: row, head: firstNode[line + column], dermal: d, surface: s)
+                let head = firstNode[line + column], first = nodes[Int(head)]
+                if first.next < 0 && s == .zero && !renderer.dotIsSurface[Int(first.component)] {
+                    result[column] = singleCoreTransmission(Int(first.component), rule: rules[Int(first.rule)], column: column, row: row, dermal: d)
+                } else {
+                    result[column] = sampledTransmission(column: column, row: row, head: head, dermal: d, surface: s)
+                }
             }
         }
     }
 
+    /// `sampledTransmission` in the common case, one dermal core and no surface ink: its depth
+    /// goes straight into the transmission, without the per-sample depth buffer. Inlined in the
+    /// row's loop (a call per pixel, with its set-up, cost as much as the samples).
+    @inline(__always)
+    func singleCoreTransmission(_ i: Int, rule: QuadratureRule, column: Int, row: Int, dermal d: SIMD4<Float>) -> SIMD4<Float> {
+        let veil = renderer.veil
+        let q = renderer.dotShape[i], peak = renderer.dotPeak[i]
+        let x0 = Float(column) - renderer.dotX[i], y0 = Float(row) - renderer.dotY[i]
+        var red = SIMD4<Float>.zero, green = SIMD4<Float>.zero, blue = SIMD4<Float>.zero
+        for k in 0..<rule.groups {
+            let dx = rule.offsetX[k] + x0, dy = rule.offsetY[k] + y0
+            let g = FastExp.exp(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy))
+            let tr = veil.x + (1 - veil.x) * FastExp.exp(-(SIMD4(repeating: d.x) + peak.x * g))
+            let tg = veil.y + (1 - veil.y) * FastExp.exp(-(SIMD4(repeating: d.y) + peak.y * g))
+            let tb = veil.z + (1 - veil.z) * FastExp.exp(-(SIMD4(repeating: d.z) + peak.z * g))
+            red += rule.weight[k] * tr
+            green += rule.weight[k] * tg
+            blue += rule.weight[k] * tb
+        }
+        return SIMD4(red.sum(), green.sum(), blue.sum(), 0)
+    }
+
     /// The mean transmission over the pixel by the finest cubature rule its components ask for
     /// (`ScaleSampling`), the wide components' depths (d, s) taken as constant over it; four
-    /// samples at a time.
+    /// samples at a time. (`singleCoreTransmission` takes the common case.)
     func sampledTransmission(column: Int, row: Int, head: Int32, dermal d: SIMD4<Float>, surface s: SIMD4<Float>) -> SIMD4<Float> {
         var ruleIndex: UInt8 = 1
         var node = head
@@ -506,25 +533,6 @@ struct PigmentBand {
         let rule = rules[Int(ruleIndex)]
         let groups = rule.groups
         let veil = renderer.veil
-        let single = Int(nodes[Int(head)].component)
-        if nodes[Int(head)].next < 0 && !anySurface {
-            // The common case, one dermal core: its depth goes straight into the transmission,
-            // without the per-sample depth buffer (the same arithmetic, so the same values).
-            let q = renderer.dotShape[single], peak = renderer.dotPeak[single]
-            let x0 = Float(column) - renderer.dotX[single], y0 = Float(row) - renderer.dotY[single]
-            var red = SIMD4<Float>.zero, green = SIMD4<Float>.zero, blue = SIMD4<Float>.zero
-            for k in 0..<groups {
-                let dx = rule.offsetX[k] + x0, dy = rule.offsetY[k] + y0
-                let g = FastExp.exp(-(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy))
-                let tr = veil.x + (1 - veil.x) * FastExp.exp(-(SIMD4(repeating: d.x) + peak.x * g))
-                let tg = veil.y + (1 - veil.y) * FastExp.exp(-(SIMD4(repeating: d.y) + peak.y * g))
-                let tb = veil.z + (1 - veil.z) * FastExp.exp(-(SIMD4(repeating: d.z) + peak.z * g))
-                red += rule.weight[k] * tr
-                green += rule.weight[k] * tg
-                blue += rule.weight[k] * tb
-            }
-            return SIMD4(red.sum(), green.sum(), blue.sum(), 0)
-        }
         let depth = sampleDepths
         for k in 0..<groups {
             depth[6 * k] = SIMD4(repeating: d.x)
