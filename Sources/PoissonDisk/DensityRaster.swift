@@ -3,7 +3,8 @@
 ///
 /// The sampler reads this raster rather than calling back into a scalp model per candidate:
 /// no cross-module call in its hot loop (DESIGN.md, "Targets"). Zero means "no dots here" and
-/// carries masks (outside the treatment area, scars left alone).
+/// carries masks (outside the treatment area, scars left alone). The lookups the sampler makes
+/// index with wrapping arithmetic (`SpatialGrid.index` says why).
 public struct DensityRaster: Sendable {
     public let originXMM: Double
     public let originYMM: Double
@@ -83,8 +84,8 @@ public struct DensityRaster: Sendable {
         let i0 = Int(uc), j0 = Int(vc)
         let i1 = min(i0 + 1, columns - 1), j1 = min(j0 + 1, rows - 1)
         let fu = uc - Float(i0), fv = vc - Float(j0)
-        let a = values[j0 * columns + i0], b = values[j0 * columns + i1]
-        let c = values[j1 * columns + i0], d = values[j1 * columns + i1]
+        let a = values[j0 &* columns &+ i0], b = values[j0 &* columns &+ i1]
+        let c = values[j1 &* columns &+ i0], d = values[j1 &* columns &+ i1]
         let top = a * (1 - fu) + b * fu, bottom = c * (1 - fu) + d * fu
         return (top * (1 - fv) + bottom * fv, (b - a) * (1 - fv) + (d - c) * fv, bottom - top)
     }
@@ -104,8 +105,8 @@ public struct DensityRaster: Sendable {
                 let i1 = min(iFirst + 1, columns - 1), j1 = min(jFirst + 1, rows - 1)
                 let fu0 = u0 - Float(iFirst), fu1 = u1 - Float(iFirst)
                 let fv0 = v0 - Float(jFirst), fv1 = v1 - Float(jFirst)
-                let a = values[jFirst * columns + iFirst], b = values[jFirst * columns + i1]
-                let c = values[j1 * columns + iFirst], d = values[j1 * columns + i1]
+                let a = values[jFirst &* columns &+ iFirst], b = values[jFirst &* columns &+ i1]
+                let c = values[j1 &* columns &+ iFirst], d = values[j1 &* columns &+ i1]
                 let top0 = a * (1 - fu0) + b * fu0, top1 = a * (1 - fu1) + b * fu1
                 let bottom0 = c * (1 - fu0) + d * fu0, bottom1 = c * (1 - fu1) + d * fu1
                 return max(0, max(max(top0 * (1 - fv0) + bottom0 * fv0, top1 * (1 - fv0) + bottom1 * fv0),
@@ -119,8 +120,8 @@ public struct DensityRaster: Sendable {
                 for i in iFirst...iLast {
                     let i1 = min(i + 1, columns - 1)
                     let fu0 = max(u0 - Float(i), 0), fu1 = min(u1 - Float(i), 1)
-                    let a = values[j * columns + i], b = values[j * columns + i1]
-                    let c = values[j1 * columns + i], d = values[j1 * columns + i1]
+                    let a = values[j &* columns &+ i], b = values[j &* columns &+ i1]
+                    let c = values[j1 &* columns &+ i], d = values[j1 &* columns &+ i1]
                     let top0 = a * (1 - fu0) + b * fu0, top1 = a * (1 - fu1) + b * fu1
                     let bottom0 = c * (1 - fu0) + d * fu0, bottom1 = c * (1 - fu1) + d * fu1
                     peak = max(peak, max(max(top0 * (1 - fv0) + bottom0 * fv0, top1 * (1 - fv0) + bottom1 * fv0),
@@ -139,8 +140,8 @@ public struct DensityRaster: Sendable {
         let i0 = Int(uc), j0 = Int(vc)
         let i1 = min(i0 + 1, columns - 1), j1 = min(j0 + 1, rows - 1)
         let fu = uc - Float(i0), fv = vc - Float(j0)
-        let top = values[j0 * columns + i0] * (1 - fu) + values[j0 * columns + i1] * fu
-        let bottom = values[j1 * columns + i0] * (1 - fu) + values[j1 * columns + i1] * fu
+        let top = values[j0 &* columns &+ i0] * (1 - fu) + values[j0 &* columns &+ i1] * fu
+        let bottom = values[j1 &* columns &+ i0] * (1 - fu) + values[j1 &* columns &+ i1] * fu
         return top * (1 - fv) + bottom * fv
     }
 }

@@ -5,7 +5,7 @@
 ///
 /// Its own small value, not fields of `SamplerState`: the sweep calls these tests thousands of
 /// times per run from a mutating method, and a method of the whole state got a copy of it
-/// (552 bytes) per call.
+/// (552 bytes) per call. Lane offsets use wrapping arithmetic (`SpatialGrid.index` says why).
 struct GatheredDiscs {
     let values: UnsafeMutablePointer<Float>
     let lane: Int
@@ -35,8 +35,8 @@ struct GatheredDiscs {
         var kept = 0
         var k = 0
         while k < count {
-            let x = SpatialGrid.load4(values + k), y = SpatialGrid.load4(values + lane + k)
-            let r2 = SpatialGrid.load4(values + 2 * lane + k)
+            let x = SpatialGrid.load4(values + k), y = SpatialGrid.load4(values + (lane &+ k))
+            let r2 = SpatialGrid.load4(values + (2 &* lane &+ k))
             // The square's nearest point to each dot.
             let dx = SpatialGrid.maximum(SpatialGrid.maximum(xa - x, x - xb), zero)
             let dy = SpatialGrid.maximum(SpatialGrid.maximum(ya - y, y - yb), zero)
@@ -69,8 +69,8 @@ struct GatheredDiscs {
         let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.z)
         var k = 0
         while k < count {
-            let x = SpatialGrid.load4(values + k), y = SpatialGrid.load4(values + lane + k)
-            let r2 = SpatialGrid.load4(values + 2 * lane + k)
+            let x = SpatialGrid.load4(values + k), y = SpatialGrid.load4(values + (lane &+ k))
+            let r2 = SpatialGrid.load4(values + (2 &* lane &+ k))
             let dxa = xa - x, dxb = xb - x, dya = ya - y, dyb = yb - y
             let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
             if any(far .< r2) { return true }
@@ -87,9 +87,9 @@ struct GatheredDiscs {
         let ps = SIMD4<Float>(repeating: s)
         var k = 0
         while k < count {
-            let x = SpatialGrid.load4(values + k), y = SpatialGrid.load4(values + lane + k)
-            let r = SpatialGrid.maximum(SpatialGrid.load4(values + 3 * lane + k) + 0.5 * ps,
-                                        SpatialGrid.minimum(ps, SpatialGrid.load4(values + 4 * lane + k)))
+            let x = SpatialGrid.load4(values + k), y = SpatialGrid.load4(values + (lane &+ k))
+            let r = SpatialGrid.maximum(SpatialGrid.load4(values + (3 &* lane &+ k)) + 0.5 * ps,
+                                        SpatialGrid.minimum(ps, SpatialGrid.load4(values + (4 &* lane &+ k))))
             let dxa = xa - x, dxb = xb - x, dya = ya - y, dyb = yb - y
             let far = SpatialGrid.maximum(dxa * dxa, dxb * dxb) + SpatialGrid.maximum(dya * dya, dyb * dyb)
             if any(far .< r * r) { return true }
@@ -106,8 +106,8 @@ struct GatheredDiscs {
         let px = SIMD4<Float>(repeating: x), py = SIMD4<Float>(repeating: y), cap = SIMD4<Float>(repeating: sureWithin)
         var k = 0
         while k < count {
-            let dx = SpatialGrid.load4(values + k) - px, dy = SpatialGrid.load4(values + lane + k) - py
-            let limit = SpatialGrid.minimum(SpatialGrid.load4(values + 2 * lane + k), cap)
+            let dx = SpatialGrid.load4(values + k) - px, dy = SpatialGrid.load4(values + (lane &+ k)) - py
+            let limit = SpatialGrid.minimum(SpatialGrid.load4(values + (2 &* lane &+ k)), cap)
             if any(dx * dx + dy * dy .< limit) { return true }
             k += 4
         }
