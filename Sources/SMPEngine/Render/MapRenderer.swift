@@ -253,8 +253,11 @@ struct PigmentBand {
     let width: Int
     /// Columns any wide component reached (empty: none), so the buffers outside stay unread.
     var wideColumns: Range<Int>
-    let dermal: UnsafeMutablePointer<SIMD4<Float>>
-    let surface: UnsafeMutablePointer<SIMD4<Float>>
+    /// The wide components' optical depths at the pixel centres, a plane per channel: the
+    /// transmissions then read four pixels' depths of a channel in one load (gathering them
+    /// from RGB vectors, and scattering the results, was a fifth of that loop).
+    let dermal: DepthPlanes
+    let surface: DepthPlanes
     var hasWideSurface = false
     /// Per listed pixel (`listedPixels`) the first node of its narrow list; nodes chain through
     /// `Node.next`.
@@ -286,8 +289,8 @@ struct PigmentBand {
         self.rows = rows
         width = renderer.view.widthPixels
         let pixels = rows.count * width
-        dermal = .allocate(capacity: pixels)
-        surface = .allocate(capacity: pixels)
+        dermal = DepthPlanes(pixels: pixels)
+        surface = DepthPlanes(pixels: pixels)
         // Read only where `listedPixels` has the pixel's bit: nothing to clear.
         firstNode = .allocate(capacity: pixels)
         wordsPerRow = (width + 63) / 64
@@ -307,8 +310,8 @@ struct PigmentBand {
             wideColumns = low..<max(low, high)
             hasWideSurface = wide.contains { renderer.dotIsSurface[Int($0)] }
             for row in 0..<rows.count {
-                (dermal + row * width + low).initialize(repeating: .zero, count: wideColumns.count)
-                if hasWideSurface { (surface + row * width + low).initialize(repeating: .zero, count: wideColumns.count) }
+                dermal.clear(from: row * width + low, count: wideColumns.count)
+                if hasWideSurface { surface.clear(from: row * width + low, count: wideColumns.count) }
             }
             splatWide(wide)
         }
@@ -373,18 +376,24 @@ struct PigmentBand {
                     var last = max(min(c1, Int(cx + 0.5 + half)), first)
                     while last < c1 && inside(last + 1) { last += 1 }
                     while last > first && !inside(last) { last -= 1 }
-                    let line = target + (row - rows.lowerBound) * width
+                    let line = (row - rows.lowerBound) * width
                     let down = peak * FastExp.exp(SIMD4(repeating: -q.z * dy * dy))[0]
-                    for c in first...last { line[c] += down * across[c - c0] }
+                    let red = target.red + line, green = target.green + line, blue = target.blue + line
+                    for c in first...last {
+                        let weight = across[c - c0]
+                        red[c] += down.x * weight
+                        green[c] += down.y * weight
+                        blue[c] += down.z * weight
+                    }
                 }
             } else {
                 for row in r0...r1 {
                     let dy = Float(row) + 0.5 - cy
-                    let line = target + (row - rows.lowerBound) * width
+                    let line = (row - rows.lowerBound) * width
                     for c in c0...c1 {
                         let dx = Float(c) + 0.5 - cx
                         guard dx * dx + dy * dy < reach2 else { continue }
-                        line[c] += peak * FastExp.exp(SIMD4(repeating: -(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy)))[0]
+                        target.add(peak * FastExp.exp(SIMD4(repeating: -(q.x * dx * dx + 2 * q.y * dx * dy + q.z * dy * dy)))[0], at: line + c)
                     }
                 }
             }
@@ -440,20 +449,12 @@ struct PigmentBand {
         var column = wideColumns.lowerBound
         while column < wideColumns.upperBound {
             let count = min(4, wideColumns.upperBound - column)
-            var red = SIMD4<Float>.zero, green = SIMD4<Float>.zero, blue = SIMD4<Float>.zero
+            // Past `wideColumns` (the last group's spare lanes) the planes hold whatever they
+            // hold: those lanes' results are not stored, and storing 1 where no lane in range is
+            // inked leaves what is there.
+            let (red, green, blue) = dermal.load4(at: line + column)
             var surfaceRed = SIMD4<Float>.zero, surfaceGreen = SIMD4<Float>.zero, surfaceBlue = SIMD4<Float>.zero
-            for k in 0..<count {
-                let d = dermal[line + column + k]
-                red[k] = d.x
-                green[k] = d.y
-                blue[k] = d.z
-                if hasWideSurface {
-                    let s = surface[line + column + k]
-                    surfaceRed[k] = s.x
-                    surfaceGreen[k] = s.y
-                    surfaceBlue[k] = s.z
-                }
-            }
+            if hasWideSurface { (surfaceRed, surfaceGreen, surfaceBlue) = surface.load4(at: line + column) }
             // Where a pixel has no dermal ink its transmission is exactly 1 (no veil arithmetic),
             // as where no component reaches; e^−0 is exactly 1 for the surface.
             let inked = (red .> 0) .| (green .> 0) .| (blue .> 0)
@@ -482,8 +483,8 @@ struct PigmentBand {
                 bits &= bits &- 1
                 var d = SIMD4<Float>.zero, s = SIMD4<Float>.zero
                 if wideColumns.contains(column) {
-                    d = dermal[line + column]
-                    if hasWideSurface { s = surface[line + column] }
+                    d = dermal.pixel(at: line + column)
+                    if hasWideSurface { s = surface.pixel(at: line + column) }
                 }
                 let head = firstNode[line + column], first = nodes[Int(head)]
                 if first.next < 0 && s == .zero && !renderer.dotIsSurface[Int(first.component)] {
@@ -579,6 +580,51 @@ struct PigmentBand {
             return SIMD4(red.sum(), green.sum(), blue.sum(), 0)
         }
     }
+}
+
+/// Optical depth per pixel, one plane of Floats per channel, with four spare entries at the end
+/// so that a four-pixel load from any pixel stays inside. Owns its memory.
+struct DepthPlanes {
+    let red: UnsafeMutablePointer<Float>
+    let green: UnsafeMutablePointer<Float>
+    let blue: UnsafeMutablePointer<Float>
+
+    init(pixels: Int) {
+        red = .allocate(capacity: pixels + 4)
+        green = .allocate(capacity: pixels + 4)
+        blue = .allocate(capacity: pixels + 4)
+    }
+
+    func deallocate() {
+        red.deallocate()
+        green.deallocate()
+        blue.deallocate()
+    }
+
+    func clear(from start: Int, count: Int) {
+        (red + start).initialize(repeating: 0, count: count)
+        (green + start).initialize(repeating: 0, count: count)
+        (blue + start).initialize(repeating: 0, count: count)
+    }
+
+    @inline(__always)
+    func add(_ depth: SIMD4<Float>, at index: Int) {
+        red[index] += depth.x
+        green[index] += depth.y
+        blue[index] += depth.z
+    }
+
+    /// Pixels index…index + 3, a vector per channel.
+    @inline(__always)
+    func load4(at index: Int) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
+        (UnsafeRawPointer(red + index).loadUnaligned(as: SIMD4<Float>.self),
+         UnsafeRawPointer(green + index).loadUnaligned(as: SIMD4<Float>.self),
+         UnsafeRawPointer(blue + index).loadUnaligned(as: SIMD4<Float>.self))
+    }
+
+    /// One pixel's depths (R, G, B, 0).
+    @inline(__always)
+    func pixel(at index: Int) -> SIMD4<Float> { SIMD4(red[index], green[index], blue[index], 0) }
 }
 
 /// How a pixel's mean transmission is sampled under a narrow Gaussian of σ pixels: the cheapest
