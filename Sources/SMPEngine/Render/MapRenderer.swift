@@ -123,10 +123,20 @@ public struct MapRenderer: RowImage {
         let width = Double(view.widthPixels), height = Double(view.heightPixels)
         // Components whose footprint misses the view are left out.
         let reaches = dots.map { $0.footprintSigmas * $0.sigmaMM * $0.elongation.squareRoot() * scale }
+        // In the order bands meet them: by the strip where the footprint starts, then from left
+        // to right (ties by input order). A band's components then lie together in memory; in
+        // the scene's order (sessions, then the sampler's) reading each one's data missed the
+        // cache, a tenth of the splats' time. This order is also the order of every pixel's
+        // sums, the same for any split of the rows.
+        let firstStrip = { (i: Int) -> Int in
+            max(0, Int((((dots[i].yMM - view.originYMM) * scale - reaches[i]) / Double(Self.stripHeight)).rounded(.down)))
+        }
         let kept = dots.indices.filter { i in
             let x = (dots[i].xMM - view.originXMM) * scale, y = (dots[i].yMM - view.originYMM) * scale, r = reaches[i]
             return x + r > 0 && x - r < width && y + r > 0 && y - r < height && dots[i].amount > 0
-        }
+        }.map { (strip: firstStrip($0), x: dots[$0].xMM, index: $0) }
+            .sorted { ($0.strip, $0.x, $0.index) < ($1.strip, $1.x, $1.index) }
+            .map(\.index)
         dotX = kept.map { Float((dots[$0].xMM - view.originXMM) * scale) }
         dotY = kept.map { Float((dots[$0].yMM - view.originYMM) * scale) }
         dotReach = kept.map { Float(reaches[$0]) }
