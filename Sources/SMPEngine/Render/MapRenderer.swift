@@ -348,8 +348,8 @@ struct PigmentBand {
     /// Adds each wide component's optical depth at the centres of the pixels it reaches.
     /// A circular one separably: a row of exponentials across and one per row down, four lanes
     /// at a time (`FastExp`, the same on every machine, where libm's expf may differ between
-    /// processors with and without FMA); and per row only over the columns inside its
-    /// footprint, found at the run's two ends, so the loop over them has no test.
+    /// processors with and without FMA); and per row only over the run of columns inside its
+    /// footprint, from the chord's half-width, so the loop over them has no test.
     mutating func splatWide(_ components: [Int32]) {
         let r = renderer
         let reachMax = Int(r.widestReach.rounded(.up)) * 2 + 3
@@ -368,32 +368,31 @@ struct PigmentBand {
                     let values = FastExp.exp(-q.x * dx * dx)
                     for lane in 0..<4 { across[c - c0 + lane] = values[lane] }
                 }
-                for row in r0...r1 {
-                    let dy = Float(row) + 0.5 - cy
-                    @inline(__always) func inside(_ c: Int) -> Bool {
-                        let dx = Float(c) + 0.5 - cx
-                        return dx * dx + dy * dy < reach2
-                    }
-                    // The columns inside form one run (the distance grows monotonically away
-                    // from the centre, rounding included): from an estimate of its ends, each
-                    // end is moved to where the pixel test itself changes.
-                    // (Truncation is floor for the columns ≥ 0 that matter: it is only a start.)
-                    let half = max(0, reach2 - dy * dy).squareRoot()
-                    var first = min(max(c0, Int(cx - 0.5 - half)), c1)
-                    while first > c0 && inside(first - 1) { first -= 1 }
-                    while first <= c1 && !inside(first) { first += 1 }
-                    guard first <= c1 else { continue }
-                    var last = max(min(c1, Int(cx + 0.5 + half)), first)
-                    while last < c1 && inside(last + 1) { last += 1 }
-                    while last > first && !inside(last) { last -= 1 }
-                    let line = (row - rows.lowerBound) * width
-                    let down = peak * FastExp.exp(SIMD4(repeating: -q.z * dy * dy))[0]
-                    let red = target.red + line, green = target.green + line, blue = target.blue + line
-                    for c in first...last {
-                        let weight = across[c - c0]
-                        red[c] += down.x * weight
-                        green[c] += down.y * weight
-                        blue[c] += down.z * weight
+                // Four rows at a time: the half-width of the footprint's chord on each (a square
+                // root) and the factor down (an exponential), in vectors.
+                for base in stride(from: r0, through: r1, by: 4) {
+                    let dy = SIMD4<Float>(Float(base), Float(base + 1), Float(base + 2), Float(base + 3)) + 0.5 - cy
+                    let dy2 = dy * dy
+                    let chord = reach2 - dy2
+                    let halves = chord.replacing(with: 0, where: chord .< 0).squareRoot()
+                    let downs = FastExp.exp(-q.z * dy2)
+                    for k in 0..<min(4, r1 - base + 1) {
+                        // The pixels whose centres lie inside the footprint: cx − ½ − half < c <
+                        // cx − ½ + half.
+                        let low = cx - 0.5 - halves[k], high = cx - 0.5 + halves[k]
+                        guard high > 0 else { continue }
+                        let first = max(c0, low < 0 ? 0 : Int(low) + 1)
+                        let whole = Int(high), last = min(c1, Float(whole) == high ? whole - 1 : whole)
+                        guard first <= last else { continue }
+                        let line = (base + k - rows.lowerBound) * width
+                        let down = peak * downs[k]
+                        let red = target.red + line, green = target.green + line, blue = target.blue + line
+                        for c in first...last {
+                            let weight = across[c - c0]
+                            red[c] += down.x * weight
+                            green[c] += down.y * weight
+                            blue[c] += down.z * weight
+                        }
                     }
                 }
             } else {
