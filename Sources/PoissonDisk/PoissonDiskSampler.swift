@@ -59,8 +59,10 @@ public struct PoissonDiskRequest: Sendable {
 /// s_min/√2 holds at most one dot per cell, so a candidate is checked against the few cells
 /// within its own spacing (the min rule means nothing farther can conflict). A row-major sweep
 /// seeds growth in every region the active list has not reached (holes in a mask, disconnected
-/// areas) and fills the last gaps. Earlier layers' dots are put in the grid first and grow the
-/// new layer from where they stand, so new dots fall between old ones.
+/// areas) and fills the last gaps. Growth and sweep work through the grid in strips of a few
+/// rows (up to a moderate regularity), so what a run touches stays in cache
+/// (`SamplerState.run`). Earlier layers' dots are put in the grid first and grow the new layer
+/// from where they stand, so new dots fall between old ones.
 ///
 /// Every dot also marks, in a coverage mask of 8 × 8 subcells per grid cell, the subcells its
 /// exclusion disc holds whole (`CoverageMask`; from a precomputed table, `DiscMarkTable`, for
