@@ -91,7 +91,14 @@ struct HairStubble: Sendable {
         binRows = (view.heightPixels + binSize - 1) / binSize
 
         var xs: [Float] = [], ys: [Float] = [], dxs: [Float] = [], dys: [Float] = [], lengths: [Float] = [], shadows: [Float] = [], units: [Int32] = []
-        let follicularUnits = HairStubble.follicularUnits(scene: scene, map: map, seed: seed)
+        // In rows of 0.4 mm, left to right (ties by the sampler's order): the hairs a bin lists
+        // then lie together in `records`, where in the sampler's order reading a reached hair's
+        // record missed the cache (a sixth of the cover's time). The order is the chart's, the
+        // same in every view, and every pixel folds its hairs in it.
+        let follicularUnits = HairStubble.follicularUnits(scene: scene, map: map, seed: seed).enumerated()
+            .map { (row: Int(($0.element.yMM / 0.4).rounded(.down)), x: $0.element.xMM, index: $0.offset, unit: $0.element) }
+            .sorted { ($0.row, $0.x, $0.index) < ($1.row, $1.x, $1.index) }
+            .map(\.unit)
         let stubbleMM = min(Float(scene.existingHair.stubbleLengthMM), HairStubble.maximumVisibleLengthMM)
         let whorl = SIMD2<Float>(Float(map.whorl.x), Float(map.whorl.y))
         for (unitIndex, unit) in follicularUnits.enumerated() {
