@@ -1,7 +1,8 @@
 /// e^x for four lanes at once: within 2.9 × 10⁻⁶ relative of the exact value for |x| ≤ 1, and
 /// 6.6 × 10⁻⁶ over [−87, 88] (measured in the tests), a hundred times finer than an 8-bit sRGB
-/// level needs anywhere (half a level is 0.2 % relative at the brightest and more below). Below −87 it returns e^−87 ≈ 1.6 × 10⁻³⁸, which is 0 for every use here; above 88
-/// it is not defined. The renderer spends most of its arithmetic on Beer–Lambert
+/// level needs anywhere (half a level is 0.2 % relative at the brightest and more below).
+/// Below −87 it returns e^−87 ≈ 1.6 × 10⁻³⁸, which is 0 for every use here; above 88 it is not
+/// defined. The renderer spends most of its arithmetic on Beer–Lambert
 /// transmissions; libm's expf is one lane at a time and a call each. Plain float arithmetic
 /// in a fixed order (no table, no libm), so it is the same on every machine and whatever the
 /// thread count.

@@ -44,6 +44,8 @@ struct HairStubble: Sendable {
     /// Natural hairline and margins: hair density fades in over this many mm from the scalp's
     /// edge (our estimate of a natural hairline's transition zone).
     static let edgeSoftnessMM = 2.0
+    /// Hairs are binned in squares of about this side (whole pixels, 2 to 32).
+    static let binSizeMM = 0.4
 
     let halfWidth: Float
     let buriedHalfWidth: Float
@@ -86,17 +88,17 @@ struct HairStubble: Sendable {
         halfWidth = HairStubble.shaftWidthMM / 2 * scale
         buriedHalfWidth = HairStubble.buriedWidthMM / 2 * scale
         buriedLength = HairStubble.buriedLengthMM * scale
-        binSize = min(32, max(2, Int((0.4 * view.pixelsPerMM).rounded())))
+        binSize = min(32, max(2, Int((HairStubble.binSizeMM * view.pixelsPerMM).rounded())))
         binColumns = (view.widthPixels + binSize - 1) / binSize
         binRows = (view.heightPixels + binSize - 1) / binSize
 
         var xs: [Float] = [], ys: [Float] = [], dxs: [Float] = [], dys: [Float] = [], lengths: [Float] = [], shadows: [Float] = [], units: [Int32] = []
-        // In rows of 0.4 mm, left to right (ties by the sampler's order): the hairs a bin lists
+        // In rows of a bin's size, left to right (ties by the sampler's order): the hairs a bin lists
         // then lie together in `records`, where in the sampler's order reading a reached hair's
         // record missed the cache (a sixth of the cover's time). The order is the chart's, the
         // same in every view, and every pixel folds its hairs in it.
         let follicularUnits = HairStubble.follicularUnits(scene: scene, map: map, seed: seed).enumerated()
-            .map { (row: Int(($0.element.yMM / 0.4).rounded(.down)), x: $0.element.xMM, index: $0.offset, unit: $0.element) }
+            .map { (row: Int(($0.element.yMM / HairStubble.binSizeMM).rounded(.down)), x: $0.element.xMM, index: $0.offset, unit: $0.element) }
             .sorted { ($0.row, $0.x, $0.index) < ($1.row, $1.x, $1.index) }
             .map(\.unit)
         let stubbleMM = min(Float(scene.existingHair.stubbleLengthMM), HairStubble.maximumVisibleLengthMM)

@@ -2,9 +2,6 @@ import PoissonDisk
 
 /// Fine skin pores on a periodic tile: a raster of "pore depth" (0 none, about 1 at a pore's
 /// centre) at `pitchMM`, repeating every `size · pitchMM` mm, read with bilinear interpolation.
-/// Along with the raw raster it keeps the raster box-filtered to one pixel of the view, so the
-/// mean over a pixel is one bilinear lookup instead of a sum (exact at lattice points: the box
-/// integral of the bilinear interpolant, computed with the hat function's antiderivative).
 /// Two tiles of incommensurate periods are summed by `ScalpSurface`, so the pattern repeats only
 /// every few hundred millimetres. The view's pixels read their means from a `PixelPoreTile`.
 struct PoreTile: Sendable {
@@ -13,7 +10,6 @@ struct PoreTile: Sendable {
     let size: Int
     let pitchMM: Double
     let depth: [Float]
-    let pixelMeanDepth: [Float]
     /// Mean depth over the whole tile (also over any large area).
     let meanDepth: Float
 
@@ -21,8 +17,7 @@ struct PoreTile: Sendable {
     /// sebaceous openings, which read as fine dark specks in close-up photos).
     static let diameterRangeMM = 0.10...0.20
 
-    /// `stepsPerPixel`: lattice steps across one pixel of the view, the box filter's width.
-    init(size: Int, pitchMM: Double, poresPerMM2: Double, seed: UInt64, stepsPerPixel: Double) {
+    init(size: Int, pitchMM: Double, poresPerMM2: Double, seed: UInt64) {
         self.size = size
         self.pitchMM = pitchMM
         let n = size
@@ -53,7 +48,6 @@ struct PoreTile: Sendable {
         }
         meanDepth = raw.reduce(0, +) / Float(n * n)
         depth = PoreTile.padded(raw, n)
-        pixelMeanDepth = PoreTile.padded(PoreTile.boxFiltered(raw, n, width: stepsPerPixel), n)
     }
 
     static func padded(_ values: [Float], _ n: Int) -> [Float] {
@@ -134,19 +128,27 @@ struct LatticeStep: Sendable {
 /// the tile so that its period is exactly `period` pixels (`ScalpSurface` stretches the pores
 /// by under half a pixel a period for that), so pixel (c, r) reads entry (c mod period,
 /// r mod period): one load where a bilinear lookup took four loads and two blends (7 % of the
-/// render's instructions). Entries are the tile's own bilinear lookups at the first period's pixel
-/// centres. Memory: period² floats; for both tiles 108 kB at 10 px/mm, 43 MB at the largest
-/// scale (200 px/mm).
+/// render's instructions). The entries are bilinear lookups, at the first period's pixel
+/// centres, in the tile box-filtered to one pixel (exact at lattice points: the box integral
+/// of the bilinear interpolant, computed with the hat function's antiderivative). Memory:
+/// period² floats; for both tiles 108 kB at 10 px/mm, 43 MB at the largest scale (200 px/mm).
 struct PixelPoreTile: Sendable {
     let period: Int
     let depths: [Float]
 
-    /// `stepsPerPixel` = tile size / `period`; (offsetX, offsetY): lattice coordinates of the
-    /// view's origin.
-    init(_ tile: PoreTile, period: Int, stepsPerPixel: Float, offsetX: Float, offsetY: Float) {
+    /// Lattice steps across one pixel: the tile's size over `period`, exactly as the view's
+    /// lookups take it.
+    static func stepsPerPixel(size: Int, period: Int) -> Double { Double(size) / Double(period) }
+
+    /// (offsetX, offsetY): lattice coordinates of the view's origin.
+    init(_ tile: PoreTile, period: Int, offsetX: Float, offsetY: Float) {
         self.period = period
+        let n = tile.size, steps = PixelPoreTile.stepsPerPixel(size: n, period: period), stepsPerPixel = Float(steps)
+        // The box filter works on the tile without its repeated last row and column.
+        let raw = (0..<n * n).map { tile.depth[($0 / n) * (n + 1) + $0 % n] }
+        let pixelMeans = PoreTile.padded(PoreTile.boxFiltered(raw, n, width: steps), n)
         var depths = [Float](repeating: 0, count: period * period)
-        tile.pixelMeanDepth.withUnsafeBufferPointer { means in
+        pixelMeans.withUnsafeBufferPointer { means in
             for j in 0..<period {
                 let down = PoreTile.step((Float(j) + 0.5) * stepsPerPixel + offsetY, size: tile.size)
                 for i in 0..<period {

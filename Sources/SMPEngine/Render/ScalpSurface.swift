@@ -58,12 +58,13 @@ public struct ScalpSurface: Sendable {
         let periods = (PixelPoreTile.period(size: sizes.0, pitchMM: pitch, pixelsPerMM: view.pixelsPerMM),
                        PixelPoreTile.period(size: sizes.1, pitchMM: pitch, pixelsPerMM: view.pixelsPerMM))
         // Lattice steps per pixel, and the stretched lattice pitch in mm.
-        let stepsPerPixel = (Double(sizes.0) / Double(periods.0), Double(sizes.1) / Double(periods.1))
+        let stepsPerPixel = (PixelPoreTile.stepsPerPixel(size: sizes.0, period: periods.0),
+                             PixelPoreTile.stepsPerPixel(size: sizes.1, period: periods.1))
         let pitches = (pixelMM / stepsPerPixel.0, pixelMM / stepsPerPixel.1)
         poresA = PoreTile(size: sizes.0, pitchMM: pitches.0, poresPerMM2: ScalpSurface.poresPerMM2 / 2,
-                          seed: SplitMix64.derive(skinSeed, stream: 10), stepsPerPixel: stepsPerPixel.0)
+                          seed: SplitMix64.derive(skinSeed, stream: 10))
         poresB = PoreTile(size: sizes.1, pitchMM: pitches.1, poresPerMM2: ScalpSurface.poresPerMM2 / 2,
-                          seed: SplitMix64.derive(skinSeed, stream: 11), stepsPerPixel: stepsPerPixel.1)
+                          seed: SplitMix64.derive(skinSeed, stream: 11))
         texture = SkinTexture(scene: scene, map: map, view: view, meanPoreDepth: poresA.meanDepth + poresB.meanDepth, seed: skinSeed)
         hair = HairStubble(scene: scene, map: map, view: view,
                            seed: SplitMix64.derive(scene.seed, stream: RandomStream.existingHair.rawValue))
@@ -81,8 +82,8 @@ public struct ScalpSurface: Sendable {
         // Tile B is also shifted so that the two tiles' origins do not coincide.
         poreOffsetXB = Float(view.originXMM / pitches.1) + 137.5
         poreOffsetYB = Float(view.originYMM / pitches.1) + 291.25
-        pixelPoresA = PixelPoreTile(poresA, period: periods.0, stepsPerPixel: poreScaleA, offsetX: poreOffsetXA, offsetY: poreOffsetYA)
-        pixelPoresB = PixelPoreTile(poresB, period: periods.1, stepsPerPixel: poreScaleB, offsetX: poreOffsetXB, offsetY: poreOffsetYB)
+        pixelPoresA = PixelPoreTile(poresA, period: periods.0, offsetX: poreOffsetXA, offsetY: poreOffsetYA)
+        pixelPoresB = PixelPoreTile(poresB, period: periods.1, offsetX: poreOffsetXB, offsetY: poreOffsetYB)
         let textureSize = (texture.columns, texture.rows), binSize = hair.binSize, cellScale = cellScale
         func steps(count: Int, offset: Float, cells: Int, bins: Int) -> [PixelSteps] {
             (0..<count).map { pixel in
@@ -144,7 +145,7 @@ public struct ScalpSurface: Sendable {
     /// at the hair code's pace everywhere).
     func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair hairTerms: UnsafeMutablePointer<SIMD4<Float>>) {
         let down = rowSteps[row]
-        let cellRow = ScalpSurface.blendedRow(texture.cells, columns: texture.columns, down.cell) { $0 + ($1 - $0) * $2 }
+        let cellRow = blendedCellRow(down.cell)
         defer { cellRow.deallocate() }
         let rowA = Int(down.poreA) * pixelPoresA.period, rowB = Int(down.poreB) * pixelPoresB.period
         pixelPoresA.depths.withUnsafeBufferPointer { poresA in
@@ -184,13 +185,13 @@ public struct ScalpSurface: Sendable {
         }
     }
 
-    /// Row `down` of a row-major raster blended toward the next one, as a new buffer.
-    @inline(__always)
-    static func blendedRow<T>(_ values: [T], columns: Int, _ down: LatticeStep, blend: (T, T, Float) -> T) -> UnsafeMutablePointer<T> {
-        let row = UnsafeMutablePointer<T>.allocate(capacity: columns)
-        values.withUnsafeBufferPointer { values in
+    /// Row `down` of the skin's cells blended toward the next one, as a new buffer.
+    func blendedCellRow(_ down: LatticeStep) -> UnsafeMutablePointer<SIMD4<Float>> {
+        let columns = texture.columns
+        let row = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: columns)
+        texture.cells.withUnsafeBufferPointer { cells in
             let top = Int(down.index) * columns, bottom = Int(down.next) * columns
-            for i in 0..<columns { row.advanced(by: i).initialize(to: blend(values[top + i], values[bottom + i], down.fraction)) }
+            for i in 0..<columns { row.advanced(by: i).initialize(to: cells[top + i] + (cells[bottom + i] - cells[top + i]) * down.fraction) }
         }
         return row
     }
