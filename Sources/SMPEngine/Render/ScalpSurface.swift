@@ -167,8 +167,9 @@ public struct ScalpSurface: Sendable {
             guard down.hairBin >= 0 else { return }
             // Four neighbouring pixels of one bin at a time (`HairStubble.coverage`).
             let hairRow = Int(down.hairBin) * hair.binColumns, binSize = hair.binSize, y = Float(row) + 0.5
-            hair.binStart.withUnsafeBufferPointer { binStart in
-                for binColumn in 0..<hair.binColumns where binStart[hairRow + binColumn] < binStart[hairRow + binColumn + 1] {
+            hair.hairedColumns.withUnsafeBufferPointer { hairedColumns in
+                for k in Int(hair.hairedStart[Int(down.hairBin)])..<Int(hair.hairedStart[Int(down.hairBin) + 1]) {
+                    let binColumn = Int(hairedColumns[k])
                     let end = min((binColumn + 1) * binSize, steps.count)
                     for first in stride(from: binColumn * binSize, to: end, by: 4) {
                         let x = SIMD4<Float>(Float(first) + 0.5, Float(first + 1) + 0.5, Float(first + 2) + 0.5, Float(first + 3) + 0.5)
