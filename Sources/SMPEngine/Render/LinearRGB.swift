@@ -42,7 +42,10 @@ public enum SRGBTransfer {
     static func encode(_ linear: SIMD4<Float>, table: UnsafeBufferPointer<UInt8>) -> (UInt8, UInt8, UInt8, UInt8) {
         var c = linear.replacing(with: 0, where: .!(linear .>= 0))
         c = c.replacing(with: 1, where: c .> 1)
-        let index = unsafeBitCast(c * Float(tableSize) + 8_388_608, to: SIMD4<UInt32>.self) & 0x7F_FFFF
-        return (table[Int(index.x)], table[Int(index.y)], table[Int(index.z)], table[Int(index.w)])
+        // The index (at most 4096) is the low half of each lane's low 16-bit word: read as
+        // 16-bit lanes, one instruction extracts it (pextrw), where a 32-bit lane took a shuffle
+        // and a move, and no mask is needed.
+        let index = unsafeBitCast(c * Float(tableSize) + 8_388_608, to: SIMD8<UInt16>.self)
+        return (table[Int(index[0])], table[Int(index[2])], table[Int(index[4])], table[Int(index[6])])
     }
 }
