@@ -226,13 +226,23 @@ public struct ScalpMap: Sendable {
 
     /// Area of each region, cm² of scalp surface (the chart keeps area).
     public var regionAreasCM2: [ScalpRegion: Double] {
-        var areas: [ScalpRegion: Double] = [:]
+        let areas = areaPerRegionCM2
+        return Dictionary(uniqueKeysWithValues: ScalpRegion.allCases.compactMap { label in
+            areas[label.caseIndex] > 0 ? (label, areas[label.caseIndex]) : nil
+        })
+    }
+
+    /// Area of each region, cm², indexed by `ScalpRegion.caseIndex`.
+    public var areaPerRegionCM2: [Double] {
+        var areas = [Double](repeating: 0, count: ScalpRegion.allCases.count)
         let cellArea = cellMM * cellMM / 100
-        for label in region { if let label { areas[label, default: 0] += cellArea } }
+        for label in region { if let label { areas[label.caseIndex] += cellArea } }
         return areas
     }
 
-    public var scalpAreaCM2: Double { regionAreasCM2.values.reduce(0, +) }
+    /// The regions' areas summed in `allCases` order (summed in a dictionary's order, the last
+    /// digit changed from one run to the next).
+    public var scalpAreaCM2: Double { areaPerRegionCM2.reduce(0, +) }
 
     /// The region at a chart point (nil outside the scalp or the raster).
     public func region(atXMM x: Double, yMM y: Double) -> ScalpRegion? {
@@ -244,10 +254,11 @@ public struct ScalpMap: Sendable {
     /// Cumulative target density after `session`, dots per cm², on this map's raster.
     public func density(after session: Session, design: Scene.Design) throws -> DensityRaster {
         var values = [Float](repeating: 0, count: designWeight.count)
+        // Looked up once per region, not per cell (a dictionary lookup hashes the region's name).
+        let factors = ScalpRegion.allCases.map { session.densityFactor * (session.regionFactors[$0] ?? 1) }
         for index in values.indices {
             guard let label = region[index] else { continue }
-            let factor = session.densityFactor * (session.regionFactors[label] ?? 1)
-            values[index] = Float(design.dotsPerCM2 * factor) * designWeight[index]
+            values[index] = Float(design.dotsPerCM2 * factors[label.caseIndex]) * designWeight[index]
         }
         return try DensityRaster(originXMM: bounds.minXMM, originYMM: bounds.minYMM, cellSizeMM: cellMM,
                                  columns: columns, rows: rows, dotsPerCM2: values)

@@ -29,32 +29,38 @@ public struct DensityReport: Sendable, Codable, Equatable {
         self.scene = scene.name
         scalpAreaCM2 = map.scalpAreaCM2
         totalDots = dots.count
-        let areas = map.regionAreasCM2
+        let areas = map.areaPerRegionCM2
         let cellArea = map.cellMM * map.cellMM / 100
+        // Per-region figures in arrays indexed by `ScalpRegion.caseIndex`: a dictionary hashed the
+        // region's name for every cell and dot (0.4 G of the report's 0.55 G instructions, demo).
+        let regionCount = ScalpRegion.allCases.count
         // Mean target per region: the target raster summed over the region's cells.
-        var targets: [[ScalpRegion: Double]] = []
+        var targets: [[Double]] = []
         for session in scene.sessions {
             let raster = try map.density(after: session, design: scene.design)
-            var sums: [ScalpRegion: Double] = [:]
+            var sums = [Double](repeating: 0, count: regionCount)
             for (index, label) in map.region.enumerated() {
                 guard let label else { continue }
-                sums[label, default: 0] += Double(raster.dotsPerCM2[index]) * cellArea
+                sums[label.caseIndex] += Double(raster.dotsPerCM2[index]) * cellArea
             }
             targets.append(sums)
         }
-        var counts: [ScalpRegion: [Int]] = [:]
+        // Dots per region and session, row-major by region.
+        let sessionCount = scene.sessions.count
+        var counts = [Int](repeating: 0, count: regionCount * sessionCount)
         for dot in dots {
             guard let label = map.region(atXMM: dot.xMM, yMM: dot.yMM) else { continue }
-            counts[label, default: [Int](repeating: 0, count: scene.sessions.count)][dot.layer - 1] += 1
+            counts[label.caseIndex * sessionCount + dot.layer - 1] += 1
         }
         regions = ScalpRegion.allCases.compactMap { label in
-            guard let area = areas[label], area > 0 else { return nil }
+            let area = areas[label.caseIndex]
+            guard area > 0 else { return nil }
             var cumulative = 0
             let sessions = scene.sessions.enumerated().map { index, session in
-                let new = counts[label]?[index] ?? 0
+                let new = counts[label.caseIndex * sessionCount + index]
                 cumulative += new
                 return SessionFigures(session: index + 1, day: session.day,
-                                      targetDotsPerCM2: (targets[index][label] ?? 0) / area,
+                                      targetDotsPerCM2: targets[index][label.caseIndex] / area,
                                       achievedDotsPerCM2: Double(cumulative) / area, newDots: new, cumulativeDots: cumulative)
             }
             return RegionFigures(region: label.rawValue, areaCM2: area, sessions: sessions)
