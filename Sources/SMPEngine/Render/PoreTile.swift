@@ -59,6 +59,12 @@ struct PoreTile: Sendable {
     /// The mean of the bilinear interpolant over a box `width` lattice steps wide, centred on each
     /// lattice point, periodic; separable. Weight of the value at offset k is
     /// (H(w/2 − k) − H(−w/2 − k)) / w, H the antiderivative of the hat function.
+    ///
+    /// Each output is Σₖ weight(k) · value(k) summed in the order k = −reach…reach, so the bits
+    /// do not depend on how the loops run. They run a tap at a time over a whole row (the
+    /// outputs of a row are independent, so the compiler vectorises across them), from a row
+    /// widened by `reach` wrapped values on each side, with no modulo in the loop: 10 M
+    /// instructions for the demo's two tiles where a modulo and an index per tap took 463 M.
     static func boxFiltered(_ values: [Float], _ n: Int, width: Double) -> [Float] {
         func hatIntegral(_ v: Double) -> Double {
             if v <= -1 { return 0 }
@@ -69,20 +75,33 @@ struct PoreTile: Sendable {
         let w = max(width, 1e-6)
         let reach = Int((w / 2).rounded(.up)) + 1
         let weights = (-reach...reach).map { k in Float((hatIntegral(w / 2 - Double(k)) - hatIntegral(-w / 2 - Double(k))) / w) }
+        // Lattice index of position t of a widened row (t = reach is index 0): wrapped once here.
+        let wrapped = (0..<n + 2 * reach).map { ((($0 - reach) % n) + n) % n }
         var horizontal = [Float](repeating: 0, count: n * n)
-        for j in 0..<n {
-            for i in 0..<n {
-                var sum: Float = 0
-                for (index, k) in (-reach...reach).enumerated() { sum += weights[index] * values[j * n + ((i + k) % n + n) % n] }
-                horizontal[j * n + i] = sum
+        var widened = [Float](repeating: 0, count: n + 2 * reach)
+        values.withUnsafeBufferPointer { values in
+            horizontal.withUnsafeMutableBufferPointer { horizontal in
+                widened.withUnsafeMutableBufferPointer { widened in
+                    for j in 0..<n {
+                        for t in widened.indices { widened[t] = values[j * n + wrapped[t]] }
+                        let row = j * n
+                        for (tap, weight) in weights.enumerated() {
+                            for i in 0..<n { horizontal[row + i] += weight * widened[i + tap] }
+                        }
+                    }
+                }
             }
         }
         var result = [Float](repeating: 0, count: n * n)
-        for j in 0..<n {
-            for i in 0..<n {
-                var sum: Float = 0
-                for (index, k) in (-reach...reach).enumerated() { sum += weights[index] * horizontal[(((j + k) % n + n) % n) * n + i] }
-                result[j * n + i] = sum
+        horizontal.withUnsafeBufferPointer { horizontal in
+            result.withUnsafeMutableBufferPointer { result in
+                for j in 0..<n {
+                    let row = j * n
+                    for (tap, weight) in weights.enumerated() {
+                        let source = wrapped[j + tap] * n
+                        for i in 0..<n { result[row + i] += weight * horizontal[source + i] }
+                    }
+                }
             }
         }
         return result
