@@ -50,9 +50,19 @@ public struct HeadShape: Sendable, Equatable {
 
     /// Surface area per unit θ per unit φ at (θ, φ): |∂P/∂θ × ∂P/∂φ|.
     func areaDensity(polar theta: Double, azimuth phi: Double) -> Double {
+        areaDensity(sinPolar: sin(theta), cosPolar: cos(theta), lateral: lateral(azimuth: phi))
+    }
+
+    /// `areaDensity` from sin θ, cos θ and `lateral(azimuth: φ)`: the chart's table takes each
+    /// from a row or a column instead of four libm calls per entry (0.16 G instructions).
+    func areaDensity(sinPolar s: Double, cosPolar co: Double, lateral: Double) -> Double {
         let a = frontToBackMM, b = sideToSideMM, c = earToTopMM
-        let s = sin(theta), co = cos(theta)
-        let lateral = a * a * cos(phi) * cos(phi) + b * b * sin(phi) * sin(phi)
         return s * (c * c * s * s * lateral + a * a * b * b * co * co).squareRoot()
+    }
+
+    /// The azimuth's part of `areaDensity`: a² cos² φ + b² sin² φ.
+    func lateral(azimuth phi: Double) -> Double {
+        let a = frontToBackMM, b = sideToSideMM
+        return a * a * cos(phi) * cos(phi) + b * b * sin(phi) * sin(phi)
     }
 }

@@ -28,13 +28,17 @@ public struct ScalpChart: Sendable {
         maximumPolar = maximumPolarDegrees * .pi / 180
         var radii = [Double](repeating: 0, count: (ScalpChart.polarSteps + 1) * (ScalpChart.azimuthSteps + 1))
         let dTheta = maximumPolar / Double(ScalpChart.polarSteps)
+        // Every row has the same polar steps: their sines and cosines once, not once per row.
+        let polarSines = (0...ScalpChart.polarSteps).map { sin(Double($0) * dTheta) }
+        let polarCosines = (0...ScalpChart.polarSteps).map { cos(Double($0) * dTheta) }
         for j in 0...ScalpChart.azimuthSteps {
             let phi = -Double.pi + 2 * Double.pi * Double(j) / Double(ScalpChart.azimuthSteps)
+            let lateral = head.lateral(azimuth: phi)
             var integral = 0.0
-            var previous = head.areaDensity(polar: 0, azimuth: phi)
+            var previous = head.areaDensity(sinPolar: polarSines[0], cosPolar: polarCosines[0], lateral: lateral)
             let row = j * (ScalpChart.polarSteps + 1)
             for i in 1...ScalpChart.polarSteps {
-                let current = head.areaDensity(polar: Double(i) * dTheta, azimuth: phi)
+                let current = head.areaDensity(sinPolar: polarSines[i], cosPolar: polarCosines[i], lateral: lateral)
                 integral += 0.5 * (previous + current) * dTheta
                 previous = current
                 radii[row + i] = (2 * integral).squareRoot()
