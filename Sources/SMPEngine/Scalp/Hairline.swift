@@ -89,15 +89,38 @@ struct PlacedHairline: Sendable {
     /// Signed distance behind the edge, mm (negative in front of it, on the forehead),
     /// irregularity included.
     func distanceBehind(x: Double, y: Double) -> Double {
-        let h = 0.5
-        let slope = (edgeY(atX: x + h) - edgeY(atX: x - h)) / (2 * h)
-        let wobble = hairline.irregularityMM * (0.7 * noise.value(x / 6) + 0.3 * noise.value(x / 2 + 17.3))
-        return (y - edgeY(atX: x)) / (1 + slope * slope).squareRoot() + wobble
+        distanceBehind(Column(self, x: x), y: y)
     }
 
     /// The density ramp: 0 on and in front of the edge, 1 `softnessMM` behind it.
     func ramp(x: Double, y: Double) -> Double {
-        smoothstep(0, max(hairline.softnessMM, 0.01), distanceBehind(x: x, y: y))
+        ramp(Column(self, x: x), y: y)
+    }
+
+    /// What `distanceBehind` needs of x alone (the edge, its slope, the irregularity): a
+    /// raster works it out once per column, not once per cell (0.2 G instructions of the
+    /// demo's 8.2 G went to recomputing it per cell).
+    struct Column {
+        let edgeY: Double
+        /// √(1 + slope²): the vertical distance to the edge over this is the normal distance.
+        let stretch: Double
+        let wobble: Double
+
+        init(_ hairline: PlacedHairline, x: Double) {
+            let h = 0.5
+            let slope = (hairline.edgeY(atX: x + h) - hairline.edgeY(atX: x - h)) / (2 * h)
+            wobble = hairline.hairline.irregularityMM * (0.7 * hairline.noise.value(x / 6) + 0.3 * hairline.noise.value(x / 2 + 17.3))
+            edgeY = hairline.edgeY(atX: x)
+            stretch = (1 + slope * slope).squareRoot()
+        }
+    }
+
+    func distanceBehind(_ column: Column, y: Double) -> Double {
+        (y - column.edgeY) / column.stretch + column.wobble
+    }
+
+    func ramp(_ column: Column, y: Double) -> Double {
+        smoothstep(0, max(hairline.softnessMM, 0.01), distanceBehind(column, y: y))
     }
 }
 

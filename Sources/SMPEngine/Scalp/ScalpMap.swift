@@ -59,6 +59,7 @@ public struct ScalpMap: Sendable {
         var behind = [Double](repeating: -.infinity, count: fullColumns * fullColumns)
         var isScalp = [Bool](repeating: false, count: fullColumns * fullColumns)
         var minColumn = fullColumns, maxColumn = -1, minRow = fullColumns, maxRow = -1
+        let hairlineColumns = (0..<fullColumns).map { PlacedHairline.Column(hairline, x: origin.x + (Double($0) + 0.5) * cellMM) }
         for row in 0..<fullColumns {
             let y = origin.y + (Double(row) + 0.5) * cellMM
             for column in 0..<fullColumns {
@@ -68,7 +69,7 @@ public struct ScalpMap: Sendable {
                 let z = chart.head.earToTopMM * cos(angles.polar)
                 heights[index] = z
                 margins[index] = ScalpMap.marginHeight(azimuth: angles.azimuth)
-                behind[index] = hairline.distanceBehind(x: x, y: y)
+                behind[index] = hairline.distanceBehind(hairlineColumns[column], y: y)
                 if z >= margins[index] && behind[index] >= 0 {
                     isScalp[index] = true
                     minColumn = min(minColumn, column); maxColumn = max(maxColumn, column)
@@ -94,6 +95,10 @@ public struct ScalpMap: Sendable {
         var regions = [ScalpRegion?](repeating: nil, count: columns * rows)
         var ramps = [Float](repeating: 0, count: columns * rows)
         let cornerY = hairline.edgeY(atX: scene.hairline.cornerWidthMM)
+        // The x of a cell here is not bit for bit pass 1's (a different origin), so its own columns.
+        let trimmedHairlineColumns = (0..<columns).map {
+            PlacedHairline.Column(placedHairline, x: trimmedOrigin.x + (Double($0) + 0.5) * cellMM)
+        }
         for row in 0..<rows {
             for column in 0..<columns {
                 let full = (row + r0) * fullColumns + (column + c0)
@@ -103,7 +108,7 @@ public struct ScalpMap: Sendable {
                 let z = heights[full], d = behind[full]
                 guard z > -.infinity else { continue }
                 let fade = smoothstep(margins[full], margins[full] + 8, z)
-                ramps[index] = Float(placedHairline.ramp(x: x, y: y) * fade)
+                ramps[index] = Float(placedHairline.ramp(trimmedHairlineColumns[column], y: y) * fade)
                 hair[index] = Float(ScalpMap.hairFraction(loss, x: x, y: y, z: z, behindHairline: d,
                                                           cornerWidthMM: scene.hairline.cornerWidthMM, whorl: whorl))
                 guard isScalp[full] else { continue }
