@@ -81,14 +81,14 @@ struct SkinTexture: Sendable {
         let skin = scene.skin.color.linear
         let scarTone = SkinTexture.scarTone(of: skin)
         let count = columns * rows
-        var sheenField = [Double](repeating: 0, count: count)
-        for row in 0..<rows {
-            let y = originYMM + (Double(row) + 0.5) * cellMM
-            for column in 0..<columns {
-                let x = originXMM + (Double(column) + 0.5) * cellMM
-                let s = max(0, sheenNoise.value(xMM: x, yMM: y))
-                sheenField[row * columns + column] = s * s
-            }
+        // Cell centres, and each noise at every one of them.
+        let xs = (0..<columns).map { [originXMM] column in originXMM + (Double(column) + 0.5) * cellMM }
+        let ys = (0..<rows).map { [originYMM] row in originYMM + (Double(row) + 0.5) * cellMM }
+        let coarse = mottleCoarse.values(xsMM: xs, ysMM: ys), fine = mottleFine.values(xsMM: xs, ysMM: ys)
+        let reddening = redness.values(xsMM: xs, ysMM: ys)
+        let sheenField = sheenNoise.values(xsMM: xs, ysMM: ys).map { value in
+            let s = max(0, value)
+            return s * s
         }
         var weightedSheen = 0.0, baldWeight = 0.0
         for row in 0..<rows {
@@ -101,16 +101,14 @@ struct SkinTexture: Sendable {
         let meanSheen = baldWeight > 0 ? weightedSheen / baldWeight : 0
         var cells = [SIMD4<Float>](repeating: .zero, count: count)
         for row in 0..<rows {
-            let y = originYMM + (Double(row) + 0.5) * cellMM
             for column in 0..<columns {
-                let x = originXMM + (Double(column) + 0.5) * cellMM
                 let index = row * columns + column
                 // Off the chart: plain bald skin (no scar, no hair).
                 let onMap = mapIndex(column, row)
                 let scar = onMap.map { Double(map.scarCoverage[$0]) } ?? 0, hair = onMap.map { Double(map.hairFraction[$0]) } ?? 0
-                let mottle = 0.7 * mottleCoarse.value(xMM: x, yMM: y) + 0.3 * mottleFine.value(xMM: x, yMM: y)
+                let mottle = 0.7 * coarse[index] + 0.3 * fine[index]
                 let lum = 1 + t * SkinTexture.mottlingAmplitude * mottle * (1 - (1 - SkinTexture.scarMottlingKept) * scar)
-                let n2 = t * redness.value(xMM: x, yMM: y)
+                let n2 = t * reddening[index]
                 let red = LinearRGB(Float(1 + SkinTexture.rednessAmplitude.red * n2),
                                     Float(1 - SkinTexture.rednessAmplitude.greenBlue * n2),
                                     Float(1 - SkinTexture.rednessAmplitude.greenBlue * n2))

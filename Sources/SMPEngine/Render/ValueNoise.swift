@@ -24,3 +24,41 @@ struct ValueNoise: Sendable {
         return top + (bottom - top) * sy
     }
 }
+
+extension ValueNoise {
+    /// `value(xMM:yMM:)` at every (xsMM[c], ysMM[r]), row-major, with the same arithmetic (the
+    /// same bits): each lattice value hashed once into a table rather than four times per
+    /// point, and each column's and row's lattice step and blend worked out once. The skin
+    /// texture's five noise reads per cell cost 0.26 G instructions point by point in the demo.
+    func values(xsMM: [Double], ysMM: [Double]) -> [Double] {
+        guard !xsMM.isEmpty, !ysMM.isEmpty else { return [] }
+        let across = xsMM.map(axisStep), down = ysMM.map(axisStep)
+        // The lattice points the steps reach: from the least index to one past the greatest.
+        let firstI = across.map(\.index).min() ?? 0, lastI = (across.map(\.index).max() ?? 0) + 1
+        let firstJ = down.map(\.index).min() ?? 0, lastJ = (down.map(\.index).max() ?? 0) + 1
+        let width = lastI - firstI + 1
+        var lattice = [Double](repeating: 0, count: width * (lastJ - firstJ + 1))
+        for j in firstJ...lastJ {
+            for i in firstI...lastI { lattice[(j - firstJ) * width + (i - firstI)] = latticeValue(i, j) }
+        }
+        var result = [Double](repeating: 0, count: xsMM.count * ysMM.count)
+        for (row, step) in down.enumerated() {
+            let upper = (step.index - firstJ) * width - firstI, lower = upper + width, sy = step.smoothed
+            for (column, other) in across.enumerated() {
+                let i = other.index, sx = other.smoothed
+                let top = lattice[upper + i] + (lattice[upper + i + 1] - lattice[upper + i]) * sx
+                let bottom = lattice[lower + i] + (lattice[lower + i + 1] - lattice[lower + i]) * sx
+                result[row * xsMM.count + column] = top + (bottom - top) * sy
+            }
+        }
+        return result
+    }
+
+    /// A coordinate's lattice index and smoothstepped fraction, as `value` computes them.
+    private func axisStep(_ coordinateMM: Double) -> (index: Int, smoothed: Double) {
+        let u = coordinateMM / pitchMM
+        let i = Int(u.rounded(.down))
+        let f = u - Double(i)
+        return (i, f * f * (3 - 2 * f))
+    }
+}
