@@ -41,14 +41,23 @@ extension ValueNoise {
         for j in firstJ...lastJ {
             for i in firstI...lastI { lattice[(j - firstJ) * width + (i - firstI)] = latticeValue(i, j) }
         }
-        var result = [Double](repeating: 0, count: xsMM.count * ysMM.count)
-        for (row, step) in down.enumerated() {
-            let upper = (step.index - firstJ) * width - firstI, lower = upper + width, sy = step.smoothed
-            for (column, other) in across.enumerated() {
-                let i = other.index, sx = other.smoothed
-                let top = lattice[upper + i] + (lattice[upper + i + 1] - lattice[upper + i]) * sx
-                let bottom = lattice[lower + i] + (lattice[lower + i + 1] - lattice[lower + i]) * sx
-                result[row * xsMM.count + column] = top + (bottom - top) * sy
+        let columns = xsMM.count
+        var result = [Double](repeating: 0, count: columns * ysMM.count)
+        lattice.withUnsafeBufferPointer { lattice in
+            across.withUnsafeBufferPointer { across in
+                result.withUnsafeMutableBufferPointer { result in
+                    for (row, step) in down.enumerated() {
+                        let upper = (step.index - firstJ) * width - firstI, lower = upper + width, sy = step.smoothed
+                        // Wrapping adds: the indices lie inside the tables by construction, and
+                        // overflow checks kept this loop at 63 instructions a point.
+                        for column in 0..<columns {
+                            let i = across[column].index, sx = across[column].smoothed
+                            let top = lattice[upper &+ i] + (lattice[upper &+ i &+ 1] - lattice[upper &+ i]) * sx
+                            let bottom = lattice[lower &+ i] + (lattice[lower &+ i &+ 1] - lattice[lower &+ i]) * sx
+                            result[row &* columns &+ column] = top + (bottom - top) * sy
+                        }
+                    }
+                }
             }
         }
         return result
