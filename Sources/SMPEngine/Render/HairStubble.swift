@@ -154,16 +154,27 @@ struct HairStubble: Sendable {
                 }
             }
         }
+        // Each hair's bins, hair after hair, found once: counting the bins and then filling
+        // them each walked every hair's bins (25 M of this initialiser's own 155 M instructions
+        // in the demo).
+        var reachedBins: [Int32] = [], reachedEnds: [Int] = []
+        reachedEnds.reserveCapacity(xs.count)
+        for i in xs.indices {
+            forEachBin(i) { reachedBins.append(Int32($0)) }
+            reachedEnds.append(reachedBins.count)
+        }
         var counts = [Int32](repeating: 0, count: binColumns * binRows + 1)
-        for i in xs.indices { forEachBin(i) { counts[$0 + 1] += 1 } }
+        for bin in reachedBins { counts[Int(bin) + 1] += 1 }
         for k in 1..<counts.count { counts[k] += counts[k - 1] }
         var fill = counts
         var members = [Int32](repeating: 0, count: Int(counts.last ?? 0))
+        var reached = 0
         for i in xs.indices {
-            forEachBin(i) { bin in
-                members[Int(fill[bin])] = Int32(i)
-                fill[bin] += 1
+            for bin in reachedBins[reached..<reachedEnds[i]] {
+                members[Int(fill[Int(bin)])] = Int32(i)
+                fill[Int(bin)] += 1
             }
+            reached = reachedEnds[i]
         }
         records = xs.indices.map { i in
             let a = max(abs(dxs[i]), abs(dys[i])), b = max(min(abs(dxs[i]), abs(dys[i])), 1e-3)
