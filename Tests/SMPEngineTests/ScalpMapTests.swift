@@ -38,6 +38,35 @@ struct ScalpMapTests {
         #expect(abs(chartArea / surface - 1) < 0.003, "chart \(chartArea) mm², surface \(surface) mm²")
     }
 
+    @Test("the hinted search finds the surface angles bisection finds, bit for bit, from any hint",
+          arguments: [HeadShape.adultMan, .adultWoman, .fromCircumference(640, like: .adultMan)])
+    func hintedSearchMatchesBisection(head: HeadShape) {
+        let chart = ScalpChart(head: head)
+        let extent = chart.extentMM
+        var random = SplitMix64(seed: 42)
+        func uniform() -> Double { Double(random.next() >> 11) * 0x1p-53 }
+        var sweepHint: Int? = nil
+        var mismatches = 0, points = 0
+        // A raster sweep (as ScalpMap makes), then random points with random hints.
+        for row in stride(from: -extent - 3, through: extent + 3, by: 0.7) {
+            for column in stride(from: -extent - 3, through: extent + 3, by: 0.7) {
+                let plain = chart.surfaceAngles(chartX: column, chartY: row)
+                let hinted = chart.surfaceAngles(chartX: column, chartY: row, hint: &sweepHint)
+                if plain?.polar.bitPattern != hinted?.polar.bitPattern || plain?.azimuth.bitPattern != hinted?.azimuth.bitPattern { mismatches += 1 }
+                points += 1
+            }
+        }
+        for _ in 0..<20_000 {
+            let x = (2 * uniform() - 1) * (extent + 3), y = (2 * uniform() - 1) * (extent + 3)
+            var hint: Int? = Int(uniform() * 900) - 90
+            let plain = chart.surfaceAngles(chartX: x, chartY: y)
+            let hinted = chart.surfaceAngles(chartX: x, chartY: y, hint: &hint)
+            if plain?.polar.bitPattern != hinted?.polar.bitPattern || plain?.azimuth.bitPattern != hinted?.azimuth.bitPattern { mismatches += 1 }
+            points += 1
+        }
+        #expect(mismatches == 0, "\(mismatches) of \(points) points differ")
+    }
+
     @Test("chart positions and surface angles invert each other", arguments: [0.1, 0.7, 1.2, 1.9], [-2.5, -1.57, 0, 0.8, 3.0])
     func roundTrip(theta: Double, phi: Double) throws {
         let chart = ScalpChart(head: .adultMan)

@@ -73,20 +73,48 @@ public struct ScalpChart: Sendable {
 
     /// The surface point (θ, φ) under a chart position, or nil beyond the chart's rim.
     public func surfaceAngles(chartX x: Double, chartY y: Double) -> (polar: Double, azimuth: Double)? {
+        var hint: Int? = nil
+        return surfaceAngles(chartX: x, chartY: y, hint: &hint)
+    }
+
+    /// `surfaceAngles`, bit for bit, for a raster swept point by point: `hint` carries the polar
+    /// step found at the previous point, and the search walks from there instead of bisecting
+    /// (neighbouring cells lie a step or two apart: 61 M of the demo map's 536 M instructions
+    /// saved, and the bisection's unpredictable branches were half of the map's own time in
+    /// `perf`). nil: bisect.
+    ///
+    /// Both searches find the same step: the last i < polarSteps with ρ(i) < r (or 0), because
+    /// the interpolated column ρ(i) never decreases: the table's columns are square roots of
+    /// running sums of non-negative terms, and a rounded blend of non-decreasing values with
+    /// fixed weights does not decrease either.
+    func surfaceAngles(chartX x: Double, chartY y: Double, hint: inout Int?) -> (polar: Double, azimuth: Double)? {
         let r = (x * x + y * y).squareRoot()
         let phi = atan2(y, x)
         guard r > 0 else { return (0, phi) }
         let (j0, j1, tj) = azimuthBracket(phi)
-        // ρ grows with θ along each azimuth: bisect on the interpolated column.
         func rho(_ i: Int) -> Double {
             radii[j0 * (ScalpChart.polarSteps + 1) + i] * (1 - tj) + radii[j1 * (ScalpChart.polarSteps + 1) + i] * tj
         }
         guard r <= rho(ScalpChart.polarSteps) else { return nil }
-        var low = 0, high = ScalpChart.polarSteps
-        while high - low > 1 {
-            let middle = (low + high) / 2
-            if rho(middle) < r { low = middle } else { high = middle }
+        var low: Int
+        if let start = hint {
+            low = min(max(start, 0), ScalpChart.polarSteps - 1)
+            if low > 0 && !(rho(low) < r) {
+                repeat { low -= 1 } while low > 0 && !(rho(low) < r)
+            } else {
+                while low + 1 < ScalpChart.polarSteps && rho(low + 1) < r { low += 1 }
+            }
+        } else {
+            // ρ grows with θ along each azimuth: bisect on the interpolated column.
+            low = 0
+            var high = ScalpChart.polarSteps
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if rho(middle) < r { low = middle } else { high = middle }
+            }
         }
+        hint = low
+        let high = low + 1
         let t = (r - rho(low)) / max(rho(high) - rho(low), 1e-12)
         return ((Double(low) + t) * maximumPolar / Double(ScalpChart.polarSteps), phi)
     }

@@ -60,11 +60,12 @@ public struct ScalpMap: Sendable {
         var isScalp = [Bool](repeating: false, count: fullColumns * fullColumns)
         var minColumn = fullColumns, maxColumn = -1, minRow = fullColumns, maxRow = -1
         let hairlineColumns = (0..<fullColumns).map { PlacedHairline.Column(hairline, x: origin.x + (Double($0) + 0.5) * cellMM) }
+        var polarHint: Int? = nil
         for row in 0..<fullColumns {
             let y = origin.y + (Double(row) + 0.5) * cellMM
             for column in 0..<fullColumns {
                 let x = origin.x + (Double(column) + 0.5) * cellMM
-                guard let angles = chart.surfaceAngles(chartX: x, chartY: y) else { continue }
+                guard let angles = chart.surfaceAngles(chartX: x, chartY: y, hint: &polarHint) else { continue }
                 let index = row * fullColumns + column
                 let z = chart.head.earToTopMM * cos(angles.polar)
                 heights[index] = z
