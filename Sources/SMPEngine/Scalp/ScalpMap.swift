@@ -260,11 +260,16 @@ public struct ScalpMap: Sendable {
     /// Cumulative target density after `session`, dots per cm², on this map's raster.
     public func density(after session: Session, design: Scene.Design) throws -> DensityRaster {
         var values = [Float](repeating: 0, count: designWeight.count)
-        // Looked up once per region, not per cell (a dictionary lookup hashes the region's name).
-        let factors = ScalpRegion.allCases.map { session.densityFactor * (session.regionFactors[$0] ?? 1) }
-        for index in values.indices {
-            guard let label = region[index] else { continue }
-            values[index] = Float(design.dotsPerCM2 * factors[label.caseIndex]) * designWeight[index]
+        // The full density of each region, worked out once per region, not per cell (a
+        // dictionary lookup hashes the region's name).
+        let regionDotsPerCM2 = ScalpRegion.allCases.map { Float(design.dotsPerCM2 * (session.densityFactor * (session.regionFactors[$0] ?? 1))) }
+        region.withUnsafeBufferPointer { region in
+            designWeight.withUnsafeBufferPointer { weights in
+                for index in values.indices {
+                    guard let label = region[index] else { continue }
+                    values[index] = regionDotsPerCM2[label.caseIndex] * weights[index]
+                }
+            }
         }
         return try DensityRaster(originXMM: bounds.minXMM, originYMM: bounds.minYMM, cellSizeMM: cellMM,
                                  columns: columns, rows: rows, dotsPerCM2: values)
