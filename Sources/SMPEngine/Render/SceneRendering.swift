@@ -92,8 +92,8 @@ public struct SceneRendering: Sendable {
         let view = view(of: map)
         let mapImages = images(after: moment, only: only)
         let drawsScalp = !mapImages.isEmpty || OutputSelection.includes(selected, "comparison")
-        // The textured surface places every hair of the view (1.4 G instructions of 8.2 G for the
-        // demo's `--only after`): built once, and only for outputs that draw the scalp.
+        // The textured surface places every hair of the view (0.65 G instructions for the demo):
+        // built once, and only for outputs that draw the scalp.
         let surface = drawsScalp ? ScalpSurface(scene: scene, map: map, view: view) : nil
         var result = Result(dotCount: dots.count, files: [], timings: [:])
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
@@ -130,7 +130,7 @@ public struct SceneRendering: Sendable {
         }
         if OutputSelection.includes(selected, "report") {
             let url = folder.appendingPathComponent("report.json")
-            // Only report.json carries the density report (0.55 G instructions for the demo).
+            // Only report.json carries the density report (79 M instructions for the demo).
             let density = try DensityReport(scene: scene, map: map, dots: dots)
             let report = RenderReport(
                 software: SoftwareVersion.nameAndNumber, scene: scene.name, seed: String(scene.seed), sceneHash: sceneHash,
