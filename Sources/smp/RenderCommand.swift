@@ -60,12 +60,12 @@ struct RenderCommand: ParsableCommand {
         do {
             // A progress line on standard error, only for a person watching a terminal.
             let showProgress = !quiet && isatty(STDERR_FILENO) == 1
-            let sceneName = scene.name
+            let line = RenderProgressLine(scene: scene.name)
             result = try rendering.render(
                 into: folder, after: at.flatMap(TreatmentTime.init),
                 only: only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
                 progress: showProgress ? { @Sendable (name: String, fraction: Double) in
-                    FileHandle.standardError.write(Data("\r\u{1B}[K\(sceneName): \(name) \(Int(fraction * 100)) %".utf8))
+                    FileHandle.standardError.write(Data("\r\u{1B}[K\(line.update(name, fraction))".utf8))
                 } : nil)
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         } catch let error as SceneError {
@@ -81,5 +81,35 @@ struct RenderCommand: ParsableCommand {
         guard !quiet else { return }
         print("\(scene.name): \(result.dotCount) dots")
         for file in result.files { print("wrote \(file.path)") }
+    }
+}
+
+/// The progress line of a render: every output under way with how far along it is, in the
+/// order they started ("demo: after 40 %, session-1 12 %"). Images are written several at a
+/// time, each reporting from its own thread: one line naming only the latest report flickered
+/// between them.
+final class RenderProgressLine: @unchecked Sendable {
+    let scene: String
+    private let lock = NSLock()
+    private var underWay: [(name: String, percent: Int)] = []
+
+    init(scene: String) { self.scene = scene }
+
+    /// Records that `name` is `fraction` done and returns the line to show.
+    func update(_ name: String, _ fraction: Double) -> String {
+        lock.withLock {
+            let percent = Int(min(max(fraction, 0), 1) * 100)
+            if let index = underWay.firstIndex(where: { $0.name == name }) {
+                underWay[index].percent = percent
+            } else {
+                underWay.append((name, percent))
+            }
+            let shown = underWay.filter { $0.percent < 100 }
+            // A finished output is dropped once another reports; it is shown, at 100 %, only while
+            // nothing else is under way, so that the last one is seen to end.
+            underWay.removeAll { $0.percent >= 100 && $0.name != name }
+            let parts = (shown.isEmpty ? underWay.filter { $0.name == name } : shown).map { "\($0.name) \($0.percent) %" }
+            return "\(scene): " + parts.joined(separator: ", ")
+        }
     }
 }

@@ -112,4 +112,17 @@ struct CommandTests {
         #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", other.path, "--quiet", "--only", "afterwards"]); try c.run() } == 65)
         #expect(!FileManager.default.fileExists(atPath: other.path))
     }
+
+    @Test("the progress line lists every output under way, in the order they started, and drops finished ones")
+    func progressLine() {
+        let line = RenderProgressLine(scene: "demo")
+        #expect(line.update("before", 0.25) == "demo: before 25 %")
+        #expect(line.update("after", 0.1) == "demo: before 25 %, after 10 %")
+        #expect(line.update("before", 0.5) == "demo: before 50 %, after 10 %")
+        #expect(line.update("before", 1) == "demo: after 10 %")
+        #expect(line.update("session-1", 0) == "demo: after 10 %, session-1 0 %")
+        #expect(line.update("after", 1) == "demo: session-1 0 %")
+        #expect(line.update("session-1", 1) == "demo: session-1 100 %")
+        #expect(line.update("dots", 0) == "demo: dots 0 %")
+    }
 }
