@@ -4,6 +4,7 @@
 //   swift package benchmark                       # all benchmarks (release)
 //   swift package benchmark --target RenderBenchmarks   # or just one suite
 //   swift run -c release smp-calibrate density    # re-measure the sampler's calibration
+//   swift run -c release smp-profile render       # one run of a case, for a profiler (see its main.swift)
 import PackageDescription
 
 let package = Package(
@@ -14,11 +15,21 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The cases the benchmarks time, shared with smp-profile.
+        .target(
+            name: "BenchmarkCases",
+            dependencies: [
+                .product(name: "PoissonDisk", package: "SMPPreview"),
+                .product(name: "SMPEngine", package: "SMPPreview"),
+                .product(name: "PNGIO", package: "SMPPreview"),
+            ]
+        ),
         .executableTarget(
             name: "SamplerBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "PoissonDisk", package: "SMPPreview"),
+                "BenchmarkCases",
             ],
             path: "Benchmarks/SamplerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -29,9 +40,15 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SMPEngine", package: "SMPPreview"),
                 .product(name: "PNGIO", package: "SMPPreview"),
+                "BenchmarkCases",
             ],
             path: "Benchmarks/RenderBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "smp-profile",
+            dependencies: ["BenchmarkCases", .product(name: "PoissonDisk", package: "SMPPreview")],
+            path: "Sources/Profile"
         ),
         .executableTarget(
             name: "smp-calibrate",

@@ -1,0 +1,72 @@
+import Dispatch
+import Foundation
+import PNGIO
+import PoissonDisk
+import SMPEngine
+
+/// The renderer's benchmark case (issue 6): the demo scene's after.png at its 10 px/mm, shared
+/// by RenderBenchmarks and `smp-profile`.
+public struct RenderCase: Sendable {
+    public let scene: Scene
+    public let map: ScalpMap
+    public let dots: [PoissonDot]
+    public let healedDay: Double
+    public let rendering: SceneRendering
+    /// The demo's after.png.
+    public let after: MapRenderer
+    public var bytesPerRow: Int { after.widthPixels * 3 }
+    public var size: String { "\(after.widthPixels)x\(after.heightPixels)" }
+
+    public init(sceneFile: URL = RenderCase.demoScene) throws {
+        scene = try Scene.load(contentsOf: sceneFile)
+        rendering = SceneRendering(scene: scene, sceneText: "")
+        map = ScalpMap(scene: scene)
+        dots = try DotPlacement.dots(for: scene, on: map)
+        guard let healed = TreatmentTime.healed.day(in: scene.sessions) else {
+            throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "the scene has no sessions"])
+        }
+        healedDay = healed
+        let view = rendering.view(of: map)
+        after = rendering.renderer(view: view, dots: dots, day: healed, surface: ScalpSurface(scene: scene, map: map, view: view))
+    }
+
+    /// Scenes/demo.yaml of this checkout.
+    public static let demoScene = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../Scenes/demo.yaml").standardizedFileURL
+
+    /// All bands of `after` on `threads` threads into a scratch band each, the bands spread over
+    /// the threads as `BandedPNGOutput` spreads them: rendering alone.
+    public func renderAll(threads: Int) {
+        let band = BandedPNGOutput.bandHeight, after = after, bytesPerRow = bytesPerRow
+        let bands = (after.heightPixels + band - 1) / band
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: band * bytesPerRow, alignment: 16)
+            defer { scratch.deallocate() }
+            var index = worker
+            while index < bands {
+                after.renderRows((index * band)..<min((index + 1) * band, after.heightPixels), into: scratch, rowStride: bytesPerRow)
+                index += threads
+            }
+        }
+    }
+
+    /// `after` rendered whole into memory, RGB8 rows.
+    public func pixels() -> [UInt8] {
+        var pixels = [UInt8](repeating: 0, count: bytesPerRow * after.heightPixels)
+        pixels.withUnsafeMutableBytes { after.renderRows(0..<after.heightPixels, into: $0, rowStride: bytesPerRow) }
+        return pixels
+    }
+
+    /// `pixels` encoded by libpng into `url` with `compression`, 64 rows at a time: encoding alone.
+    public func encode(_ pixels: [UInt8], to url: URL, compression: PNGCompression = .fast) throws {
+        let writer = try PNGWriter(url: url, width: after.widthPixels, height: after.heightPixels, format: .rgb8,
+                                   pixelsPerMM: 10, software: "bench", compression: compression)
+        try pixels.withUnsafeBytes { all in
+            for start in stride(from: 0, to: after.heightPixels, by: 64) {
+                let end = min(start + 64, after.heightPixels)
+                try writer.appendRows(UnsafeRawBufferPointer(rebasing: all[(start * bytesPerRow)..<(end * bytesPerRow)]))
+            }
+        }
+        try writer.finish()
+    }
+}
