@@ -133,22 +133,6 @@ struct SceneRenderingTests {
         #expect(report.density.regions.count > 0 && report.images.allSatisfy { $0.timings.totalSeconds > 0 })
     }
 
-    /// A small image whose pixels say which row and column they are, or none at all (0 × 0,
-    /// which the PNG writer refuses).
-    struct RampImage: RowImage {
-        var widthPixels: Int
-        var heightPixels: Int
-        var pixelsPerMM: Double? { 10 }
-        func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int) {
-            for row in rows {
-                for column in 0..<widthPixels {
-                    let i = (row - rows.lowerBound) * rowStride + 3 * column
-                    (output[i], output[i + 1], output[i + 2]) = (UInt8(row % 256), UInt8(column % 256), UInt8((row + column) % 256))
-                }
-            }
-        }
-    }
-
     @Test("images written several at a time come back in order; after a failure none starts, and what was written is whole",
           arguments: [1, 2, 4])
     func imagesInFlight(threads: Int) throws {
@@ -156,9 +140,10 @@ struct SceneRenderingTests {
         let folder = temporaryFolder()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        // Image 2 is 0 × 0, which the PNG writer refuses.
         let sizes = [(30, 20), (31, 7), (0, 0), (12, 40), (5, 5), (64, 9), (8, 8), (9, 3)]
         let jobs = sizes.enumerated().map { index, size in
-            SceneRendering.ImageJob(name: "image-\(index)", day: nil) { RampImage(widthPixels: size.0, heightPixels: size.1) }
+            SceneRendering.ImageJob(name: "image-\(index)", day: nil) { BandedPNGOutputTests.Pattern(widthPixels: size.0, heightPixels: size.1) }
         }
         let rendering = SceneRendering(scene: scene, sceneText: Self.scene, threads: threads)
         let outcomes = rendering.write(jobs, into: folder, text: [], progress: nil)
@@ -174,7 +159,8 @@ struct SceneRenderingTests {
             #expect(timings.totalSeconds > 0)
             let image = try PNGReader.read(url: folder.appendingPathComponent("image-\(index).png"))
             #expect(image.width == sizes[index].0 && image.height == sizes[index].1)
-            #expect(image.pixel(x: image.width - 1, y: image.height - 1) == SIMD4(UInt8((image.height - 1) % 256), UInt8((image.width - 1) % 256), UInt8((image.width + image.height - 2) % 256), 255))
+            let (x, y) = (image.width - 1, image.height - 1)
+            #expect(image.pixel(x: x, y: y) == SIMD4(UInt8(truncatingIfNeeded: y), UInt8(truncatingIfNeeded: y >> 8), UInt8(truncatingIfNeeded: x &* 7 &+ y), 255))
         }
         // Nothing else in the folder: no image that did not start, no temporary file.
         let written = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
