@@ -90,13 +90,25 @@ public struct SceneRendering: Sendable {
         let selected = only ?? scene.render.outputs
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let map = ScalpMap(scene: scene)
-        let dots = try DotPlacement.dots(for: scene, on: map)
         let view = view(of: map)
         let mapImages = images(after: moment, only: only)
         let drawsScalp = !mapImages.isEmpty || OutputSelection.includes(selected, "comparison")
-        // The textured surface places every hair of the view (0.65 G instructions for the demo):
-        // built once, and only for outputs that draw the scalp.
-        let surface = drawsScalp ? ScalpSurface(scene: scene, map: map, view: view) : nil
+        // The dots, and the textured surface that places every hair of the view (0.65 G
+        // instructions for the demo; built once, and only for outputs that draw the scalp), do
+        // not depend on each other: with two threads or more they are built side by side.
+        let building = DispatchGroup(), built = Slot<ScalpSurface>(), scene = scene
+        if drawsScalp && threads > 1 {
+            DispatchQueue.global().async(group: building) { built.value = ScalpSurface(scene: scene, map: map, view: view) }
+        }
+        let dots: [PoissonDot]
+        do {
+            dots = try DotPlacement.dots(for: scene, on: map)
+        } catch {
+            building.wait()
+            throw error
+        }
+        building.wait()
+        let surface = drawsScalp ? built.value ?? ScalpSurface(scene: scene, map: map, view: view) : nil
         var result = Result(dotCount: dots.count, files: [], timings: [:])
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
@@ -186,6 +198,12 @@ public struct SceneRendering: Sendable {
         }
         return outcomes.all
     }
+}
+
+/// A value one thread sets and another reads once the first has finished (after waiting for
+/// it, which orders the two).
+private final class Slot<Value>: @unchecked Sendable {
+    var value: Value?
 }
 
 /// The outcomes of `SceneRendering.write`, filled in from several threads: which image is next,
