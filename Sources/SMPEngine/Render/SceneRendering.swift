@@ -15,7 +15,7 @@ public struct SceneRendering: Sendable {
     public var compression: PNGCompression
 
     public init(scene: Scene, sceneText: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                compression: PNGCompression = .balanced) {
+                compression: PNGCompression = .fast) {
         self.scene = scene
         self.sceneText = sceneText
         self.threads = threads
