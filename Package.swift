@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
         .testTarget(name: "PoissonDiskTests", dependencies: ["PoissonDisk"]),
         .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk"]),
-        .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine"]),
+        .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine", "PNGIO"]),
     ]
 )

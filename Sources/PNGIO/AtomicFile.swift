@@ -41,14 +41,17 @@ final class AtomicFile {
         while true {
             let suffix = String(UInt64.random(in: .min ... .max), radix: 16)
             let candidate = folder.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(suffix)")
-            let descriptor = open(candidate.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            // Listed in `UnfinishedFiles` as it is created, so that a signal handler can remove it.
+            let (descriptor, error) = UnfinishedFiles.create(candidate.path, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o666)
             if descriptor >= 0 {
                 self.destination = destination
                 self.temporaryURL = candidate
                 self.fileDescriptor = descriptor
                 return
             }
-            let error = errno
+            if error == ECANCELED {
+                throw PNGError(.fileSystem, .writing, path: path, reason: "the program is stopping; no new file is started")
+            }
             attempt += 1
             if error == EEXIST && attempt < 16 { continue }
             if error == EINTR { continue }
@@ -85,6 +88,7 @@ final class AtomicFile {
             throw PNGError(.fileSystem, .writing, path: destination.path, reason: reason)
         }
         state = .committed
+        UnfinishedFiles.forget(temporaryURL.path)
         // Make the rename itself durable; a failure here loses nothing already visible.
         let folder = open(destination.deletingLastPathComponent().path, O_RDONLY | O_CLOEXEC)
         if folder >= 0 {
@@ -102,6 +106,7 @@ final class AtomicFile {
             fileDescriptor = -1
         }
         _ = unlink(temporaryURL.path)
+        UnfinishedFiles.forget(temporaryURL.path)
     }
 
     /// What went wrong creating a file in `folder`, in words.

@@ -52,6 +52,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.removeUnfinishedFilesOnSignal()
         var (scene, text) = try loadScene(self.scene)
         if let pixelsPerMM { scene.render.pixelsPerMM = pixelsPerMM }
         let folder = URL(fileURLWithPath: outputFolder ?? "Outputs/\(scene.name)")
@@ -65,6 +66,7 @@ struct RenderCommand: ParsableCommand {
                 into: folder, after: at.flatMap(TreatmentTime.init),
                 only: only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
                 progress: showProgress ? { @Sendable (name: String, fraction: Double) in
+                    guard !Interruption.isStopping.load(ordering: .sequentiallyConsistent) else { return }
                     FileHandle.standardError.write(Data("\r\u{1B}[K\(line.update(name, fraction))".utf8))
                 } : nil)
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PNGIO
 import Testing
 @testable import smp
 
@@ -124,5 +125,41 @@ struct CommandTests {
         #expect(line.update("after", 1) == "demo: session-1 0 %")
         #expect(line.update("session-1", 1) == "demo: session-1 100 %")
         #expect(line.update("dots", 0) == "demo: dots 0 %")
+    }
+
+    @Test("a render stopped by SIGTERM (or Ctrl-C) exits 128 + the signal, leaves no temporary file, and every PNG left is whole")
+    func interruptedRender() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The smp binary SwiftPM builds beside the test bundle.
+        let binary = Bundle.main.bundleURL.appendingPathComponent("smp")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no smp at \(binary.path)")
+        let out = folder.appendingPathComponent("out")
+        let scene = try write("wide.yaml", """
+            name: wide
+            seed: 5
+            hairLoss: { pattern: norwood7 }
+            render: { pixelsPerMM: 12 }
+            """)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["render", scene, "--out", out.path, "--quiet", "--threads", "2"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        func temporaryFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.contains(".tmp-") }
+        }
+        // Stopped while an image is being written. SIGTERM, as `kill` sends: this test runner
+        // starts its children with SIGINT ignored, which smp then leaves ignored.
+        let deadline = Date().addingTimeInterval(60)
+        while temporaryFiles().isEmpty && process.isRunning && Date() < deadline { usleep(2_000) }
+        try #require(process.isRunning, "the render ended before it could be interrupted")
+        #expect(!temporaryFiles().isEmpty)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + SIGTERM)
+        #expect(temporaryFiles().isEmpty)
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".png") }
+        #expect(pngs.count < 7, "the render finished: \(pngs)")
+        for png in pngs { _ = try PNGReader.read(url: out.appendingPathComponent(png)) }
     }
 }
