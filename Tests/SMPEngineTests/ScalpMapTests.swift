@@ -157,4 +157,9 @@ struct ScalpMapTests {
         // Every dot lies on the scalp: the regions account for all of them.
         #expect(report.totalDots == report.regions.reduce(0) { $0 + ($1.sessions.last?.cumulativeDots ?? 0) })
     }
+
+    @Test("every region's case index is its place in allCases, which per-region arrays rely on")
+    func regionCaseIndices() {
+        #expect(ScalpRegion.allCases.map(\.caseIndex) == Array(ScalpRegion.allCases.indices))
+    }
 }
