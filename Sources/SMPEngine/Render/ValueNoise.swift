@@ -15,10 +15,7 @@ struct ValueNoise: Sendable {
     }
 
     func value(xMM: Double, yMM: Double) -> Double {
-        let u = xMM / pitchMM, v = yMM / pitchMM
-        let i = Int(u.rounded(.down)), j = Int(v.rounded(.down))
-        let fx = u - Double(i), fy = v - Double(j)
-        let sx = fx * fx * (3 - 2 * fx), sy = fy * fy * (3 - 2 * fy)
+        let (i, sx) = axisStep(xMM), (j, sy) = axisStep(yMM)
         let top = latticeValue(i, j) + (latticeValue(i + 1, j) - latticeValue(i, j)) * sx
         let bottom = latticeValue(i, j + 1) + (latticeValue(i + 1, j + 1) - latticeValue(i, j + 1)) * sx
         return top + (bottom - top) * sy
@@ -63,8 +60,8 @@ extension ValueNoise {
         return result
     }
 
-    /// A coordinate's lattice index and smoothstepped fraction, as `value` computes them.
-    private func axisStep(_ coordinateMM: Double) -> (index: Int, smoothed: Double) {
+    /// A coordinate's lattice index and smoothstepped fraction.
+    fileprivate func axisStep(_ coordinateMM: Double) -> (index: Int, smoothed: Double) {
         let u = coordinateMM / pitchMM
         let i = Int(u.rounded(.down))
         let f = u - Double(i)
