@@ -1,15 +1,12 @@
 import Dispatch
 import Foundation
 import PNGIO
-import Synchronization
 
 /// Ctrl-C, `kill` or a closed terminal while `smp` writes files: the unfinished ones (hidden
 /// temporary files, `UnfinishedFiles`) are removed and the finished ones kept, then `smp` exits
 /// with 128 + the signal's number (130 for Ctrl-C), as shells expect of a program stopped by a
 /// signal. Without this an interrupted render left its hidden `.<name>.tmp-…` files behind.
 enum Interruption {
-    /// Set once a signal has come: the progress line stops drawing over the last message.
-    static let isStopping = Atomic<Bool>(false)
     /// The signal sources must live as long as the process.
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
@@ -22,7 +19,6 @@ enum Interruption {
             if bitPattern(previous) == bitPattern(SIG_IGN) { continue }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                isStopping.store(true, ordering: .sequentiallyConsistent)
                 let removed = UnfinishedFiles.removeAll()
                 let files = removed == 1 ? "1 unfinished file" : "\(removed) unfinished files"
                 FileHandle.standardError.write(Data("\nsmp: stopped by signal \(number); removed \(files), kept the finished ones\n".utf8))
@@ -33,6 +29,7 @@ enum Interruption {
         }
     }
 
-    /// A signal disposition as a number: C function pointers are not comparable in Swift.
-    private static func bitPattern(_ handler: __sighandler_t?) -> Int { unsafeBitCast(handler, to: Int.self) }
+    /// A signal disposition (a C function pointer, `__sighandler_t` on Linux and `sig_t` on
+    /// macOS) as a number: those are not comparable in Swift.
+    private static func bitPattern<Handler>(_ handler: Handler) -> Int { unsafeBitCast(handler, to: Int.self) }
 }

@@ -66,7 +66,8 @@ struct RenderCommand: ParsableCommand {
                 into: folder, after: at.flatMap(TreatmentTime.init),
                 only: only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
                 progress: showProgress ? { @Sendable (name: String, fraction: Double) in
-                    guard !Interruption.isStopping.load(ordering: .sequentiallyConsistent) else { return }
+                    // Once a signal has come, nothing draws over the last message (`Interruption`).
+                    guard !UnfinishedFiles.isStopping else { return }
                     FileHandle.standardError.write(Data("\r\u{1B}[K\(line.update(name, fraction))".utf8))
                 } : nil)
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
