@@ -171,9 +171,9 @@ public struct SceneRendering: Sendable {
     /// How many images `write` encodes at once: libpng encodes an image on one thread, which
     /// the image's bands keep waiting, so one image at a time left the second core of a
     /// two-core machine idle half the time (the demo: 7.4 s of CPU in 5.2 s). Two at a time,
-    /// the demo's nine outputs took 3.9 s instead of 5.1 s, peak memory 95 MB instead of 83
-    /// (measured 2026-12-03, best of three). Each image in flight holds its own band ring and
-    /// renderer (a few MB); at most four.
+    /// the demo's nine outputs took 3.9 s instead of about 4.7 s, peak memory 95 MB instead of
+    /// 83 (measured 2026-12-03, best of three). Each image in flight holds its own band ring
+    /// and renderer (a few MB); at most four.
     var imagesInFlight: Int { min(4, max(1, threads)) }
 
     /// Writes `images` into `folder`, `imagesInFlight` at a time, each on its own thread with
