@@ -126,3 +126,36 @@ final class AtomicFile {
         String(cString: strerror(errorNumber))
     }
 }
+
+/// Whole files written the way ``PNGWriter`` writes its PNGs: into a hidden temporary file in the
+/// destination's folder, listed in ``UnfinishedFiles`` until renamed into place, so that a
+/// failure or a stop on a signal leaves either the whole new file or none. For the small
+/// outputs beside the images (a CSV table, a JSON report).
+public enum AtomicFileOutput {
+    public static func write(_ data: Data, to url: URL) throws(PNGError) {
+        let file = try AtomicFile(destination: url)
+        var failure: Int32 = 0
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < bytes.count {
+                let written = systemWrite(file.fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        guard failure == 0 else {
+            file.discard()
+            throw PNGError(.fileSystem, .writing, path: url.path, reason: "cannot write the file: \(AtomicFile.text(failure))")
+        }
+        try file.commit()
+    }
+}
+
+/// The C library's `write`, named apart from the Swift methods called `write` in scope.
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}

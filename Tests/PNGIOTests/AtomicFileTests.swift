@@ -73,4 +73,20 @@ struct AtomicFileTests {
             #expect(try folderContents(folder) == ["file"])
         }
     }
+
+    @Test("AtomicFileOutput writes a whole file and nothing else; a missing folder is an error that leaves nothing")
+    func wholeFileOutput() throws {
+        try withTemporaryDirectory { folder throws in
+            let destination = folder.appendingPathComponent("dots.csv")
+            let text = String(repeating: "1,2.5,3.25,0.9,0.25\n", count: 20_000)
+            try AtomicFileOutput.write(Data(text.utf8), to: destination)
+            #expect(try folderContents(folder) == ["dots.csv"])
+            #expect(try String(contentsOf: destination, encoding: .utf8) == text)
+            try AtomicFileOutput.write(Data("replaced".utf8), to: destination)
+            #expect(try String(contentsOf: destination, encoding: .utf8) == "replaced")
+            let missing = folder.appendingPathComponent("no such folder/report.json")
+            #expect(throws: PNGError.self) { try AtomicFileOutput.write(Data("{}".utf8), to: missing) }
+            #expect(try folderContents(folder) == ["dots.csv"])
+        }
+    }
 }

@@ -139,7 +139,7 @@ public struct SceneRendering: Sendable {
         if OutputSelection.includes(selected, "dots") {
             let url = folder.appendingPathComponent("dots.csv")
             progress?("dots", 0)
-            try Data(DotTable.text(dots, format: .csv).utf8).write(to: url, options: .atomic)
+            try AtomicFileOutput.write(Data(DotTable.text(dots, format: .csv).utf8), to: url)
             result.files.append(url)
         }
         if OutputSelection.includes(selected, "report") {
@@ -154,7 +154,7 @@ public struct SceneRendering: Sendable {
                                 heightPixels: view.heightPixels, after: moment.description, threads: threads,
                                 compression: compression.rawValue),
                 density: density, images: reportImages, totalSeconds: BandedPNGOutput.seconds(since: start))
-            try report.jsonData().write(to: url, options: .atomic)
+            try AtomicFileOutput.write(report.jsonData(), to: url)
             result.files.append(url)
         }
         return result
