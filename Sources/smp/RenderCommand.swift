@@ -26,7 +26,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Rendering threads (the output is byte-identical for any count).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "PNG compression: fast, balanced or smallest (the same pixels; on renders the sizes differ by under 0.5 %, fast encodes quickest).")
+    @Option(help: "PNG compression: fast, balanced or smallest. The same pixels; on renders the files differ by a few percent at most, and fast encodes quickest.")
     var compression = PNGCompression.fast
 
     @Option(help: "The moment after.png shows: day:N, session:K, session:K+Nd, healed (default), 1y, 5y ...")

@@ -85,8 +85,8 @@ struct ScalpMapTests {
         let ratio = large.scalpAreaCM2 / man.scalpAreaCM2
         let expected = (610 / HeadShape.adultMan.circumferenceMM) * (610 / HeadShape.adultMan.circumferenceMM)
         #expect(abs(ratio / expected - 1) < 0.05, "area ratio \(ratio), expected about \(expected)")
-        let areas = man.regionAreasCM2
-        for region in ScalpRegion.allCases { #expect((areas[region] ?? 0) > 3, "\(region) has \(areas[region] ?? 0) cm²") }
+        let areas = man.areaPerRegionCM2
+        for region in ScalpRegion.allCases { #expect(areas[region.caseIndex] > 3, "\(region) has \(areas[region.caseIndex]) cm²") }
         #expect(man.region(atXMM: man.whorl.x, yMM: man.whorl.y) == .crown)
         #expect(man.region(atXMM: 0, yMM: man.hairlineCentre.y + 5) == .frontalHairline)
         #expect(man.region(atXMM: 0, yMM: man.hairlineCentre.y - 5) == nil)   // the forehead

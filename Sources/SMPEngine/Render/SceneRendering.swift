@@ -102,12 +102,9 @@ public struct SceneRendering: Sendable {
         }
         let dots: [PoissonDot]
         do {
+            defer { building.wait() }   // error or not: no surface left building behind us
             dots = try DotPlacement.dots(for: scene, on: map)
-        } catch {
-            building.wait()
-            throw error
         }
-        building.wait()
         let surface = drawsScalp ? built.value ?? ScalpSurface(scene: scene, map: map, view: view) : nil
         var result = Result(dotCount: dots.count, files: [], timings: [:])
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),

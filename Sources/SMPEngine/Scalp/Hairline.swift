@@ -86,17 +86,6 @@ struct PlacedHairline: Sendable {
         return centreY + r + (abs(x) - w) * hairline.templeSlope
     }
 
-    /// Signed distance behind the edge, mm (negative in front of it, on the forehead),
-    /// irregularity included.
-    func distanceBehind(x: Double, y: Double) -> Double {
-        distanceBehind(Column(self, x: x), y: y)
-    }
-
-    /// The density ramp: 0 on and in front of the edge, 1 `softnessMM` behind it.
-    func ramp(x: Double, y: Double) -> Double {
-        ramp(Column(self, x: x), y: y)
-    }
-
     /// What `distanceBehind` needs of x alone (the edge, its slope, the irregularity): a
     /// raster works it out once per column, not once per cell (0.2 G instructions of the
     /// demo's 8.2 G went to recomputing it per cell).
@@ -115,10 +104,13 @@ struct PlacedHairline: Sendable {
         }
     }
 
+    /// Signed distance behind the edge, mm (negative in front of it, on the forehead),
+    /// irregularity included, at height y of `column`.
     func distanceBehind(_ column: Column, y: Double) -> Double {
         (y - column.edgeY) / column.stretch + column.wobble
     }
 
+    /// The density ramp: 0 on and in front of the edge, 1 `softnessMM` behind it.
     func ramp(_ column: Column, y: Double) -> Double {
         smoothstep(0, max(hairline.softnessMM, 0.01), distanceBehind(column, y: y))
     }

@@ -230,15 +230,8 @@ public struct ScalpMap: Sendable {
 
     // MARK: Queries
 
-    /// Area of each region, cm² of scalp surface (the chart keeps area).
-    public var regionAreasCM2: [ScalpRegion: Double] {
-        let areas = areaPerRegionCM2
-        return Dictionary(uniqueKeysWithValues: ScalpRegion.allCases.compactMap { label in
-            areas[label.caseIndex] > 0 ? (label, areas[label.caseIndex]) : nil
-        })
-    }
-
-    /// Area of each region, cm², indexed by `ScalpRegion.caseIndex`.
+    /// Area of each region, cm² of scalp surface (the chart keeps area), indexed by
+    /// `ScalpRegion.caseIndex`.
     public var areaPerRegionCM2: [Double] {
         var areas = [Double](repeating: 0, count: ScalpRegion.allCases.count)
         let cellArea = cellMM * cellMM / 100
