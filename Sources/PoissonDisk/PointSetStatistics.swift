@@ -1,5 +1,8 @@
+import Foundation
+
 /// Measurements of a dot set, used by the tests and the calibration tool: achieved
-/// density, nearest-neighbour distance, the relative radius ρ and the largest empty circle.
+/// density, nearest-neighbour distance, the relative radius ρ, the largest empty circle and
+/// how evenly neighbours spread over the directions.
 public struct PointSetStatistics: Sendable {
     public let dots: [PoissonDot]
 
@@ -34,6 +37,29 @@ public struct PointSetStatistics: Sendable {
         guard inside.count > 1 else { return 0 }
         let hexagonalSpacing = (2 * region.widthMM * region.heightMM / (3.0.squareRoot() * Double(inside.count))).squareRoot()
         return PointSetStatistics(inside).minimumDistanceMM() / hexagonalSpacing
+    }
+
+    /// How evenly the directions between near neighbours spread over the half circle: every
+    /// pair of dots closer than `radiusMM` whose first dot (in the array's order) lies in
+    /// `region`, its direction folded into [0°, 180°) and counted in `sectors` equal sectors;
+    /// returns each sector's count over the mean. An isotropic pattern gives 1 in every
+    /// sector, up to counting noise (about 1/√count). A fill made in a fixed order, row by row
+    /// say, leans the pairs towards that order's directions.
+    public func pairDirectionSpread(in region: RectMM, radiusMM: Double, sectors: Int = 12) -> [Double] {
+        let grid = NeighbourGrid(dots, cellSizeMM: radiusMM)
+        var counts = [Int](repeating: 0, count: sectors)
+        for i in dots.indices where region.contains(xMM: dots[i].xMM, yMM: dots[i].yMM) {
+            grid.forEachNeighbour(of: dots[i].xMM, dots[i].yMM) { j in
+                guard j > i else { return }
+                let dx = dots[j].xMM - dots[i].xMM, dy = dots[j].yMM - dots[i].yMM
+                guard dx * dx + dy * dy < radiusMM * radiusMM else { return }
+                var angle = atan2(dy, dx)
+                if angle < 0 { angle += Double.pi }
+                counts[min(Int(angle / Double.pi * Double(sectors)), sectors - 1)] += 1
+            }
+        }
+        let mean = Double(counts.reduce(0, +)) / Double(sectors)
+        return counts.map { mean > 0 ? Double($0) / mean : 0 }
     }
 
     /// The radius of the largest circle centred on a probe point of `region` (probes every

@@ -64,6 +64,13 @@ public struct PoissonDiskRequest: Sendable {
 /// (`SamplerState.run`). Earlier layers' dots are put in the grid first and grow the new layer
 /// from where they stand, so new dots fall between old ones.
 ///
+/// Why growth and not plain dart throwing cell by cell (measured 2026-12-03, uniform
+/// benchmark): two darts per cell, row by row, then the sweep, placed 1.3 times the dots per
+/// second (2,700 instructions a dot against 3,200, a quarter less time per dot), but a fill
+/// in a fixed order leans the pattern: up to 14 % more neighbour pairs in some directions
+/// than in others, against 2 % here (the test `isotropic`). Cells in a random order, in
+/// random tiles of 16 × 16 for the cache, were as even as growth and a fifth slower.
+///
 /// Every dot also marks, in a coverage mask of 8 × 8 subcells per grid cell, the subcells its
 /// exclusion disc holds whole (`CoverageMask`; from a precomputed table, `DiscMarkTable`, for
 /// all but the largest discs). Most candidates, and most cells the sweep visits, are settled
