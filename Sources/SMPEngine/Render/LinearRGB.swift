@@ -33,19 +33,27 @@ public enum SRGBTransfer {
 
     /// All four lanes encoded at once. The table index is rounded by adding 2²³ and reading the
     /// float's low bits, which skips the range checks of a float-to-integer conversion (a tenth
-    /// of the pixel loop); ties round to even instead of up. Clamped to [0, 1] first, the index
-    /// cannot pass the table's end; a NaN, which fails both comparisons, is clamped to 0
-    /// (black) rather than trapping. Four lanes though a pixel has three: given a lane it
-    /// does not use, the optimiser split the vector into scalar and two-lane pieces, twice the
-    /// instructions (measured with callgrind, 2026-11-25).
+    /// of the pixel loop); ties round to even instead of up. The index is clamped to the table
+    /// (the values to [0, 1]) after the scaling, which gives the same bits as clamping before
+    /// (the scaling is monotone, and exact at both ends) in one instruction per end (maxps,
+    /// minps; clamping the values first, the optimiser moved the upper clamp past the scaling
+    /// as a blend of four, 2 instructions a pixel more, measured 2026-12-03). A NaN fails both
+    /// comparisons and goes to the lower end, 0 (black), rather than trapping. Four lanes
+    /// though a pixel has three: given a lane it does not use, the optimiser split the vector
+    /// into scalar and two-lane pieces, twice the instructions (measured with callgrind,
+    /// 2026-11-25).
     @inline(__always)
     static func encode(_ linear: SIMD4<Float>, table: UnsafeBufferPointer<UInt8>) -> (UInt8, UInt8, UInt8, UInt8) {
-        var c = linear.replacing(with: 0, where: .!(linear .>= 0))
-        c = c.replacing(with: 1, where: c .> 1)
+        let zero: Float = 8_388_608, one = zero + Float(tableSize)
+        let scaled = linear * Float(tableSize) + zero
+        // Written as the instructions' own comparisons (x > low ? x : low, x < high ? x : high),
+        // so that the optimiser can use them.
+        var index = scaled.replacing(with: zero, where: .!(scaled .> zero))
+        index = index.replacing(with: one, where: .!(index .< one))
         // The index (at most 4096) is the low half of each lane's low 16-bit word: read as
         // 16-bit lanes, one instruction extracts it (pextrw), where a 32-bit lane took a shuffle
         // and a move, and no mask is needed.
-        let index = unsafeBitCast(c * Float(tableSize) + 8_388_608, to: SIMD8<UInt16>.self)
-        return (table[Int(index[0])], table[Int(index[2])], table[Int(index[4])], table[Int(index[6])])
+        let words = unsafeBitCast(index, to: SIMD8<UInt16>.self)
+        return (table[Int(words[0])], table[Int(words[2])], table[Int(words[4])], table[Int(words[6])])
     }
 }
