@@ -387,11 +387,24 @@ struct PigmentBand {
                         let line = (base + k - rows.lowerBound) * width
                         let down = peak * downs[k]
                         let red = target.red + line, green = target.green + line, blue = target.blue + line
-                        for c in first...last {
-                            let weight = across[c - c0]
+                        // Four columns a step, then one: the same sums per pixel (a pixel at a
+                        // time, with the index checks, was 19 instructions a pixel).
+                        let downRed = SIMD4<Float>(repeating: down.x), downGreen = SIMD4<Float>(repeating: down.y)
+                        let downBlue = SIMD4<Float>(repeating: down.z)
+                        var c = first
+                        while c &+ 3 <= last {
+                            let weight = UnsafeRawPointer(across + (c &- c0)).loadUnaligned(as: SIMD4<Float>.self)
+                            DepthPlanes.add(downRed * weight, at: red + c)
+                            DepthPlanes.add(downGreen * weight, at: green + c)
+                            DepthPlanes.add(downBlue * weight, at: blue + c)
+                            c &+= 4
+                        }
+                        while c <= last {
+                            let weight = across[c &- c0]
                             red[c] += down.x * weight
                             green[c] += down.y * weight
                             blue[c] += down.z * weight
+                            c &+= 1
                         }
                     }
                 }
@@ -630,6 +643,13 @@ struct DepthPlanes {
         red[index] += depth.x
         green[index] += depth.y
         blue[index] += depth.z
+    }
+
+    /// Adds `depths` to the four values from `plane` on.
+    @inline(__always)
+    static func add(_ depths: SIMD4<Float>, at plane: UnsafeMutablePointer<Float>) {
+        let raw = UnsafeMutableRawPointer(plane)
+        raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Float>.self) + depths, as: SIMD4<Float>.self)
     }
 
     /// Pixels index…index + 3, a vector per channel.
