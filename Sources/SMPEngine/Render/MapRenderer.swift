@@ -276,7 +276,10 @@ struct PigmentBand {
     /// a time (testing every pixel's list head was 4 % of the render's instructions).
     let listedPixels: UnsafeMutablePointer<UInt64>
     let wordsPerRow: Int
-    var nodes: [Node] = []
+    /// The narrow lists' nodes, in plain memory with room for them all (`listNarrow`): an
+    /// array's append checked its uniqueness per node (1 % of the render's instructions).
+    var nodes: UnsafeMutablePointer<Node>
+    var nodeCount = 0
 
     /// A narrow component listed at a pixel.
     struct Node {
@@ -308,6 +311,8 @@ struct PigmentBand {
         listedPixels.initialize(repeating: 0, count: rows.count * wordsPerRow)
         sampleDepths = .allocate(capacity: 6 * 64)
         wideColumns = 0..<0
+        // Replaced by `listNarrow`, once it knows the room the band needs.
+        nodes = .allocate(capacity: 1)
 
         let wide = renderer.components(reaching: rows, start: renderer.wideStart, members: renderer.wideMembers)
         if !wide.isEmpty {
@@ -334,6 +339,7 @@ struct PigmentBand {
         firstNode.deallocate()
         listedPixels.deallocate()
         sampleDepths.deallocate()
+        nodes.deallocate()
     }
 
     /// The columns and rows of this band that component `i`'s footprint square overlaps, nil if
@@ -431,7 +437,8 @@ struct PigmentBand {
         for i32 in components {
             if let (c0, c1, r0, r1) = footprint(Int(i32)) { room += (c1 - c0 + 1) * (r1 - r0 + 1) }
         }
-        nodes.reserveCapacity(room)
+        nodes.deallocate()
+        nodes = .allocate(capacity: max(room, 1))
         // Pushed in reverse so that each pixel's list runs in index order.
         for i32 in components.reversed() {
             let i = Int(i32)
@@ -450,8 +457,9 @@ struct PigmentBand {
                     let pixel = (row - rows.lowerBound) * width + c
                     let word = (row - rows.lowerBound) * wordsPerRow + c / 64, bit: UInt64 = 1 << UInt64(c % 64)
                     let next = listedPixels[word] & bit != 0 ? firstNode[pixel] : -1
-                    nodes.append(Node(component: i32, next: next, rule: distance2 > faint2 ? 1 : rule))
-                    firstNode[pixel] = Int32(nodes.count - 1)
+                    (nodes + nodeCount).initialize(to: Node(component: i32, next: next, rule: distance2 > faint2 ? 1 : rule))
+                    firstNode[pixel] = Int32(nodeCount)
+                    nodeCount += 1
                     listedPixels[word] |= bit
                 }
             }
