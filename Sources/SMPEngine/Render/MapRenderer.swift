@@ -448,18 +448,21 @@ struct PigmentBand {
             for row in r0...r1 {
                 let y0 = Float(row)
                 let dy = max(y0 - cy, 0, cy - (y0 + 1))
+                // Wrapping sums and shifts (columns are ≥ 0): the overflow checks and the signed
+                // division's fix-ups were a third of this loop (measured 2026-12-03).
+                let line = (row &- rows.lowerBound) &* width, words = (row &- rows.lowerBound) &* wordsPerRow
                 for c in c0...c1 {
                     // Distance from the centre to the nearest point of the pixel square.
                     let x0 = Float(c)
                     let dx = max(x0 - cx, 0, cx - (x0 + 1))
                     let distance2 = dx * dx + dy * dy
                     guard distance2 < reach2 else { continue }
-                    let pixel = (row - rows.lowerBound) * width + c
-                    let word = (row - rows.lowerBound) * wordsPerRow + c / 64, bit: UInt64 = 1 << UInt64(c % 64)
+                    let pixel = line &+ c
+                    let word = words &+ (c &>> 6), bit: UInt64 = 1 &<< UInt64(truncatingIfNeeded: c & 63)
                     let next = listedPixels[word] & bit != 0 ? firstNode[pixel] : -1
                     (nodes + nodeCount).initialize(to: Node(component: i32, next: next, rule: distance2 > faint2 ? 1 : rule))
-                    firstNode[pixel] = Int32(nodeCount)
-                    nodeCount += 1
+                    firstNode[pixel] = Int32(truncatingIfNeeded: nodeCount)
+                    nodeCount &+= 1
                     listedPixels[word] |= bit
                 }
             }

@@ -212,8 +212,9 @@ public struct ScalpSurface: Sendable {
         let columns = texture.columns
         let row = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: columns + 1)
         texture.cells.withUnsafeBufferPointer { cells in
-            let top = Int(down.index) * columns, bottom = Int(down.next) * columns
-            for i in 0..<columns { row.advanced(by: i).initialize(to: cells[top + i] + (cells[bottom + i] - cells[top + i]) * down.fraction) }
+            // Row pointers, so the loop has no index sums to check for overflow.
+            let top = cells.baseAddress! + Int(down.index) * columns, bottom = cells.baseAddress! + Int(down.next) * columns
+            for i in 0..<columns { (row + i).initialize(to: top[i] + (bottom[i] - top[i]) * down.fraction) }
         }
         row.advanced(by: columns).initialize(to: row[columns - 1])
         return row
