@@ -370,19 +370,19 @@ struct PigmentBand {
             let target = r.dotIsSurface[i] ? surface : dermal
             if q.y == 0 && q.x == q.z {
                 for c in stride(from: c0, through: c1, by: 4) {
-                    let dx = SIMD4<Float>(Float(c), Float(c + 1), Float(c + 2), Float(c + 3)) + 0.5 - cx
+                    let dx = SIMD4<Float>(Float(c), Float(c &+ 1), Float(c &+ 2), Float(c &+ 3)) + 0.5 - cx
                     let values = FastExp.exp(-q.x * dx * dx)
-                    for lane in 0..<4 { across[c - c0 + lane] = values[lane] }
+                    UnsafeMutableRawPointer(across + (c &- c0)).storeBytes(of: values, as: SIMD4<Float>.self)
                 }
                 // Four rows at a time: the half-width of the footprint's chord on each (a square
                 // root) and the factor down (an exponential), in vectors.
                 for base in stride(from: r0, through: r1, by: 4) {
-                    let dy = SIMD4<Float>(Float(base), Float(base + 1), Float(base + 2), Float(base + 3)) + 0.5 - cy
+                    let dy = SIMD4<Float>(Float(base), Float(base &+ 1), Float(base &+ 2), Float(base &+ 3)) + 0.5 - cy
                     let dy2 = dy * dy
                     let chord = reach2 - dy2
                     let halves = chord.replacing(with: 0, where: chord .< 0).squareRoot()
                     let downs = FastExp.exp(-q.z * dy2)
-                    for k in 0..<min(4, r1 - base + 1) {
+                    for k in 0..<min(4, r1 &- base &+ 1) {
                         // The pixels whose centres lie inside the footprint: cx − ½ − half < c <
                         // cx − ½ + half.
                         let low = cx - 0.5 - halves[k], high = cx - 0.5 + halves[k]
@@ -390,7 +390,7 @@ struct PigmentBand {
                         let first = max(c0, low < 0 ? 0 : Int(low) + 1)
                         let whole = Int(high), last = min(c1, Float(whole) == high ? whole - 1 : whole)
                         guard first <= last else { continue }
-                        let line = (base + k - rows.lowerBound) * width
+                        let line = (base &+ k &- rows.lowerBound) &* width
                         let down = peak * downs[k]
                         let red = target.red + line, green = target.green + line, blue = target.blue + line
                         // Four columns a step, then one: the same sums per pixel (a pixel at a
