@@ -481,13 +481,13 @@ struct PigmentBand {
         let veil = renderer.veil
         var column = wideColumns.lowerBound
         while column < wideColumns.upperBound {
-            let count = min(4, wideColumns.upperBound - column)
+            let count = min(4, wideColumns.upperBound &- column)
             // Past `wideColumns` (the last group's spare lanes) the planes hold whatever they
             // hold: those lanes' results are not stored, and storing 1 where no lane in range is
             // inked leaves what is there.
-            let (red, green, blue) = dermal.load4(at: line + column)
+            let (red, green, blue) = dermal.load4(at: line &+ column)
             var surfaceRed = SIMD4<Float>.zero, surfaceGreen = SIMD4<Float>.zero, surfaceBlue = SIMD4<Float>.zero
-            if hasWideSurface { (surfaceRed, surfaceGreen, surfaceBlue) = surface.load4(at: line + column) }
+            if hasWideSurface { (surfaceRed, surfaceGreen, surfaceBlue) = surface.load4(at: line &+ column) }
             // Where a pixel has no dermal ink its transmission is exactly 1 (no veil arithmetic),
             // as where no component reaches; e^−0 is exactly 1 for the surface.
             let inked = (red .> 0) .| (green .> 0) .| (blue .> 0)
@@ -515,7 +515,7 @@ struct PigmentBand {
                     for k in 0..<count { result[column &+ k] = SIMD4(tr[k], tg[k], tb[k], 0) }
                 }
             }
-            column += count
+            column &+= count
         }
         let words = listedPixels + (row - rows.lowerBound) * wordsPerRow
         for word in 0..<wordsPerRow {
@@ -525,10 +525,10 @@ struct PigmentBand {
                 bits &= bits &- 1
                 var d = SIMD4<Float>.zero, s = SIMD4<Float>.zero
                 if wideColumns.contains(column) {
-                    d = dermal.pixel(at: line + column)
-                    if hasWideSurface { s = surface.pixel(at: line + column) }
+                    d = dermal.pixel(at: line &+ column)
+                    if hasWideSurface { s = surface.pixel(at: line &+ column) }
                 }
-                let head = firstNode[line + column], first = nodes[Int(head)]
+                let head = firstNode[line &+ column], first = nodes[Int(head)]
                 if first.next < 0 && s == .zero && !renderer.dotIsSurface[Int(first.component)] {
                     result[column] = singleCoreTransmission(Int(first.component), rule: rules[Int(first.rule)], column: column, row: row, dermal: d)
                 } else {
