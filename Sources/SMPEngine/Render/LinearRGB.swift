@@ -36,9 +36,10 @@ public enum SRGBTransfer {
     /// of the pixel loop); ties round to even instead of up. The index is clamped to the table
     /// (the values to [0, 1]) after the scaling, which gives the same bits as clamping before
     /// (the scaling is monotone, and exact at both ends) in one instruction per end (maxps,
-    /// minps; clamping the values first, the optimiser moved the upper clamp past the scaling
-    /// as a blend of four, 2 instructions a pixel more, measured 2026-12-03). A NaN fails both
-    /// comparisons and goes to the lower end, 0 (black), rather than trapping. Four lanes
+    /// minps). Clamping the values first took compares and blends, which the optimiser kept
+    /// even where it could have used those two: the renderer's pixel loop went from 30 to 24
+    /// instructions a pixel (measured 2026-12-03). A NaN fails both comparisons and goes to
+    /// the lower end, 0 (black), rather than trapping. Four lanes
     /// though a pixel has three: given a lane it does not use, the optimiser split the vector
     /// into scalar and two-lane pieces, twice the instructions (measured with callgrind,
     /// 2026-11-25).
