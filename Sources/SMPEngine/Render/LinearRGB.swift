@@ -39,10 +39,9 @@ public enum SRGBTransfer {
     /// minps). Clamping the values first took compares and blends, which the optimiser kept
     /// even where it could have used those two: the renderer's pixel loop went from 30 to 24
     /// instructions a pixel (measured 2026-12-03). A NaN fails both comparisons and goes to
-    /// the lower end, 0 (black), rather than trapping. Four lanes
-    /// though a pixel has three: given a lane it does not use, the optimiser split the vector
-    /// into scalar and two-lane pieces, twice the instructions (measured with callgrind,
-    /// 2026-11-25).
+    /// the lower end, 0 (black), rather than trapping. Four lanes though a pixel has three:
+    /// given a lane it does not use, the optimiser split the vector into scalar and two-lane
+    /// pieces, twice the instructions (measured with callgrind, 2026-11-25).
     @inline(__always)
     static func encode(_ linear: SIMD4<Float>, table: UnsafeBufferPointer<UInt8>) -> (UInt8, UInt8, UInt8, UInt8) {
         let zero: Float = 8_388_608, one = zero + Float(tableSize)
