@@ -63,16 +63,9 @@ struct PoreTile: Sendable {
         return result
     }
 
-    /// The tile without its repeated last row and column: n × n.
-    static func unpadded(_ values: [Float], _ n: Int) -> [Float] {
-        var result: [Float] = []
-        result.reserveCapacity(n * n)
-        for j in 0..<n { result.append(contentsOf: values[j * (n + 1) ..< j * (n + 1) + n]) }
-        return result
-    }
-
     /// The mean of the bilinear interpolant over a box `width` lattice steps wide, centred on each
-    /// lattice point, periodic; separable. Weight of the value at offset k is
+    /// lattice point, periodic; separable. Reads the tile as `padded` stores it (rows of n + 1,
+    /// the last entry of each a repeat), returns n × n. Weight of the value at offset k is
     /// (H(w/2 − k) − H(−w/2 − k)) / w, H the antiderivative of the hat function.
     ///
     /// Each output is Σₖ weight(k) · value(k) summed in the order k = −reach…reach, so the bits
@@ -80,7 +73,7 @@ struct PoreTile: Sendable {
     /// outputs of a row are independent, so the compiler vectorises across them), from a row
     /// widened by `reach` wrapped values on each side, with no modulo in the loop: the demo's
     /// two `PixelPoreTile`s take 76 M instructions where a modulo and an index per tap took 507 M.
-    static func boxFiltered(_ values: [Float], _ n: Int, width: Double) -> [Float] {
+    static func boxFiltered(padded values: [Float], _ n: Int, width: Double) -> [Float] {
         func hatIntegral(_ v: Double) -> Double {
             if v <= -1 { return 0 }
             if v < 0 { return (v + 1) * (v + 1) / 2 }
@@ -98,7 +91,7 @@ struct PoreTile: Sendable {
             horizontal.withUnsafeMutableBufferPointer { horizontal in
                 widened.withUnsafeMutableBufferPointer { widened in
                     for j in 0..<n {
-                        for t in widened.indices { widened[t] = values[j * n + wrapped[t]] }
+                        for t in widened.indices { widened[t] = values[j * (n + 1) + wrapped[t]] }
                         let row = UnsafeMutableBufferPointer(rebasing: horizontal[j * n ..< (j + 1) * n])
                         for (tap, weight) in weights.enumerated() {
                             let source = UnsafeMutableBufferPointer(rebasing: widened[tap ..< tap + n])
@@ -180,8 +173,7 @@ struct PixelPoreTile: Sendable {
     init(_ tile: PoreTile, period: Int, offsetX: Float, offsetY: Float) {
         self.period = period
         let n = tile.size, steps = PixelPoreTile.stepsPerPixel(size: n, period: period), stepsPerPixel = Float(steps)
-        // The box filter works on the tile without its repeated last row and column.
-        let pixelMeans = PoreTile.padded(PoreTile.boxFiltered(PoreTile.unpadded(tile.depth, n), n, width: steps), n)
+        let pixelMeans = PoreTile.padded(PoreTile.boxFiltered(padded: tile.depth, n, width: steps), n)
         var depths = [Float](repeating: 0, count: period * period)
         pixelMeans.withUnsafeBufferPointer { means in
             for j in 0..<period {
