@@ -188,18 +188,22 @@ public struct ScalpSurface: Sendable {
         // Four neighbouring pixels of one bin at a time (`HairStubble.coverage`).
         let hairRow = Int(down.hairBin) * hair.binColumns, binSize = hair.binSize, y = Float(row) + 0.5
         let width = columnSteps.count
-        hair.hairedColumns.withUnsafeBufferPointer { hairedColumns in
-            for k in Int(hair.hairedStart[Int(down.hairBin)])..<Int(hair.hairedStart[Int(down.hairBin) + 1]) {
-                let binColumn = Int(hairedColumns[k])
-                let end = min((binColumn + 1) * binSize, width)
-                for first in stride(from: binColumn * binSize, to: end, by: 4) {
-                    let x = SIMD4<Float>(Float(first) + 0.5, Float(first + 1) + 0.5, Float(first + 2) + 0.5, Float(first + 3) + 0.5)
-                    let (cover, buried, sheen) = hair.coverage(x: x, y: y, filter: 1, bin: hairRow + binColumn)
-                    // No hair over any of the four: the bare skin and zero hair stand.
-                    guard any((cover .> 0) .| (buried .> 0)) else { continue }
-                    for lane in 0..<min(4, end - first) {
-                        let column = first + lane
-                        (hairTerms[column], skin[column]) = underHair(bareSkin: skin[column], cover: cover[lane], buried: buried[lane], sheen: sheen[lane])
+        // Pixel centres of a group: exact in Float (columns are far below 2²³).
+        let centres = SIMD4<Float>(0.5, 1.5, 2.5, 3.5)
+        hair.withBins { bins in
+            hair.hairedColumns.withUnsafeBufferPointer { hairedColumns in
+                for k in Int(hair.hairedStart[Int(down.hairBin)])..<Int(hair.hairedStart[Int(down.hairBin) + 1]) {
+                    let binColumn = Int(hairedColumns[k])
+                    let end = min((binColumn + 1) * binSize, width)
+                    for first in stride(from: binColumn * binSize, to: end, by: 4) {
+                        // No hair over any of the four: the bare skin and zero hair stand.
+                        guard let (cover, buried, sheen) = hair.coverage(x: Float(first) + centres, y: y, filter: 1,
+                                                                         bin: hairRow &+ binColumn, in: bins),
+                              any((cover .> 0) .| (buried .> 0)) else { continue }
+                        for lane in 0..<min(4, end - first) {
+                            let column = first + lane
+                            (hairTerms[column], skin[column]) = underHair(bareSkin: skin[column], cover: cover[lane], buried: buried[lane], sheen: sheen[lane])
+                        }
                     }
                 }
             }
