@@ -34,18 +34,19 @@ public struct RenderCase: Sendable {
     public static let demoScene = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../Scenes/demo.yaml").standardizedFileURL
 
-    /// All bands of `after` on `threads` threads into a scratch band each, the bands spread over
-    /// the threads as `BandedPNGOutput` spreads them: rendering alone.
+    /// All bands of `after` on `threads` threads into a scratch band each: rendering alone. Each
+    /// thread takes the next band not yet taken, as `BandedPNGOutput`'s threads do, so a thread
+    /// the machine slows down renders fewer bands instead of holding up the rest (with a fixed
+    /// share each, every pause of either processor lengthened the run).
     public func renderAll(threads: Int) {
         let band = BandedPNGOutput.bandHeight, after = after, bytesPerRow = bytesPerRow
         let bands = (after.heightPixels + band - 1) / band
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+        let counter = BandCounter()
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
             let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: band * bytesPerRow, alignment: 16)
             defer { scratch.deallocate() }
-            var index = worker
-            while index < bands {
+            while case let index = counter.take(), index < bands {
                 after.renderRows((index * band)..<min((index + 1) * band, after.heightPixels), into: scratch, rowStride: bytesPerRow)
-                index += threads
             }
         }
     }
@@ -68,5 +69,19 @@ public struct RenderCase: Sendable {
             }
         }
         try writer.finish()
+    }
+}
+
+/// Hands out 0, 1, 2, … once each, to any thread. (A lock: `Synchronization.Atomic` needs
+/// macOS 15, and a band takes a millisecond.)
+final class BandCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        next += 1
+        return next - 1
     }
 }
