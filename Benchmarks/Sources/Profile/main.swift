@@ -15,7 +15,16 @@ import PoissonDisk
 /// `--repeat N` runs the case N times and prints the best wall time.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let name = arguments.first ?? "uniform"
-let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 1
+let repeats: Int
+if let flag = arguments.firstIndex(of: "--repeat") {
+    guard flag + 1 < arguments.count, let count = Int(arguments[flag + 1]), count >= 1 else {
+        FileHandle.standardError.write(Data("smp-profile: --repeat needs a count of 1 or more\n".utf8))
+        exit(64)
+    }
+    repeats = count
+} else {
+    repeats = 1
+}
 
 let run: () throws -> String
 switch name {
@@ -38,9 +47,9 @@ default:
     exit(64)
 }
 var best = Double.infinity, what = ""
-for _ in 0..<max(1, repeats) {
+for _ in 0..<repeats {
     let start = Date()
     what = try run()
     best = min(best, Date().timeIntervalSince(start))
 }
-print("\(name): \(what), best of \(max(1, repeats)): \(String(format: "%.1f", best * 1000)) ms")
+print("\(name): \(what), best of \(repeats): \(String(format: "%.1f", best * 1000)) ms")
