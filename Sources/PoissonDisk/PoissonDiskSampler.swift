@@ -20,8 +20,14 @@ public struct PoissonDiskRequest: Sendable {
     /// Refuses requests whose spatial grid would exceed this many cells (16 bytes each).
     public var maximumGridCells: Int
     /// Multiplies the spacing of a layer laid over earlier dots; nil takes the measured
-    /// `PoissonDiskCalibration.layerSpacingFactor`. For calibration runs.
+    /// `PoissonDiskCalibration.layerSpacingFactor`. For calibration runs of `.search`.
     public var layerSpacingFactor: Double?
+    /// How the dots are found (`PoissonDiskMethod`).
+    public var method: PoissonDiskMethod
+    /// `.tiled`: the density at which the whole tile is used, in dots per cm²; nil takes the
+    /// raster's peak. Sessions layered on each other nest exactly when they share it (and the
+    /// seed and regularity): give every session the highest cumulative target of the plan.
+    public var patternPeakDotsPerCM2: Double?
 
     public static let defaultRegularity = 0.35
     /// Six: with candidates walking the circle in even steps, more mostly retry where the
@@ -32,7 +38,8 @@ public struct PoissonDiskRequest: Sendable {
     public init(bounds: RectMM, density: DensityRaster, regularity: Double = PoissonDiskRequest.defaultRegularity,
                 seed: UInt64, layer: Int = 1, diameterMM: Double = 0.25,
                 attemptsPerDot: Int = PoissonDiskRequest.defaultAttemptsPerDot,
-                maximumGridCells: Int = 64 << 20, layerSpacingFactor: Double? = nil) {
+                maximumGridCells: Int = 64 << 20, layerSpacingFactor: Double? = nil,
+                method: PoissonDiskMethod = .search, patternPeakDotsPerCM2: Double? = nil) {
         self.bounds = bounds
         self.density = density
         self.regularity = regularity
@@ -42,7 +49,23 @@ public struct PoissonDiskRequest: Sendable {
         self.attemptsPerDot = attemptsPerDot
         self.maximumGridCells = maximumGridCells
         self.layerSpacingFactor = layerSpacingFactor
+        self.method = method
+        self.patternPeakDotsPerCM2 = patternPeakDotsPerCM2
     }
+}
+
+/// The two ways the sampler can place dots. Both keep the invariant exactly and pass the same
+/// quality tests (density, ramp, empty circle, ρ, isotropy); they differ in speed, in what they
+/// accept as earlier layers and in the pattern's look. `.search` stays the default until the
+/// tiled pattern has been looked at in renders (its tile repeats every 128 mm at 100 dots/cm²).
+public enum PoissonDiskMethod: String, Sendable, CaseIterable {
+    /// Dots picked by rank from a precomputed progressive tile (`TiledSampler`): no search, a
+    /// few tens of instructions a dot. Earlier layers must come from the same seed,
+    /// regularity and pattern peak; any other earlier dots make the run fall back to `.search`.
+    case tiled
+    /// Bridson-style growth with neighbour search (`SamplerState`): fills around any earlier
+    /// dots, whatever made them.
+    case search
 }
 
 /// Variable-density Poisson-disk sampling in millimetres, layered.
@@ -88,6 +111,10 @@ public enum PoissonDiskSampler {
     /// Returns only the new dots, in the order they were placed.
     public static func sample(_ request: PoissonDiskRequest, existing: [PoissonDot] = []) throws -> [PoissonDot] {
         try validate(request)
+        if request.method == .tiled {
+            try SamplerState.checkGridSize(request, existing: existing)
+            if let dots = TiledSampler.sample(request, existing: existing) { return dots }
+        }
         var state = try SamplerState(request: request, existing: existing)
         state.run()
         // The grid, the mask and the scratch (12 MB for the uniform 1,000 cm² benchmark) go
@@ -111,6 +138,12 @@ public enum PoissonDiskSampler {
         }
         guard (1...1000).contains(request.attemptsPerDot) else {
             throw PoissonDiskError.invalidParameter("attemptsPerDot \(request.attemptsPerDot); allowed: 1 to 1000")
+        }
+        if let patternPeak = request.patternPeakDotsPerCM2 {
+            guard patternPeak.isFinite, patternPeak >= request.density.maximumDotsPerCM2, patternPeak > 0 else {
+                throw PoissonDiskError.invalidParameter(
+                    "patternPeakDotsPerCM2 \(patternPeak); allowed: finite, > 0 and at least the raster's peak, \(request.density.maximumDotsPerCM2)")
+            }
         }
         guard request.diameterMM.isFinite, request.diameterMM > 0 else {
             throw PoissonDiskError.invalidParameter("diameterMM \(request.diameterMM); allowed: a finite diameter > 0")

@@ -167,17 +167,8 @@ struct SamplerState {
         rasterOffsetY = Float((originY - raster.originYMM) / raster.cellSizeMM) - 0.5
 
         let smallestExisting = inBounds.map { Float($0.spacingMM) }.min() ?? .infinity
-        var smallestSpacing = min(peakSpacing * (1 - jitter), smallestExisting)
-        if !(smallestSpacing.isFinite && smallestSpacing > 0) {
-            // Nothing to place and nothing placed: any cell size keeps the run trivial.
-            smallestSpacing = max(widthMM, heightMM)
-        }
-        let cellSize = smallestSpacing / Float(2).squareRoot() * 0.999
-        let columnCount = Double(widthMM / cellSize) + 1, rowCount = Double(heightMM / cellSize) + 1
-        guard columnCount * rowCount <= Double(request.maximumGridCells) else {
-            throw PoissonDiskError.tooLarge(
-                "\(Int(columnCount)) × \(Int(rowCount)) grid cells of \(cellSize) mm for \(Int(bounds.areaCM2)) cm² at up to \(peak) dots/cm²; allowed: at most \(request.maximumGridCells) cells (split the area or lower the density)")
-        }
+        let (smallestSpacing, cellSize, columnCount, rowCount) = try SamplerState.gridSize(request, peakSpacing: peakSpacing, jitter: jitter,
+                                                                         smallestExisting: smallestExisting)
         grid = SpatialGrid(columns: Int(columnCount), rows: Int(rowCount), cellSize: cellSize)
         // No exclusion radius is below the smallest spacing (> √2 cells); in a uniform field
         // none is above the largest spacing (`markCoverage`'s radius is a mean of two spacings
@@ -217,6 +208,38 @@ struct SamplerState {
             markCoverage(cell: index, x: x, y: y)
             appendDot(x: x, y: y, spacing: oldSpacing, spawnRadius: spawnRadius, ghost: false)
         }
+    }
+
+    /// The smallest spacing the search grid must resolve, its cell size and shape; refused past
+    /// `maximumGridCells`.
+    static func gridSize(_ request: PoissonDiskRequest, peakSpacing: Float, jitter: Float,
+                         smallestExisting: Float) throws -> (smallestSpacing: Float, cellSize: Float, columns: Double, rows: Double) {
+        let widthMM = Float(request.bounds.widthMM), heightMM = Float(request.bounds.heightMM)
+        var smallestSpacing = min(peakSpacing * (1 - jitter), smallestExisting)
+        if !(smallestSpacing.isFinite && smallestSpacing > 0) {
+            // Nothing to place and nothing placed: any cell size keeps the run trivial.
+            smallestSpacing = max(widthMM, heightMM)
+        }
+        let cellSize = smallestSpacing / Float(2).squareRoot() * 0.999
+        let columnCount = Double(widthMM / cellSize) + 1, rowCount = Double(heightMM / cellSize) + 1
+        guard columnCount * rowCount <= Double(request.maximumGridCells) else {
+            throw PoissonDiskError.tooLarge(
+                "\(Int(columnCount)) × \(Int(rowCount)) grid cells of \(cellSize) mm for \(Int(request.bounds.areaCM2)) cm² at up to \(request.density.maximumDotsPerCM2) dots/cm²; allowed: at most \(request.maximumGridCells) cells (split the area or lower the density)")
+        }
+        return (smallestSpacing, cellSize, columnCount, rowCount)
+    }
+
+    /// The same limit for a `.tiled` run, which needs no grid but would hold as many dots: the
+    /// limit bounds a request's memory either way, and a request refused by one method is
+    /// refused by both.
+    static func checkGridSize(_ request: PoissonDiskRequest, existing: [PoissonDot]) throws {
+        let shape = PoissonDiskCalibration.shape(regularity: request.regularity)
+        let peak = Float(request.density.maximumDotsPerCM2)
+        let scale = Float((100 * PoissonDiskCalibration.dotsTimesSpacingSquared(regularity: request.regularity)).squareRoot())
+        let smallestExisting = existing.lazy.filter { request.bounds.contains(xMM: $0.xMM, yMM: $0.yMM) }
+            .map { Float($0.spacingMM) }.min() ?? .infinity
+        _ = try gridSize(request, peakSpacing: peak > 0 ? scale / peak.squareRoot() : .infinity,
+                         jitter: Float(shape.spacingJitter), smallestExisting: smallestExisting)
     }
 
     /// q = the new cumulative target's dot count over the earlier dots' count, both where the

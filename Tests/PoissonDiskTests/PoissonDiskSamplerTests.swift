@@ -2,7 +2,7 @@ import Testing
 @testable import PoissonDisk
 
 /// Brute force over all pairs: independent of the sampler's grid and of `PointSetStatistics`.
-private func bruteForceViolations(_ dots: [PoissonDot]) -> Int {
+func bruteForceViolations(_ dots: [PoissonDot]) -> Int {
     var violations = 0
     for i in dots.indices {
         for j in (i + 1)..<dots.count {

@@ -1,0 +1,339 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A Poisson-disk point set on the unit torus whose points come in a *progressive* order: every
+/// prefix of the order is itself an even spread (the first k points cover the square about as
+/// well as k points can), so a density field can pick a subset by rank, like a blue-noise
+/// dither mask picks pixels by threshold. `TiledSampler` lays copies of it over the plane.
+///
+/// What makes the spacing invariant exact rather than approximate: each point j carries its
+/// *gap* eⱼ, the distance (on the torus) from j to the nearest point earlier in the order, or
+/// to its own next copy. Any subset of the tiled plane then keeps every pair i before j at
+/// least eⱼ apart, so a dot given a spacing sⱼ ≤ eⱼ can never break min(sᵢ, sⱼ) ≤ distance,
+/// whatever the density field selects. Periodic copies keep every torus distance.
+///
+/// Built once per regularity and process (`shared(regularity:)`):
+/// 1. Progressive dart throwing (random sequential addition with a shrinking radius, after
+///    McCool & Fiume's "Hierarchical Poisson disk sampling distributions", 1992): candidates on
+///    a jittered grid, eight per final point, visited in one random order; each pass accepts
+///    every candidate at least r from all points so far, then r shrinks by `radiusRatio`. A
+///    ratio near 1 approaches farthest-point order (even prefixes); a lower one gives each
+///    pass a wider range of neighbour distances: irregular, like follicles.
+/// 2. For the even settings, a few rounds of pair repulsion (soft disks of radius
+///    `relaxationRadius` hexagonal spacings) push the closest pairs apart: ρ rises from about
+///    0.72 to over 0.8, and the order stays progressive because points move a fraction of
+///    the final spacing.
+/// 3. The exact gaps of the final positions, in order (`gaps`).
+public struct ProgressiveTile: Sendable {
+    /// Points in progressive order, coordinates in [0, 1).
+    public let xs: [Float]
+    public let ys: [Float]
+    /// eⱼ: distance from point j to the nearest earlier point or to its own copy (≤ 1).
+    public let gaps: [Float]
+    public let regularity: Double
+    /// A dot's nominal spacing as a multiple of the hexagonal spacing for its density: the
+    /// spacing it reports, when its gap is not smaller. Chosen above the tile's covering
+    /// radius, so no empty circle is as wide as the spacing (`Shape`).
+    public let spacingFactor: Float
+
+    public var count: Int { xs.count }
+
+    /// How the regularity knob sets the construction.
+    public struct Shape: Sendable, Equatable {
+        /// Each dart-throwing pass uses this fraction of the previous pass's radius.
+        public var radiusRatio: Double
+        /// Rounds of pair repulsion after the passes.
+        public var relaxationRounds: Int
+        /// Soft-disk radius of the repulsion, in hexagonal spacings of the whole tile.
+        public var relaxationRadius: Double
+        /// The last pass's radius, in hexagonal spacings of the whole tile (`fill`).
+        public var fillRadius: Double
+        /// `ProgressiveTile.spacingFactor`.
+        public var spacingFactor: Double
+
+        public static func at(regularity: Double) -> Shape {
+            let r = min(max(regularity, 0), 1)
+            return Shape(radiusRatio: 0.75 + 0.22 * r, relaxationRounds: Int((48 * r * r).rounded()),
+                         relaxationRadius: 1.0, fillRadius: 0.62 + 0.2 * r, spacingFactor: 0.95 - 0.05 * r)
+        }
+    }
+
+    /// About this many points per tile: the pattern repeats every √(count / density), 128 mm
+    /// at 100 dots/cm² (a scalp chart is 200–300 mm across).
+    public static let targetCount = 16_384
+
+    public init(regularity: Double, targetCount: Int = ProgressiveTile.targetCount, seed: UInt64 = 0x7117_E5EED) {
+        let shape = Shape.at(regularity: regularity)
+        var generator = Xoshiro256StarStar(seed: seed)
+        var (xs, ys) = ProgressiveTile.throwDarts(count: targetCount, radiusRatio: shape.radiusRatio, generator: &generator)
+        if shape.relaxationRounds > 0 {
+            ProgressiveTile.relax(&xs, &ys, rounds: shape.relaxationRounds,
+                                  radius: Float(shape.relaxationRadius) * ProgressiveTile.hexagonalSpacing(count: xs.count))
+        }
+        ProgressiveTile.fill(&xs, &ys, radius: Float(shape.fillRadius) * ProgressiveTile.hexagonalSpacing(count: xs.count),
+                             generator: &generator)
+        self.xs = xs
+        self.ys = ys
+        gaps = ProgressiveTile.gaps(xs, ys)
+        self.regularity = regularity
+        spacingFactor = Float(shape.spacingFactor)
+    }
+
+    /// The spacing of a hexagonal packing of `count` points on the unit square.
+    static func hexagonalSpacing(count: Int) -> Float {
+        (2 / (Float(3).squareRoot() * Float(count))).squareRoot()
+    }
+
+    /// Torus distance squared.
+    @inline(__always)
+    static func distanceSquared(_ ax: Float, _ ay: Float, _ bx: Float, _ by: Float) -> Float {
+        var dx = abs(ax - bx), dy = abs(ay - by)
+        dx = min(dx, 1 - dx)
+        dy = min(dy, 1 - dy)
+        return dx * dx + dy * dy
+    }
+
+    /// Step 1: passes of dart throwing over a fixed set of candidates with a shrinking radius,
+    /// until a pass ends with at least `count` points (a pass always finishes, so the last
+    /// radius is filled to the end: no pass leaves holes behind).
+    static func throwDarts(count: Int, radiusRatio: Double, generator: inout Xoshiro256StarStar) -> ([Float], [Float]) {
+        let side = max(4, Int((Double(8 * count)).squareRoot().rounded()))
+        let candidates = side * side
+        let cell = 1 / Float(side)
+        // Candidates are stored in their visiting order (one random permutation), so each pass
+        // reads them front to back; `slotOfCell` finds them by position for the updates.
+        var cells = Array(0..<candidates)
+        for i in stride(from: candidates - 1, to: 0, by: -1) {
+            cells.swapAt(i, generator.nextIndex(below: i + 1))
+        }
+        var cx = [Float](repeating: 0, count: candidates), cy = [Float](repeating: 0, count: candidates)
+        var slotOfCell = [Int32](repeating: 0, count: candidates)
+        for (slot, c) in cells.enumerated() {
+            cx[slot] = (Float(c % side) + Float(generator.nextUnit())) * cell
+            cy[slot] = (Float(c / side) + Float(generator.nextUnit())) * cell
+            slotOfCell[c] = Int32(slot)
+        }
+        // Nearest accepted point, squared; -1 once accepted.
+        var nearest = [Float](repeating: .infinity, count: candidates)
+        var xs: [Float] = [], ys: [Float] = []
+        xs.reserveCapacity(count + count / 2)
+        ys.reserveCapacity(count + count / 2)
+        var radius = Float(0.5)
+        cx.withUnsafeBufferPointer { cx in
+            cy.withUnsafeBufferPointer { cy in
+                slotOfCell.withUnsafeBufferPointer { slotOfCell in
+                    nearest.withUnsafeMutableBufferPointer { nearest in
+                        while xs.count < count {
+                            let r2 = radius * radius
+                            let reach = min(Int(radius * Float(side)) + 1, side / 2)
+                            for slot in 0..<candidates where nearest[slot] >= r2 {
+                                let x = cx[slot], y = cy[slot]
+                                xs.append(x)
+                                ys.append(y)
+                                nearest[slot] = -1
+                                let homeX = Int(x * Float(side)), homeY = Int(y * Float(side))
+                                for dy in -reach...reach {
+                                    var row = homeY + dy
+                                    if row < 0 { row += side } else if row >= side { row -= side }
+                                    row *= side
+                                    var column = homeX - reach
+                                    if column < 0 { column += side }
+                                    for _ in 0...(2 * reach) {
+                                        let other = Int(slotOfCell[row + column])
+                                        column += 1
+                                        if column == side { column = 0 }
+                                        let d2 = distanceSquared(x, y, cx[other], cy[other])
+                                        if d2 < nearest[other] { nearest[other] = d2 }
+                                    }
+                                }
+                            }
+                            radius *= Float(radiusRatio)
+                        }
+                    }
+                }
+            }
+        }
+        return (xs, ys)
+    }
+
+    /// Step 2: rounds of soft-disk repulsion on the torus. Every pair closer than `radius`
+    /// is pushed apart by half its overlap (a quarter each), all moves computed before any is
+    /// applied, so the result does not depend on the visiting order.
+    static func relax(_ xs: inout [Float], _ ys: inout [Float], rounds: Int, radius: Float) {
+        let n = xs.count
+        let side = max(3, Int(1 / radius))
+        var head = [Int32](repeating: 0, count: side * side + 1)
+        var order = [Int32](repeating: 0, count: n)
+        var moveX = [Float](repeating: 0, count: n), moveY = [Float](repeating: 0, count: n)
+        func cellOf(_ x: Float, _ y: Float) -> Int {
+            min(Int(y * Float(side)), side - 1) * side + min(Int(x * Float(side)), side - 1)
+        }
+        for _ in 0..<rounds {
+            // Counting sort by cell.
+            for i in head.indices { head[i] = 0 }
+            for i in 0..<n { head[cellOf(xs[i], ys[i]) + 1] += 1 }
+            for c in 0..<(side * side) { head[c + 1] += head[c] }
+            var fill = head
+            for i in 0..<n {
+                let c = cellOf(xs[i], ys[i])
+                order[Int(fill[c])] = Int32(i)
+                fill[c] += 1
+            }
+            for i in 0..<n {
+                let x = xs[i], y = ys[i]
+                let homeX = min(Int(x * Float(side)), side - 1), homeY = min(Int(y * Float(side)), side - 1)
+                var mx: Float = 0, my: Float = 0
+                for dy in -1...1 {
+                    let row = (homeY + dy + side) % side * side
+                    for dx in -1...1 {
+                        let c = row + (homeX + dx + side) % side
+                        for k in Int(head[c])..<Int(head[c + 1]) {
+                            let j = Int(order[k])
+                            guard j != i else { continue }
+                            var ddx = x - xs[j], ddy = y - ys[j]
+                            ddx -= ddx.rounded()
+                            ddy -= ddy.rounded()
+                            let d2 = ddx * ddx + ddy * ddy
+                            guard d2 < radius * radius, d2 > 0 else { continue }
+                            let d = d2.squareRoot()
+                            let push = 0.25 * (radius - d) / d
+                            mx += ddx * push
+                            my += ddy * push
+                        }
+                    }
+                }
+                moveX[i] = mx
+                moveY[i] = my
+            }
+            for i in 0..<n {
+                xs[i] = wrapped(xs[i] + moveX[i])
+                ys[i] = wrapped(ys[i] + moveY[i])
+            }
+        }
+    }
+
+    /// Step 3: one more dart pass over fresh candidates (sixteen per point) at `radius`: every
+    /// hole the earlier steps left that a disk of that radius fits gets a point, at the end of
+    /// the order. Makes the whole tile maximal at `radius` (up to the candidates' spacing).
+    static func fill(_ xs: inout [Float], _ ys: inout [Float], radius: Float, generator: inout Xoshiro256StarStar) {
+        let side = max(3, Int(1 / radius))
+        var head = [Int32](repeating: -1, count: side * side)
+        var next = [Int32](repeating: -1, count: xs.count * 2)
+        func cellOf(_ x: Float, _ y: Float) -> Int {
+            min(Int(y * Float(side)), side - 1) * side + min(Int(x * Float(side)), side - 1)
+        }
+        func insert(_ j: Int) {
+            if j >= next.count { next += [Int32](repeating: -1, count: next.count) }
+            let c = cellOf(xs[j], ys[j])
+            next[j] = head[c]
+            head[c] = Int32(j)
+        }
+        for j in xs.indices { insert(j) }
+        let candidateSide = Int((Double(16 * xs.count)).squareRoot())
+        var cells = Array(0..<(candidateSide * candidateSide))
+        for i in stride(from: cells.count - 1, to: 0, by: -1) { cells.swapAt(i, generator.nextIndex(below: i + 1)) }
+        let r2 = radius * radius
+        for c in cells {
+            let x = (Float(c % candidateSide) + Float(generator.nextUnit())) / Float(candidateSide)
+            let y = (Float(c / candidateSide) + Float(generator.nextUnit())) / Float(candidateSide)
+            let homeX = min(Int(x * Float(side)), side - 1), homeY = min(Int(y * Float(side)), side - 1)
+            var fits = true
+            search: for dy in -1...1 {
+                let row = (homeY + dy + side) % side * side
+                for dx in -1...1 {
+                    var k = Int(head[row + (homeX + dx + side) % side])
+                    while k >= 0 {
+                        if distanceSquared(x, y, xs[k], ys[k]) < r2 { fits = false; break search }
+                        k = Int(next[k])
+                    }
+                }
+            }
+            if fits {
+                xs.append(x)
+                ys.append(y)
+                insert(xs.count - 1)
+            }
+        }
+    }
+
+    /// A coordinate brought back into [0, 1).
+    @inline(__always)
+    static func wrapped(_ value: Float) -> Float {
+        var v = value - value.rounded(.down)
+        if v >= 1 { v = 0 }
+        return v
+    }
+
+    /// Step 3: eⱼ for every point, exactly: points go into a grid in order, and each looks
+    /// outward ring by ring through the earlier ones until no closer point can remain.
+    static func gaps(_ xs: [Float], _ ys: [Float]) -> [Float] {
+        let n = xs.count
+        let side = max(1, Int(1 / hexagonalSpacing(count: n)))
+        let cell = 1 / Float(side)
+        var head = [Int32](repeating: -1, count: side * side)
+        var next = [Int32](repeating: -1, count: n)
+        var gaps = [Float](repeating: 1, count: n)
+        for j in 0..<n {
+            let x = xs[j], y = ys[j]
+            let homeX = min(Int(x * Float(side)), side - 1), homeY = min(Int(y * Float(side)), side - 1)
+            var best: Float = 1
+            var ring = 0
+            while ring <= side / 2 + 1 {
+                // Points in this ring and beyond are at least (ring - 1) cells away.
+                let floor = Float(ring - 1) * cell
+                if ring > 0 && best * best <= floor * floor { break }
+                for dy in -ring...ring {
+                    let onEdge = abs(dy) == ring
+                    for dx in stride(from: -ring, through: ring, by: onEdge ? 1 : 2 * max(ring, 1)) {
+                        let c = (homeY + dy + side * (ring + 1)) % side * side + (homeX + dx + side * (ring + 1)) % side
+                        var k = Int(head[c])
+                        while k >= 0 {
+                            best = min(best, distanceSquared(x, y, xs[k], ys[k]).squareRoot())
+                            k = Int(next[k])
+                        }
+                    }
+                }
+                ring += 1
+            }
+            gaps[j] = best
+            let c = homeY * side + homeX
+            next[j] = head[c]
+            head[c] = Int32(j)
+        }
+        return gaps
+    }
+}
+
+extension ProgressiveTile {
+    /// The tile for `regularity`, built on first use and kept for the process.
+    public static func shared(regularity: Double) -> ProgressiveTile {
+        cache.tile(regularity: regularity)
+    }
+
+    private static let cache = TileCache()
+}
+
+/// Tiles by regularity, behind a lock (pthread: this module does without Foundation, and
+/// Synchronization's Mutex needs macOS 15). Building one takes tens of milliseconds, and two
+/// threads asking at once build it once.
+private final class TileCache: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var tiles: [UInt64: ProgressiveTile] = [:]
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    func tile(regularity: Double) -> ProgressiveTile {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if let tile = tiles[regularity.bitPattern] { return tile }
+        let tile = ProgressiveTile(regularity: regularity)
+        tiles[regularity.bitPattern] = tile
+        return tile
+    }
+}

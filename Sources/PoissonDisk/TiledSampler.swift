@@ -1,0 +1,207 @@
+/// Variable-density sampling by rank from a progressive tile (`ProgressiveTile`), in the spirit
+/// of Kopf et al., "Recursive Wang tiles for real-time blue noise" (SIGGRAPH 2006), which also
+/// thin a progressively ordered point set by density. Copies of the tile cover the plane,
+/// `tileSideMM` on a side, so that the whole tile is the pattern's peak density; a point of
+/// rank k is a dot where the target density D(p) gives k < D(p) / peak × count. That makes:
+/// - the invariant exact, for any density field (`ProgressiveTile` says why): a dot's spacing
+///   is min(its gap, the nominal spacing for D(p));
+/// - the density exact where D is uniform (the tile's count per tile area) and, along a
+///   gradient, the local fraction of ranks below the threshold;
+/// - layering exact: a later session with a higher cumulative target keeps the earlier
+///   session's dots (the same points, lower ranks) and adds the ranks between the two
+///   thresholds, as long as both sessions use the same seed, regularity and pattern peak;
+/// - speed: a dot costs a density lookup and a comparison; no neighbour searches.
+///
+/// The seed picks one of the tile's eight square symmetries and an offset, so seeds give
+/// different patterns from one tile per regularity.
+enum TiledSampler {
+    /// Sub-squares per tile side: dots are visited block by block, and blocks outside the
+    /// domain are skipped (about 16 points each).
+    static func blocksPerSide(count: Int) -> Int { max(1, Int((Double(count) / 16).squareRoot())) }
+
+    /// A point's nearest earlier point is exactly its gap away: in tile units, positions are
+    /// Floats near 1 (rounding 6e-8 each, and the seed's shift adds as much again), so a
+    /// spacing of the full gap could exceed the distance as computed. This much less is safe.
+    static let roundingMargin = 1e-6
+
+    /// The tile side in mm for a pattern whose whole tile is `peakDotsPerCM2`.
+    static func tileSideMM(count: Int, peakDotsPerCM2: Double) -> Double {
+        (Double(count) * 100 / peakDotsPerCM2).squareRoot()
+    }
+
+    /// The new dots, or nil when `existing` holds dots that are not points of this pattern
+    /// (another seed, regularity or pattern peak, or edited): the caller then samples around
+    /// them by search (`SamplerState`).
+    static func sample(_ request: PoissonDiskRequest, existing: [PoissonDot]) -> [PoissonDot]? {
+        let raster = request.density
+        let peak = request.patternPeakDotsPerCM2 ?? raster.maximumDotsPerCM2
+        guard peak > 0, raster.maximumDotsPerCM2 > 0 else { return existing.isEmpty ? [] : nil }
+        let tile = ProgressiveTile.shared(regularity: request.regularity)
+        let pattern = PlacedTile(tile, seed: request.seed)
+        let count = tile.count
+        let side = tileSideMM(count: count, peakDotsPerCM2: peak)
+        let bounds = request.bounds
+        let firstCopyX = Int((bounds.minXMM / side).rounded(.down)), lastCopyX = Int((bounds.maxXMM / side).rounded(.down))
+        let firstCopyY = Int((bounds.minYMM / side).rounded(.down)), lastCopyY = Int((bounds.maxYMM / side).rounded(.down))
+        let copiesX = lastCopyX - firstCopyX + 1
+        var placed = PlacedRanks(copies: copiesX * (lastCopyY - firstCopyY + 1), count: count)
+        for dot in existing {
+            guard let (copyX, copyY, rank) = pattern.point(atXMM: dot.xMM, yMM: dot.yMM, tileSideMM: side),
+                  dot.spacingMM <= (Double(tile.gaps[rank]) - TiledSampler.roundingMargin) * side * (1 + 1e-9) else { return nil }
+            if (firstCopyX...lastCopyX).contains(copyX) && (firstCopyY...lastCopyY).contains(copyY) {
+                placed.insert(copy: (copyY - firstCopyY) * copiesX + copyX - firstCopyX, rank: rank)
+            }
+        }
+
+        let blocks = pattern.blocksPerSide
+        let blockSide = side / Double(blocks)
+        let ranksPerDensity = Float(Double(count) / peak)
+        // s = factor × hexagonal spacing = factor × √(200 / (√3 D)) mm, D in dots per cm².
+        let spacingNumerator = Float(Double(tile.spacingFactor) * (200 / Double(3).squareRoot()).squareRoot())
+        let rasterScale = 1 / raster.cellSizeMM
+        let streamBase = SplitMix64.derive(request.seed, stream: 0x711E &+ UInt64(bitPattern: Int64(request.layer)))
+        var dots: [PoissonDot] = []
+        dots.reserveCapacity(Int(raster.maximumDotsPerCM2 * bounds.areaCM2 * 1.05) + 16)
+        raster.dotsPerCM2.withUnsafeBufferPointer { values in
+            for copyY in firstCopyY...lastCopyY {
+                for blockY in 0..<blocks {
+                    let y0 = (Double(copyY) * Double(blocks) + Double(blockY)) * blockSide
+                    guard y0 < bounds.maxYMM, y0 + blockSide > bounds.minYMM else { continue }
+                    for copyX in firstCopyX...lastCopyX {
+                        let copy = (copyY - firstCopyY) * copiesX + copyX - firstCopyX
+                        let copyHash = SplitMix64.mix(streamBase ^ SplitMix64.mix(
+                            UInt64(bitPattern: Int64(copyX)) &* 0x9E37_79B9 &+ UInt64(bitPattern: Int64(copyY))))
+                        for blockX in 0..<blocks {
+                            let x0 = (Double(copyX) * Double(blocks) + Double(blockX)) * blockSide
+                            guard x0 < bounds.maxXMM, x0 + blockSide > bounds.minXMM else { continue }
+                            for i in pattern.range(blockX: blockX, blockY: blockY) {
+                                let x = (Double(copyX) + Double(pattern.xs[i])) * side
+                                let y = (Double(copyY) + Double(pattern.ys[i])) * side
+                                guard bounds.contains(xMM: x, yMM: y) else { continue }
+                                let density = DensityRaster.bilinear(
+                                    values, columns: raster.columns, rows: raster.rows,
+                                    u: Float((x - raster.originXMM) * rasterScale) - 0.5,
+                                    v: Float((y - raster.originYMM) * rasterScale) - 0.5)
+                                let rank = Int(pattern.ranks[i])
+                                guard Float(rank) < density * ranksPerDensity, !placed.contains(copy: copy, rank: rank) else { continue }
+                                let nominal = spacingNumerator / density.squareRoot()
+                                dots.append(PoissonDot(
+                                    xMM: x, yMM: y, spacingMM: min((Double(pattern.gaps[i]) - TiledSampler.roundingMargin) * side, Double(nominal)),
+                                    layer: request.layer, diameterMM: request.diameterMM,
+                                    variationSeed: SplitMix64.mix(copyHash &+ UInt64(rank))))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return dots
+    }
+}
+
+/// The tile as one seed lays it: turned by one of the square's eight symmetries, shifted, and
+/// sorted into blocks, each block's points in rank order.
+struct PlacedTile {
+    let blocksPerSide: Int
+    /// Per block (row-major), where its points start in the arrays below; one more at the end.
+    let blockStarts: [Int32]
+    let xs: [Float]
+    let ys: [Float]
+    let ranks: [Int32]
+    let gaps: [Float]
+
+    init(_ tile: ProgressiveTile, seed: UInt64) {
+        var generator = Xoshiro256StarStar(seed: SplitMix64.derive(seed, stream: 0x711E5))
+        let symmetry = generator.next() & 7
+        let offsetX = Float(generator.nextUnit()), offsetY = Float(generator.nextUnit())
+        let blocks = TiledSampler.blocksPerSide(count: tile.count)
+        blocksPerSide = blocks
+        let n = tile.count
+        var moved = [(Float, Float)](repeating: (0, 0), count: n)
+        var starts = [Int32](repeating: 0, count: blocks * blocks + 1)
+        func block(_ p: (Float, Float)) -> Int {
+            min(Int(p.1 * Float(blocks)), blocks - 1) * blocks + min(Int(p.0 * Float(blocks)), blocks - 1)
+        }
+        for j in 0..<n {
+            var x = tile.xs[j], y = tile.ys[j]
+            if symmetry & 4 != 0 { swap(&x, &y) }
+            if symmetry & 1 != 0 { x = 1 - x }
+            if symmetry & 2 != 0 { y = 1 - y }
+            moved[j] = (ProgressiveTile.wrapped(x + offsetX), ProgressiveTile.wrapped(y + offsetY))
+            starts[block(moved[j]) + 1] += 1
+        }
+        for b in 0..<(blocks * blocks) { starts[b + 1] += starts[b] }
+        var fill = starts
+        var xs = [Float](repeating: 0, count: n), ys = xs, gaps = xs
+        var ranks = [Int32](repeating: 0, count: n)
+        for j in 0..<n {
+            let b = block(moved[j])
+            let slot = Int(fill[b])
+            fill[b] += 1
+            (xs[slot], ys[slot]) = moved[j]
+            ranks[slot] = Int32(j)
+            gaps[slot] = tile.gaps[j]
+        }
+        blockStarts = starts
+        self.xs = xs
+        self.ys = ys
+        self.ranks = ranks
+        self.gaps = gaps
+    }
+
+    @inline(__always)
+    func range(blockX: Int, blockY: Int) -> Range<Int> {
+        let b = blockY * blocksPerSide + blockX
+        return Int(blockStarts[b])..<Int(blockStarts[b + 1])
+    }
+
+    /// The copy and rank of the tile point at (x, y) mm, or nil if no point is there (within
+    /// a micrometre's thousandth: positions are recomputed the same way every time).
+    func point(atXMM x: Double, yMM y: Double, tileSideMM side: Double) -> (Int, Int, Int)? {
+        let u = x / side, v = y / side
+        let copyX = Int(u.rounded(.down)), copyY = Int(v.rounded(.down))
+        let homeX = min(Int((u - Double(copyX)) * Double(blocksPerSide)), blocksPerSide - 1)
+        let homeY = min(Int((v - Double(copyY)) * Double(blocksPerSide)), blocksPerSide - 1)
+        for dy in -1...1 {
+            for dx in -1...1 {
+                var bx = homeX + dx, by = homeY + dy, cx = copyX, cy = copyY
+                if bx < 0 { bx += blocksPerSide; cx -= 1 } else if bx >= blocksPerSide { bx -= blocksPerSide; cx += 1 }
+                if by < 0 { by += blocksPerSide; cy -= 1 } else if by >= blocksPerSide { by -= blocksPerSide; cy += 1 }
+                for i in range(blockX: bx, blockY: by) {
+                    let px = (Double(cx) + Double(xs[i])) * side, py = (Double(cy) + Double(ys[i])) * side
+                    if abs(px - x) <= 1e-9 && abs(py - y) <= 1e-9 { return (cx, cy, Int(ranks[i])) }
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// Which (copy, rank) points earlier layers already hold: one bit each.
+struct PlacedRanks {
+    private var words: [UInt64]
+    private let count: Int
+    private(set) var isEmpty = true
+
+    init(copies: Int, count: Int) {
+        self.count = count
+        words = []
+        wordCount = (copies * count + 63) / 64
+    }
+
+    private let wordCount: Int
+
+    mutating func insert(copy: Int, rank: Int) {
+        if words.isEmpty { words = [UInt64](repeating: 0, count: wordCount) }
+        let bit = copy * count + rank
+        words[bit >> 6] |= 1 << UInt64(bit & 63)
+        isEmpty = false
+    }
+
+    @inline(__always)
+    func contains(copy: Int, rank: Int) -> Bool {
+        guard !isEmpty else { return false }
+        let bit = copy * count + rank
+        return words[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+}
