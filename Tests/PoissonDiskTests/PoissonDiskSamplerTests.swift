@@ -14,26 +14,34 @@ func bruteForceViolations(_ dots: [PoissonDot]) -> Int {
     return violations
 }
 
-private func uniform(_ dotsPerCM2: Double, _ bounds: RectMM, regularity: Double = PoissonDiskRequest.defaultRegularity,
-                     seed: UInt64, layer: Int = 1) throws -> PoissonDiskRequest {
+func uniform(_ dotsPerCM2: Double, _ bounds: RectMM, regularity: Double = PoissonDiskRequest.defaultRegularity,
+             seed: UInt64, layer: Int = 1, method: PoissonDiskMethod = .search, patternPeak: Double? = nil) throws -> PoissonDiskRequest {
     PoissonDiskRequest(bounds: bounds, density: try .uniform(dotsPerCM2, over: bounds), regularity: regularity,
-                       seed: seed, layer: layer)
+                       seed: seed, layer: layer, method: method, patternPeakDotsPerCM2: patternPeak)
 }
 
-private func square(_ sideMM: Double) -> RectMM { RectMM(minXMM: 0, minYMM: 0, widthMM: sideMM, heightMM: sideMM) }
+/// The regularities the quality tests run at, for both methods.
+private let regularitiesByMethod = PoissonDiskMethod.allCases.flatMap { method in
+    [0.0, PoissonDiskRequest.defaultRegularity, 1.0].map { (method, $0) }
+}
 
+func square(_ sideMM: Double) -> RectMM { RectMM(minXMM: 0, minYMM: 0, widthMM: sideMM, heightMM: sideMM) }
+
+/// The quality figures of issue 3, for each method (`PoissonDiskMethod`).
 @Suite("Poisson-disk sampler")
 struct PoissonDiskSamplerTests {
     @Test("any two dots are at least min(sᵢ, sⱼ) apart, checked over all pairs",
-          arguments: [0.0, PoissonDiskRequest.defaultRegularity, 1.0], Array(UInt64(1)...4))
-    func spacingInvariantUniform(regularity: Double, seed: UInt64) throws {
-        let dots = try PoissonDiskSampler.sample(uniform(60, square(60), regularity: regularity, seed: seed))
+          arguments: regularitiesByMethod, Array(UInt64(1)...3))
+    func spacingInvariantUniform(methodAndRegularity: (PoissonDiskMethod, Double), seed: UInt64) throws {
+        let (method, regularity) = methodAndRegularity
+        let dots = try PoissonDiskSampler.sample(uniform(60, square(60), regularity: regularity, seed: seed, method: method))
         #expect(dots.count > 1500)
         #expect(bruteForceViolations(dots) == 0)
     }
 
-    @Test("the invariant holds across three layers over a ramp with a hole", arguments: Array(UInt64(11)...14))
-    func spacingInvariantLayeredRamp(seed: UInt64) throws {
+    @Test("the invariant holds across three layers over a ramp with a hole",
+          arguments: PoissonDiskMethod.allCases, Array(UInt64(11)...13))
+    func spacingInvariantLayeredRamp(method: PoissonDiskMethod, seed: UInt64) throws {
         let bounds = RectMM(minXMM: -20, minYMM: 5, widthMM: 50, heightMM: 40)
         var all: [PoissonDot] = []
         for (layer, peak) in [25.0, 50, 80].enumerated() {
@@ -41,8 +49,13 @@ struct PoissonDiskSamplerTests {
                 let hole = (x - 5) * (x - 5) + (y - 25) * (y - 25) < 64
                 return hole ? 0 : peak * (x + 20) / 50
             }
-            let request = PoissonDiskRequest(bounds: bounds, density: density, seed: seed, layer: layer + 1)
+            let request = PoissonDiskRequest(bounds: bounds, density: density, seed: seed, layer: layer + 1,
+                                             method: method, patternPeakDotsPerCM2: method == .tiled ? 80 : nil)
             let new = try PoissonDiskSampler.sample(request, existing: all)
+            if method == .tiled {
+                // Sessions sharing the pattern nest on it, without falling back to the search.
+                #expect(TiledSampler.sample(request, existing: all) == new)
+            }
             #expect(new.allSatisfy { $0.layer == layer + 1 })
             all += new
         }
@@ -54,36 +67,42 @@ struct PoissonDiskSamplerTests {
     }
 
     @Test("achieved density is within ±3 % of the target over 10 cm² and more (one layer)",
-          arguments: [5.0, 20, 45, 100, 150], [0.0, PoissonDiskRequest.defaultRegularity, 1.0])
-    func densitySingleLayer(target: Double, regularity: Double) throws {
+          arguments: [5.0, 20, 45, 100, 150], regularitiesByMethod)
+    func densitySingleLayer(target: Double, methodAndRegularity: (PoissonDiskMethod, Double)) throws {
+        let (method, regularity) = methodAndRegularity
         // A measured region of at least 25 cm² holding at least ~500 dots, 5 mm in from the edges.
         let side = max(60, (600 / target * 100).squareRoot() + 10)
         var achieved = 0.0
         for seed in UInt64(1)...2 {
-            let dots = try PoissonDiskSampler.sample(uniform(target, square(side), regularity: regularity, seed: seed))
+            let dots = try PoissonDiskSampler.sample(uniform(target, square(side), regularity: regularity, seed: seed, method: method))
             achieved += PointSetStatistics(dots).achievedDotsPerCM2(in: square(side).inset(byMM: 5)) / 2
         }
         #expect(abs(achieved / target - 1) <= 0.03, "target \(target) dots/cm², achieved \(achieved)")
     }
 
-    @Test("three sessions reach the cumulative target within ±3 %", arguments: [(20.0, 40.0, 60.0), (10, 30, 100), (50, 50, 150)])
-    func densityLayered(targets: (Double, Double, Double)) throws {
+    @Test("three sessions reach the cumulative target within ±3 %",
+          arguments: PoissonDiskMethod.allCases, [(20.0, 40.0, 60.0), (10, 30, 100), (50, 50, 150)])
+    func densityLayered(method: PoissonDiskMethod, targets: (Double, Double, Double)) throws {
         let bounds = square(120)
         let region = bounds.inset(byMM: 10)
         var all: [PoissonDot] = []
         for (index, target) in [targets.0, targets.1, targets.2].enumerated() {
-            all += try PoissonDiskSampler.sample(uniform(target, bounds, seed: 99, layer: index + 1), existing: all)
+            // The tiled method nests sessions that share the plan's peak.
+            let request = try uniform(target, bounds, seed: 99, layer: index + 1, method: method,
+                                      patternPeak: method == .tiled ? targets.2 : nil)
+            all += try PoissonDiskSampler.sample(request, existing: all)
             let achieved = PointSetStatistics(all).achievedDotsPerCM2(in: region)
             #expect(abs(achieved / target - 1) <= 0.03, "after session \(index + 1): target \(target), achieved \(achieved)")
         }
     }
 
-    @Test("along a linear ramp 0 → 100 dots/cm², every 5 mm strip is within ±10 %", arguments: [UInt64(3), 4])
-    func densityRamp(seed: UInt64) throws {
+    @Test("along a linear ramp 0 → 100 dots/cm², every 5 mm strip is within ±10 %",
+          arguments: PoissonDiskMethod.allCases, [UInt64(3), 4])
+    func densityRamp(method: PoissonDiskMethod, seed: UInt64) throws {
         // The field stays at 100 past x = 60 mm so the last strip is not at the domain's edge.
         let bounds = RectMM(minXMM: 0, minYMM: 0, widthMM: 70, heightMM: 300)
         let density = try DensityRaster(covering: bounds, cellSizeMM: 0.25) { x, _ in min(100, 100 * x / 60) }
-        let dots = try PoissonDiskSampler.sample(PoissonDiskRequest(bounds: bounds, density: density, seed: seed))
+        let dots = try PoissonDiskSampler.sample(PoissonDiskRequest(bounds: bounds, density: density, seed: seed, method: method))
         for strip in 0..<12 {
             let x0 = Double(strip) * 5
             let region = RectMM(minXMM: x0, minYMM: 5, widthMM: 5, heightMM: 290)
@@ -94,21 +113,22 @@ struct PoissonDiskSamplerTests {
     }
 
     @Test("no gaps: the largest empty circle is narrower than 2 s (radius below s)",
-          arguments: [0.0, PoissonDiskRequest.defaultRegularity, 1.0])
-    func maximal(regularity: Double) throws {
+          arguments: regularitiesByMethod)
+    func maximal(methodAndRegularity: (PoissonDiskMethod, Double)) throws {
+        let (method, regularity) = methodAndRegularity
         let bounds = square(40)
-        let dots = try PoissonDiskSampler.sample(uniform(80, bounds, regularity: regularity, seed: 5))
+        let dots = try PoissonDiskSampler.sample(uniform(80, bounds, regularity: regularity, seed: 5, method: method))
         let largestSpacing = dots.map(\.spacingMM).max() ?? 0
         let hole = PointSetStatistics(dots).largestEmptyCircle(in: bounds.inset(byMM: 2), stepMM: 0.05, searchRadiusMM: 3 * largestSpacing)
         #expect(hole.radiusMM < largestSpacing, "empty circle of radius \(hole.radiusMM) mm at (\(hole.xMM), \(hole.yMM)); spacing up to \(largestSpacing)")
     }
 
-    @Test("the most even setting reaches ρ ≥ 0.80; the default stays irregular")
-    func relativeRadius() throws {
+    @Test("the most even setting reaches ρ ≥ 0.80; the default stays irregular", arguments: PoissonDiskMethod.allCases)
+    func relativeRadius(method: PoissonDiskMethod) throws {
         let bounds = square(60)
         let region = bounds.inset(byMM: 3)
-        let even = try PoissonDiskSampler.sample(uniform(60, bounds, regularity: 1, seed: 21))
-        let natural = try PoissonDiskSampler.sample(uniform(60, bounds, seed: 21))
+        let even = try PoissonDiskSampler.sample(uniform(60, bounds, regularity: 1, seed: 21, method: method))
+        let natural = try PoissonDiskSampler.sample(uniform(60, bounds, seed: 21, method: method))
         let evenRho = PointSetStatistics(even).relativeRadius(in: region)
         let naturalRho = PointSetStatistics(natural).relativeRadius(in: region)
         #expect(evenRho >= 0.80, "ρ at regularity 1: \(evenRho)")
@@ -116,8 +136,8 @@ struct PoissonDiskSamplerTests {
     }
 
     @Test("neighbours spread evenly over all directions: no sector of the half circle off by more than 6 %",
-          arguments: [0.0, PoissonDiskRequest.defaultRegularity])
-    func isotropic(regularity: Double) throws {
+          arguments: PoissonDiskMethod.allCases, [0.0, PoissonDiskRequest.defaultRegularity])
+    func isotropic(method: PoissonDiskMethod, regularity: Double) throws {
         // Pairs closer than 1.6 spacings (the first ring of neighbours and part of the second),
         // three seeds: about 8,000 pairs a sector, counting noise ±1.1 % (one standard error).
         // Measured 2026-12-03: this sampler's growth is at most 1.6 % off (default) and 2.0 %
@@ -127,7 +147,7 @@ struct PoissonDiskSamplerTests {
         let radius = 1.6 * PoissonDiskCalibration.spacingMM(dotsPerCM2: 60, regularity: regularity)
         var sectors = [Double](repeating: 0, count: 12)
         for seed in UInt64(1)...3 {
-            let dots = try PoissonDiskSampler.sample(uniform(60, bounds, regularity: regularity, seed: seed))
+            let dots = try PoissonDiskSampler.sample(uniform(60, bounds, regularity: regularity, seed: seed, method: method))
             let spread = PointSetStatistics(dots).pairDirectionSpread(in: bounds.inset(byMM: 5), radiusMM: radius, sectors: 12)
             for k in sectors.indices { sectors[k] += spread[k] / 3 }
         }
@@ -148,12 +168,13 @@ struct PoissonDiskSamplerTests {
         #expect(spread == [6, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0])
     }
 
-    @Test("same request and seed give the same dots; another seed gives others")
-    func deterministic() throws {
+    @Test("same request and seed give the same dots; another seed gives others", arguments: PoissonDiskMethod.allCases)
+    func deterministic(method: PoissonDiskMethod) throws {
         let bounds = RectMM(minXMM: 3, minYMM: -7, widthMM: 30, heightMM: 20)
         let density = try DensityRaster(covering: bounds, cellSizeMM: 1) { x, y in 20 + x + y }
-        let request = PoissonDiskRequest(bounds: bounds, density: density, seed: 77, layer: 2, diameterMM: 0.2)
+        let request = PoissonDiskRequest(bounds: bounds, density: density, seed: 77, layer: 2, diameterMM: 0.2, method: method)
         let first = try PoissonDiskSampler.sample(request)
+        #expect(first.count > 100)
         let second = try PoissonDiskSampler.sample(request)
         #expect(first == second)
         var other = request
