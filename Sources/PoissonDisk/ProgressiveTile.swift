@@ -22,11 +22,15 @@ import Darwin
 ///    every candidate at least r from all points so far, then r shrinks by `radiusRatio`. A
 ///    ratio near 1 approaches farthest-point order (even prefixes); a lower one gives each
 ///    pass a wider range of neighbour distances: irregular, like follicles.
-/// 2. For the even settings, a few rounds of pair repulsion (soft disks of radius
-///    `relaxationRadius` hexagonal spacings) push the closest pairs apart: ρ rises from about
-///    0.72 to over 0.8, and the order stays progressive because points move a fraction of
-///    the final spacing.
-/// 3. The exact gaps of the final positions, in order (`gaps`).
+/// 2. For the even settings, rounds of pair repulsion (soft disks of radius
+///    `relaxationRadius` hexagonal spacings) push the closest pairs apart: at regularity 1,
+///    48 rounds raise ρ from 0.675 to 0.812 (measured 2026-12-03, 16,384 points asked), and
+///    the order stays progressive because points move a fraction of the final spacing.
+/// 3. A last dart pass at `fillRadius` (`fill`) fills what holes are left.
+/// 4. The exact gaps of the final positions, in order (`gaps`).
+///
+/// Built in 130 ms (regularity 0.35) to 450 ms (regularity 1) on the 2-core test machine,
+/// once per process: the repulsion and the fill are plain array code, not yet tuned.
 public struct ProgressiveTile: Sendable {
     /// Points in progressive order, coordinates in [0, 1).
     public let xs: [Float]
@@ -267,7 +271,7 @@ public struct ProgressiveTile: Sendable {
         return v
     }
 
-    /// Step 3: eⱼ for every point, exactly: points go into a grid in order, and each looks
+    /// Step 4: eⱼ for every point, exactly: points go into a grid in order, and each looks
     /// outward ring by ring through the earlier ones until no closer point can remain.
     static func gaps(_ xs: [Float], _ ys: [Float]) -> [Float] {
         let n = xs.count
