@@ -132,6 +132,15 @@ public struct DensityRaster: Sendable {
         }
     }
 
+    /// Whether the cell holding fractional cell coordinates (u, v) (cell corners at integers,
+    /// clamped to the raster) has a positive density: a zero cell is a mask, whatever the
+    /// bilinear lookup gives near its edge.
+    @inline(__always)
+    func cellIsPositive(_ values: UnsafeBufferPointer<Float>, u: Float, v: Float) -> Bool {
+        let column = min(max(Int(max(u, 0)), 0), columns - 1), row = min(max(Int(max(v, 0)), 0), rows - 1)
+        return values[row &* columns &+ column] > 0
+    }
+
     /// Bilinear lookup at fractional cell coordinates (cell centres at integers).
     @inlinable @inline(__always)
     static func bilinear(_ values: UnsafeBufferPointer<Float>, columns: Int, rows: Int, u: Float, v: Float) -> Float {

@@ -165,56 +165,57 @@ public struct ProgressiveTile: Sendable {
 
     /// Step 2: rounds of soft-disk repulsion on the torus. Every pair closer than `radius`
     /// is pushed apart by half its overlap (a quarter each), all moves computed before any is
-    /// applied, so the result does not depend on the visiting order.
-    static func relax(_ xs: inout [Float], _ ys: inout [Float], rounds: Int, radius: Float) {
+    /// applied, so the result does not depend on the visiting order. Each round sorts the
+    /// points by cell (cells at least `radius` wide), so a point's neighbours are in its 3 × 3
+    /// cells and are read in memory order.
+    static func relax(_ xs: inout [Float], _ ys: inout [Float], rounds: Int, radius: Float, pushFraction: Float = 0.25) {
         let n = xs.count
-        let side = max(3, Int(1 / radius))
-        var head = [Int32](repeating: 0, count: side * side + 1)
+        guard n > 1, rounds > 0 else { return }
+        let grid = TorusGrid(cellAtLeast: radius)
+        var starts = [Int32](repeating: 0, count: grid.cellCount + 1)
+        var sortedX = [Float](repeating: 0, count: n), sortedY = sortedX
         var order = [Int32](repeating: 0, count: n)
-        var moveX = [Float](repeating: 0, count: n), moveY = [Float](repeating: 0, count: n)
-        func cellOf(_ x: Float, _ y: Float) -> Int {
-            min(Int(y * Float(side)), side - 1) * side + min(Int(x * Float(side)), side - 1)
-        }
+        let r2 = radius * radius
         for _ in 0..<rounds {
-            // Counting sort by cell.
-            for i in head.indices { head[i] = 0 }
-            for i in 0..<n { head[cellOf(xs[i], ys[i]) + 1] += 1 }
-            for c in 0..<(side * side) { head[c + 1] += head[c] }
-            var fill = head
-            for i in 0..<n {
-                let c = cellOf(xs[i], ys[i])
-                order[Int(fill[c])] = Int32(i)
-                fill[c] += 1
-            }
-            for i in 0..<n {
-                let x = xs[i], y = ys[i]
-                let homeX = min(Int(x * Float(side)), side - 1), homeY = min(Int(y * Float(side)), side - 1)
-                var mx: Float = 0, my: Float = 0
-                for dy in -1...1 {
-                    let row = (homeY + dy + side) % side * side
-                    for dx in -1...1 {
-                        let c = row + (homeX + dx + side) % side
-                        for k in Int(head[c])..<Int(head[c + 1]) {
-                            let j = Int(order[k])
-                            guard j != i else { continue }
-                            var ddx = x - xs[j], ddy = y - ys[j]
-                            ddx -= ddx.rounded()
-                            ddy -= ddy.rounded()
-                            let d2 = ddx * ddx + ddy * ddy
-                            guard d2 < radius * radius, d2 > 0 else { continue }
-                            let d = d2.squareRoot()
-                            let push = 0.25 * (radius - d) / d
-                            mx += ddx * push
-                            my += ddy * push
+            grid.sort(xs, ys, starts: &starts, order: &order, intoX: &sortedX, intoY: &sortedY)
+            order.withUnsafeBufferPointer { order in
+            starts.withUnsafeBufferPointer { starts in
+                sortedX.withUnsafeBufferPointer { sx in
+                    sortedY.withUnsafeBufferPointer { sy in
+                        xs.withUnsafeMutableBufferPointer { xs in
+                            ys.withUnsafeMutableBufferPointer { ys in
+                                // Points are visited in cell order, neighbours read from the
+                                // sorted copies; each move goes back to the point's own index,
+                                // which is its rank.
+                                for cell in 0..<grid.cellCount {
+                                    let (homeX, homeY) = (cell % grid.side, cell / grid.side)
+                                    for i in Int(starts[cell])..<Int(starts[cell + 1]) {
+                                        let x = sx[i], y = sy[i]
+                                        var mx: Float = 0, my: Float = 0
+                                        for dy in -1...1 {
+                                            let row = grid.wrap(homeY + dy) * grid.side
+                                            for dx in -1...1 {
+                                                let c = row + grid.wrap(homeX + dx)
+                                                for k in Int(starts[c])..<Int(starts[c + 1]) where k != i {
+                                                    let ddx = TorusGrid.nearestImage(x - sx[k]), ddy = TorusGrid.nearestImage(y - sy[k])
+                                                    let d2 = ddx * ddx + ddy * ddy
+                                                    guard d2 < r2, d2 > 0 else { continue }
+                                                    let d = d2.squareRoot()
+                                                    let push = pushFraction * (radius - d) / d
+                                                    mx += ddx * push
+                                                    my += ddy * push
+                                                }
+                                            }
+                                        }
+                                        xs[Int(order[i])] = wrapped(x + mx)
+                                        ys[Int(order[i])] = wrapped(y + my)
+                                    }
+                                }
+                            }
                         }
                     }
                 }
-                moveX[i] = mx
-                moveY[i] = my
             }
-            for i in 0..<n {
-                xs[i] = wrapped(xs[i] + moveX[i])
-                ys[i] = wrapped(ys[i] + moveY[i])
             }
         }
     }
@@ -223,32 +224,30 @@ public struct ProgressiveTile: Sendable {
     /// hole the earlier steps left that a disk of that radius fits gets a point, at the end of
     /// the order. Makes the whole tile maximal at `radius` (up to the candidates' spacing).
     static func fill(_ xs: inout [Float], _ ys: inout [Float], radius: Float, generator: inout Xoshiro256StarStar) {
-        let side = max(3, Int(1 / radius))
-        var head = [Int32](repeating: -1, count: side * side)
-        var next = [Int32](repeating: -1, count: xs.count * 2)
-        func cellOf(_ x: Float, _ y: Float) -> Int {
-            min(Int(y * Float(side)), side - 1) * side + min(Int(x * Float(side)), side - 1)
-        }
-        func insert(_ j: Int) {
-            if j >= next.count { next += [Int32](repeating: -1, count: next.count) }
-            let c = cellOf(xs[j], ys[j])
+        let grid = TorusGrid(cellAtLeast: radius)
+        var head = [Int32](repeating: -1, count: grid.cellCount)
+        var next = [Int32](repeating: -1, count: xs.count)
+        for j in xs.indices {
+            let c = grid.cell(xs[j], ys[j])
             next[j] = head[c]
             head[c] = Int32(j)
         }
-        for j in xs.indices { insert(j) }
         let candidateSide = Int((Double(16 * xs.count)).squareRoot())
-        var cells = Array(0..<(candidateSide * candidateSide))
+        var cells = Array(0..<Int32(candidateSide * candidateSide))
         for i in stride(from: cells.count - 1, to: 0, by: -1) { cells.swapAt(i, generator.nextIndex(below: i + 1)) }
         let r2 = radius * radius
+        let inverseSide = 1 / Float(candidateSide)
         for c in cells {
-            let x = (Float(c % candidateSide) + Float(generator.nextUnit())) / Float(candidateSide)
-            let y = (Float(c / candidateSide) + Float(generator.nextUnit())) / Float(candidateSide)
-            let homeX = min(Int(x * Float(side)), side - 1), homeY = min(Int(y * Float(side)), side - 1)
+            let c = Int(c)
+            let x = (Float(c % candidateSide) + Float(generator.nextUnit())) * inverseSide
+            let y = (Float(c / candidateSide) + Float(generator.nextUnit())) * inverseSide
+            let home = grid.cell(x, y)
+            let homeX = home % grid.side, homeY = home / grid.side
             var fits = true
             search: for dy in -1...1 {
-                let row = (homeY + dy + side) % side * side
+                let row = grid.wrap(homeY + dy) * grid.side
                 for dx in -1...1 {
-                    var k = Int(head[row + (homeX + dx + side) % side])
+                    var k = Int(head[row + grid.wrap(homeX + dx)])
                     while k >= 0 {
                         if distanceSquared(x, y, xs[k], ys[k]) < r2 { fits = false; break search }
                         k = Int(next[k])
@@ -258,7 +257,8 @@ public struct ProgressiveTile: Sendable {
             if fits {
                 xs.append(x)
                 ys.append(y)
-                insert(xs.count - 1)
+                next.append(head[home])
+                head[home] = Int32(xs.count - 1)
             }
         }
     }
@@ -308,6 +308,52 @@ public struct ProgressiveTile: Sendable {
             head[c] = Int32(j)
         }
         return gaps
+    }
+}
+
+/// A square grid over the unit torus with cells at least a given width, so that everything
+/// within that distance of a point is in the point's 3 × 3 cells (at least 3 cells a side, so
+/// those nine are distinct).
+struct TorusGrid {
+    let side: Int
+    var cellCount: Int { side * side }
+
+    init(cellAtLeast width: Float) {
+        side = max(3, min(4096, Int(1 / width)))
+    }
+
+    @inline(__always)
+    func cell(_ x: Float, _ y: Float) -> Int {
+        min(Int(y * Float(side)), side - 1) * side + min(Int(x * Float(side)), side - 1)
+    }
+
+    /// A row or column index one step outside 0..<side brought back in.
+    @inline(__always)
+    func wrap(_ index: Int) -> Int {
+        index < 0 ? index + side : (index >= side ? index - side : index)
+    }
+
+    /// A coordinate difference in (-1, 1) as the difference to the nearest copy.
+    @inline(__always)
+    static func nearestImage(_ d: Float) -> Float {
+        d > 0.5 ? d - 1 : (d < -0.5 ? d + 1 : d)
+    }
+
+    /// Counting sort of the points by cell: `starts[c]..<starts[c + 1]` index cell c's points
+    /// in the sorted arrays, and `order` gives each sorted point's index in `xs`.
+    func sort(_ xs: [Float], _ ys: [Float], starts: inout [Int32], order: inout [Int32],
+              intoX sortedX: inout [Float], intoY sortedY: inout [Float]) {
+        for c in starts.indices { starts[c] = 0 }
+        for i in xs.indices { starts[cell(xs[i], ys[i]) + 1] += 1 }
+        for c in 0..<cellCount { starts[c + 1] += starts[c] }
+        var fill = starts
+        for i in xs.indices {
+            let c = cell(xs[i], ys[i])
+            sortedX[Int(fill[c])] = xs[i]
+            sortedY[Int(fill[c])] = ys[i]
+            order[Int(fill[c])] = Int32(i)
+            fill[c] += 1
+        }
     }
 }
 

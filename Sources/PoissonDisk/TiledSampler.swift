@@ -10,7 +10,10 @@
 /// - layering exact: a later session with a higher cumulative target keeps the earlier
 ///   session's dots (the same points, lower ranks) and adds the ranks between the two
 ///   thresholds, as long as both sessions use the same seed, regularity and pattern peak;
-/// - speed: a dot costs a density lookup and a comparison; no neighbour searches.
+/// - speed: a dot costs a density lookup and a comparison; no neighbour searches;
+/// - masks kept: no dot in a raster cell of zero density, though bilinear lookup gives the
+///   half of such a cell next to a treated one a positive value (the scalp map's cells off
+///   the scalp are zero, and a dot there would lie off the head).
 ///
 /// The seed picks one of the tile's eight square symmetries and an offset, so seeds give
 /// different patterns from one tile per regularity.
@@ -78,12 +81,13 @@ enum TiledSampler {
                                 let x = (Double(copyX) + Double(pattern.xs[i])) * side
                                 let y = (Double(copyY) + Double(pattern.ys[i])) * side
                                 guard bounds.contains(xMM: x, yMM: y) else { continue }
-                                let density = DensityRaster.bilinear(
-                                    values, columns: raster.columns, rows: raster.rows,
-                                    u: Float((x - raster.originXMM) * rasterScale) - 0.5,
-                                    v: Float((y - raster.originYMM) * rasterScale) - 0.5)
+                                let u = Float((x - raster.originXMM) * rasterScale), v = Float((y - raster.originYMM) * rasterScale)
+                                let density = DensityRaster.bilinear(values, columns: raster.columns, rows: raster.rows,
+                                                                     u: u - 0.5, v: v - 0.5)
                                 let rank = Int(pattern.ranks[i])
-                                guard Float(rank) < density * ranksPerDensity, !placed.contains(copy: copy, rank: rank) else { continue }
+                                guard Float(rank) < density * ranksPerDensity,
+                                      raster.cellIsPositive(values, u: u, v: v),
+                                      !placed.contains(copy: copy, rank: rank) else { continue }
                                 let nominal = spacingNumerator / density.squareRoot()
                                 dots.append(PoissonDot(
                                     xMM: x, yMM: y, spacingMM: min((Double(pattern.gaps[i]) - TiledSampler.roundingMargin) * side, Double(nominal)),

@@ -35,6 +35,19 @@ struct TiledSamplerTests {
         #expect(bruteForceViolations(first + added) == 0)
     }
 
+    @Test("no dot lands in a raster cell of zero density, even where bilinear lookup is positive")
+    func zeroCellsAreMasks() throws {
+        // A checkerboard of 2 mm cells, 80 dots/cm² on the dark squares, none on the light.
+        let bounds = square(40)
+        let density = try DensityRaster(covering: bounds, cellSizeMM: 2) { x, y in
+            (Int(x / 2) + Int(y / 2)) % 2 == 0 ? 80 : 0
+        }
+        let dots = try PoissonDiskSampler.sample(PoissonDiskRequest(bounds: bounds, density: density, seed: 4, method: .tiled))
+        #expect(dots.count > 300)
+        let inZeroCell = dots.filter { (Int($0.xMM / 2) + Int($0.yMM / 2)) % 2 != 0 }.map { ($0.xMM, $0.yMM) }
+        #expect(inZeroCell.count == 0, "dots in zero cells, the first at \(inZeroCell.prefix(1)) mm")
+    }
+
     @Test("a pattern peak below the raster's is refused, naming the value")
     func patternPeakBelowRaster() throws {
         let request = try tiled(50, square(10), seed: 1, patternPeak: 40)

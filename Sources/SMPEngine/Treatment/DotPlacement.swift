@@ -7,12 +7,17 @@ import PoissonDisk
 public enum DotPlacement {
     /// All dots of all sessions, the same for the same scene and seed.
     public static func dots(for scene: Scene, on map: ScalpMap) throws -> [PoissonDot] {
+        let densities = try scene.sessions.map { try map.density(after: $0, design: scene.design) }
+        // One pattern for the whole plan (`PoissonDiskMethod.tiled`): every session's dots are
+        // points of it, and a later session adds the ranks between the earlier ones.
+        let planPeak = densities.map(\.maximumDotsPerCM2).max() ?? 0
         var dots: [PoissonDot] = []
         for (index, session) in scene.sessions.enumerated() {
             let request = PoissonDiskRequest(
-                bounds: map.bounds, density: try map.density(after: session, design: scene.design),
+                bounds: map.bounds, density: densities[index],
                 regularity: scene.design.regularity, seed: SplitMix64.derive(scene.seed, stream: RandomStream.sampling.rawValue),
-                layer: index + 1, diameterMM: session.needle.impressionDiameterMM)
+                layer: index + 1, diameterMM: session.needle.impressionDiameterMM,
+                method: .tiled, patternPeakDotsPerCM2: planPeak > 0 ? planPeak : nil)
             dots += try PoissonDiskSampler.sample(request, existing: dots)
         }
         return dots
