@@ -1,5 +1,7 @@
-/// How the regularity knob shapes the pattern, and the measured calibration that turns a target
-/// density into a spacing so that the *achieved* density matches the target.
+/// How the regularity knob shapes the `.search` method's pattern, and the measured calibration
+/// that turns a target density into a spacing so that the *achieved* density matches the
+/// target. (The `.tiled` method needs none: its density is a count of ranks per tile area,
+/// exact by construction; `ProgressiveTile.Shape` is its regularity knob.)
 ///
 /// A maximal Poisson-disk fill with spacing s has a density of K / s² dots per mm², where K
 /// depends only on the process (the annulus width, the jitter), not on s. So the sampler uses

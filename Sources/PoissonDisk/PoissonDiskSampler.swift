@@ -71,12 +71,16 @@ public enum PoissonDiskMethod: String, Sendable, CaseIterable {
 
 /// Variable-density Poisson-disk sampling in millimetres, layered.
 ///
-/// Contract: every new dot i gets a spacing sᵢ from the target density at its position
-/// (`PoissonDiskCalibration`), and any two dots i, j — new or from an earlier layer — are at
-/// least min(sᵢ, sⱼ) apart. The fill is maximal: after a run no further dot fits anywhere the
-/// density is positive, up to the final sweep's tries per grid cell.
+/// Contract: every new dot i gets a spacing sᵢ from the target density at its position, and
+/// any two dots i, j — new or from an earlier layer — are at least min(sᵢ, sⱼ) apart.
 ///
-/// Algorithm: Bridson's active-list growth ("Fast Poisson disk sampling in arbitrary
+/// Two methods (`PoissonDiskMethod`). `.tiled` (`TiledSampler`, `ProgressiveTile`) picks
+/// dots by rank from a precomputed progressive tile: the density is exact by construction, the
+/// invariant holds by each tile point's gap, and the tile's fill makes it maximal up to its
+/// candidates' spacing. `.search` is described below: its fill is maximal up to the final
+/// sweep's tries per grid cell, and its spacing comes from `PoissonDiskCalibration`.
+///
+/// `.search` algorithm: Bridson's active-list growth ("Fast Poisson disk sampling in arbitrary
 /// dimensions", SIGGRAPH 2007 sketch) with candidates drawn from an annulus [s, (1+w)·s] around
 /// the active dot, w narrowing with regularity (w → 0 is the "annulus edge" variant, denser and
 /// more even), and per-dot spacing jitter for a natural look. A background grid of cell size
