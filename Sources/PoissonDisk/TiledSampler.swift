@@ -2,8 +2,8 @@
 /// of Kopf et al., "Recursive Wang tiles for real-time blue noise" (SIGGRAPH 2006), which also
 /// thin a progressively ordered point set by density. Copies of the tile cover the plane on a
 /// turned lattice (`TileFrame`), `tileSideMM` on a side, so that the whole tile is the
-/// pattern's peak density; a point of
-/// rank k is a dot where the target density D(p) gives k < D(p) / peak × count. That makes:
+/// pattern's peak density; a point of rank k is a dot where the target density D(p) gives
+/// k < D(p) / peak × count. That makes:
 /// - the invariant exact, for any density field (`ProgressiveTile` says why): a dot's spacing
 ///   is min(its gap, the nominal spacing for D(p));
 /// - the density exact where D is uniform (the tile's count per tile area) and, along a
