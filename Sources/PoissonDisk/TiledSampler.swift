@@ -199,20 +199,22 @@ struct PlacedTile {
 
     /// The copy and rank of the tile point at (x, y) mm, or nil if no point is there (within
     /// a nanometre: positions are recomputed the same way every time).
+    static let homeFirst = [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1)]
+
     func point(atXMM x: Double, yMM y: Double, in frame: TileFrame) -> (Int, Int, Int)? {
         let (u, v) = frame.tileUnits((x, y))
         let copyX = Int(u.rounded(.down)), copyY = Int(v.rounded(.down))
         let homeX = min(Int((u - Double(copyX)) * Double(blocksPerSide)), blocksPerSide - 1)
         let homeY = min(Int((v - Double(copyY)) * Double(blocksPerSide)), blocksPerSide - 1)
-        for dy in -1...1 {
-            for dx in -1...1 {
-                var bx = homeX + dx, by = homeY + dy, cx = copyX, cy = copyY
-                if bx < 0 { bx += blocksPerSide; cx -= 1 } else if bx >= blocksPerSide { bx -= blocksPerSide; cx += 1 }
-                if by < 0 { by += blocksPerSide; cy -= 1 } else if by >= blocksPerSide { by -= blocksPerSide; cy += 1 }
-                for i in range(blockX: bx, blockY: by) {
-                    let p = frame.millimetres(Double(cx) + Double(xs[i]), Double(cy) + Double(ys[i]))
-                    if abs(p.x - x) <= 1e-9 && abs(p.y - y) <= 1e-9 { return (cx, cy, Int(ranks[i])) }
-                }
+        // The home block first: a point lies in a neighbour only when rounding moved it across
+        // a block's edge.
+        for (dx, dy) in PlacedTile.homeFirst {
+            var bx = homeX + dx, by = homeY + dy, cx = copyX, cy = copyY
+            if bx < 0 { bx += blocksPerSide; cx -= 1 } else if bx >= blocksPerSide { bx -= blocksPerSide; cx += 1 }
+            if by < 0 { by += blocksPerSide; cy -= 1 } else if by >= blocksPerSide { by -= blocksPerSide; cy += 1 }
+            for i in range(blockX: bx, blockY: by) {
+                let p = frame.millimetres(Double(cx) + Double(xs[i]), Double(cy) + Double(ys[i]))
+                if abs(p.x - x) <= 1e-9 && abs(p.y - y) <= 1e-9 { return (cx, cy, Int(ranks[i])) }
             }
         }
         return nil
