@@ -25,6 +25,38 @@ public enum DotTable {
         }
     }
 
-    /// Micrometre precision, no exponent: what a CSV reader anywhere parses.
-    static func number(_ value: Double) -> String { String(format: "%.4f", value) }
+    /// Micrometre precision, no exponent: what a CSV reader anywhere parses. The same text as
+    /// `String(format: "%.4f", value)`, which took half of `smp dots` (10,000 instructions a
+    /// number: 1.15 G of 2.13 G for the demo's 22,546 dots, callgrind 2026-12-03).
+    static func number(_ value: Double) -> String {
+        guard let scaled = FixedPoint.tenThousandths(value) else { return String(format: "%.4f", value) }
+        let fraction = String(scaled % 10_000)
+        return (value.sign == .minus ? "-" : "") + String(scaled / 10_000) + "."
+            + String(repeating: "0", count: 4 - fraction.count) + fraction
+    }
+}
+
+/// Exact decimal rounding without a formatter.
+enum FixedPoint {
+    /// |value| × 10⁴ rounded to the nearest integer, ties to even, as printf rounds the exact
+    /// binary value; nil past 2⁵⁰ / 10⁴ or for NaN and infinities.
+    ///
+    /// The product p = |value| × 10⁴ is rounded once; its error e = |value| × 10⁴ − p is exactly
+    /// representable and a fused multiply-add gives it exactly. With p's fraction f (exact),
+    /// the true value lies above or below the halfway point exactly as f does, because f is a
+    /// multiple of p's ulp and |e| is at most half of it; only f = ½ needs e's sign, and e = 0
+    /// there is a true tie.
+    static func tenThousandths(_ value: Double) -> Int? {
+        let magnitude = abs(value)
+        guard magnitude.isFinite, magnitude < 0x1p50 / 10_000 else { return nil }
+        let product = magnitude * 10_000
+        let error = (-product).addingProduct(magnitude, 10_000)
+        let whole = product.rounded(.down)
+        let fraction = product - whole
+        var rounded = Int(whole)
+        if fraction > 0.5 || (fraction == 0.5 && (error > 0 || (error == 0 && rounded % 2 == 1))) {
+            rounded += 1
+        }
+        return rounded
+    }
 }
