@@ -118,18 +118,17 @@ public struct ProgressiveTile: Sendable {
         let side = max(4, Int((Double(4 * count)).squareRoot().rounded()))
         let candidates = side * side
         let cell = 1 / Float(side)
-        // Candidates are stored in their visiting order (one random permutation), so each pass
-        // reads them front to back; `slotOfCell` finds them by position for the updates.
-        var cells = Array(0..<candidates)
+        // One candidate per cell, stored by cell so that an accepted point's updates read its
+        // neighbourhood row by row; `visiting` is the one random order the passes share.
+        var visiting = Array(0..<Int32(candidates))
         for i in stride(from: candidates - 1, to: 0, by: -1) {
-            cells.swapAt(i, generator.nextIndex(below: i + 1))
+            visiting.swapAt(i, generator.nextIndex(below: i + 1))
         }
         var cx = [Float](repeating: 0, count: candidates), cy = [Float](repeating: 0, count: candidates)
-        var slotOfCell = [Int32](repeating: 0, count: candidates)
-        for (slot, c) in cells.enumerated() {
-            cx[slot] = (Float(c % side) + Float(generator.nextUnit())) * cell
-            cy[slot] = (Float(c / side) + Float(generator.nextUnit())) * cell
-            slotOfCell[c] = Int32(slot)
+        for c in visiting {
+            let c = Int(c)
+            cx[c] = (Float(c % side) + Float(generator.nextUnit())) * cell
+            cy[c] = (Float(c / side) + Float(generator.nextUnit())) * cell
         }
         // Nearest accepted point, squared; -1 once accepted.
         var nearest = [Float](repeating: .infinity, count: candidates)
@@ -139,17 +138,18 @@ public struct ProgressiveTile: Sendable {
         var radius = Float(0.5)
         cx.withUnsafeBufferPointer { cx in
             cy.withUnsafeBufferPointer { cy in
-                slotOfCell.withUnsafeBufferPointer { slotOfCell in
+                visiting.withUnsafeBufferPointer { visiting in
                     nearest.withUnsafeMutableBufferPointer { nearest in
                         while xs.count < count {
                             let r2 = radius * radius
                             let reach = min(Int(radius * Float(side)) + 1, side / 2)
-                            for slot in 0..<candidates where nearest[slot] >= r2 {
-                                let x = cx[slot], y = cy[slot]
+                            for slot in 0..<candidates where nearest[Int(visiting[slot])] >= r2 {
+                                let c = Int(visiting[slot])
+                                let x = cx[c], y = cy[c]
                                 xs.append(x)
                                 ys.append(y)
-                                nearest[slot] = -1
-                                let homeX = Int(x * Float(side)), homeY = Int(y * Float(side))
+                                nearest[c] = -1
+                                let homeX = c % side, homeY = c / side
                                 for dy in -reach...reach {
                                     var row = homeY + dy
                                     if row < 0 { row += side } else if row >= side { row -= side }
@@ -157,7 +157,7 @@ public struct ProgressiveTile: Sendable {
                                     var column = homeX - reach
                                     if column < 0 { column += side }
                                     for _ in 0...(2 * reach) {
-                                        let other = Int(slotOfCell[row + column])
+                                        let other = row + column
                                         column += 1
                                         if column == side { column = 0 }
                                         let d2 = distanceSquared(x, y, cx[other], cy[other])
@@ -302,37 +302,53 @@ public struct ProgressiveTile: Sendable {
         for i in stride(from: n - 1, to: 0, by: -1) { visiting.swapAt(i, generator.nextIndex(below: i + 1)) }
         // Squared distance to the nearest point taken, as far as it matters: a taken point
         // lowers it only within the pass's radius, and nothing farther can block a later pass.
+        // -1 once taken.
         var nearest = [Float](repeating: 2, count: n)
-        var taken = [Bool](repeating: false, count: n)
         var rankedX: [Float] = [], rankedY: [Float] = []
         rankedX.reserveCapacity(n)
         rankedY.reserveCapacity(n)
-        let cellWidth = 1 / Float(grid.side)
+        let side = grid.side
+        let cellWidth = 1 / Float(side)
         var radius: Float = 0.5
-        while rankedX.count < n {
-            // Below half the closest pair's distance every point fits: the last pass takes all.
-            let r2 = radius < 0.25 * hexagonalSpacing(count: n) ? 0 : radius * radius
-            let reach = min(Int(radius / cellWidth) + 1, grid.side / 2)
-            for point in visiting where !taken[Int(point)] && nearest[Int(point)] >= r2 {
-                let p = Int(point)
-                taken[p] = true
-                let x = sortedX[p], y = sortedY[p]
-                rankedX.append(x)
-                rankedY.append(y)
-                let home = grid.cell(x, y)
-                let homeX = home % grid.side, homeY = home / grid.side
-                for dy in -reach...reach {
-                    let row = ((homeY + dy) % grid.side + grid.side) % grid.side * grid.side
-                    for dx in -reach...reach {
-                        let c = row + ((homeX + dx) % grid.side + grid.side) % grid.side
-                        for q in Int(starts[c])..<Int(starts[c + 1]) {
-                            let d2 = distanceSquared(x, y, sortedX[q], sortedY[q])
-                            if d2 < nearest[q] { nearest[q] = d2 }
+        starts.withUnsafeBufferPointer { starts in
+            sortedX.withUnsafeBufferPointer { sortedX in
+                sortedY.withUnsafeBufferPointer { sortedY in
+                    visiting.withUnsafeBufferPointer { visiting in
+                        nearest.withUnsafeMutableBufferPointer { nearest in
+                            while rankedX.count < n {
+                                // Below half the closest pair's distance every point fits: the
+                                // last pass takes all.
+                                let r2 = radius < 0.25 * hexagonalSpacing(count: n) ? 0 : radius * radius
+                                let reach = min(Int(radius / cellWidth) + 1, side / 2)
+                                for point in visiting where nearest[Int(point)] >= r2 {
+                                    let p = Int(point)
+                                    nearest[p] = -1
+                                    let x = sortedX[p], y = sortedY[p]
+                                    rankedX.append(x)
+                                    rankedY.append(y)
+                                    let home = grid.cell(x, y)
+                                    let homeX = home % side, homeY = home / side
+                                    for dy in -reach...reach {
+                                        let row = grid.wrap(homeY + dy) * side
+                                        var column = homeX - reach
+                                        if column < 0 { column += side }
+                                        for _ in 0...(2 * reach) {
+                                            let c = row + column
+                                            column += 1
+                                            if column == side { column = 0 }
+                                            for q in Int(starts[c])..<Int(starts[c + 1]) {
+                                                let d2 = distanceSquared(x, y, sortedX[q], sortedY[q])
+                                                if d2 < nearest[q] { nearest[q] = d2 }
+                                            }
+                                        }
+                                    }
+                                }
+                                radius *= radiusRatio
+                            }
                         }
                     }
                 }
             }
-            radius *= radiusRatio
         }
         return (rankedX, rankedY)
     }
@@ -343,32 +359,36 @@ public struct ProgressiveTile: Sendable {
         let n = xs.count
         let side = max(1, Int(1 / hexagonalSpacing(count: n)))
         let cell = 1 / Float(side)
+        // Row and column indices from -side - 1 to 2 side + 1, wrapped (rings reach side / 2 + 1).
+        let wrap = (0..<(3 * side + 3)).map { ($0 - side - 1 + 2 * side) % side }
         var head = [Int32](repeating: -1, count: side * side)
         var next = [Int32](repeating: -1, count: n)
         var gaps = [Float](repeating: 1, count: n)
         for j in 0..<n {
             let x = xs[j], y = ys[j]
             let homeX = min(Int(x * Float(side)), side - 1), homeY = min(Int(y * Float(side)), side - 1)
-            var best: Float = 1
+            // The nearest distance squared so far: its square root at the end is the smallest
+            // root, as the root is monotonic and correctly rounded.
+            var best2: Float = 1
             var ring = 0
             while ring <= side / 2 + 1 {
                 // Points in this ring and beyond are at least (ring - 1) cells away.
                 let floor = Float(ring - 1) * cell
-                if ring > 0 && best * best <= floor * floor { break }
+                if ring > 0 && best2 <= floor * floor { break }
                 for dy in -ring...ring {
                     let onEdge = abs(dy) == ring
+                    let row = wrap[homeY + dy + side + 1] * side
                     for dx in stride(from: -ring, through: ring, by: onEdge ? 1 : 2 * max(ring, 1)) {
-                        let c = (homeY + dy + side * (ring + 1)) % side * side + (homeX + dx + side * (ring + 1)) % side
-                        var k = Int(head[c])
+                        var k = Int(head[row + wrap[homeX + dx + side + 1]])
                         while k >= 0 {
-                            best = min(best, distanceSquared(x, y, xs[k], ys[k]).squareRoot())
+                            best2 = min(best2, distanceSquared(x, y, xs[k], ys[k]))
                             k = Int(next[k])
                         }
                     }
                 }
                 ring += 1
             }
-            gaps[j] = best
+            gaps[j] = best2.squareRoot()
             let c = homeY * side + homeX
             next[j] = head[c]
             head[c] = Int32(j)
