@@ -116,6 +116,7 @@ public struct ProgressiveTile: Sendable {
     /// radius is filled to the end: no pass leaves holes behind).
     static func throwDarts(count: Int, radiusRatio: Double, generator: inout Xoshiro256StarStar) -> ([Float], [Float]) {
         let side = max(4, Int((Double(4 * count)).squareRoot().rounded()))
+        let grid = TorusGrid(side: side)
         let candidates = side * side
         let cell = 1 / Float(side)
         // One candidate per cell, stored by cell so that an accepted point's updates read its
@@ -149,20 +150,9 @@ public struct ProgressiveTile: Sendable {
                                 xs.append(x)
                                 ys.append(y)
                                 nearest[c] = -1
-                                let homeX = c % side, homeY = c / side
-                                for dy in -reach...reach {
-                                    var row = homeY + dy
-                                    if row < 0 { row += side } else if row >= side { row -= side }
-                                    row *= side
-                                    var column = homeX - reach
-                                    if column < 0 { column += side }
-                                    for _ in 0...(2 * reach) {
-                                        let other = row + column
-                                        column += 1
-                                        if column == side { column = 0 }
-                                        let d2 = distanceSquared(x, y, cx[other], cy[other])
-                                        if d2 < nearest[other] { nearest[other] = d2 }
-                                    }
+                                grid.forEachCell(around: c, reach: reach) { other in
+                                    let d2 = distanceSquared(x, y, cx[other], cy[other])
+                                    if d2 < nearest[other] { nearest[other] = d2 }
                                 }
                             }
                             radius *= Float(radiusRatio)
@@ -326,20 +316,10 @@ public struct ProgressiveTile: Sendable {
                                     let x = sortedX[p], y = sortedY[p]
                                     rankedX.append(x)
                                     rankedY.append(y)
-                                    let home = grid.cell(x, y)
-                                    let homeX = home % side, homeY = home / side
-                                    for dy in -reach...reach {
-                                        let row = grid.wrap(homeY + dy) * side
-                                        var column = homeX - reach
-                                        if column < 0 { column += side }
-                                        for _ in 0...(2 * reach) {
-                                            let c = row + column
-                                            column += 1
-                                            if column == side { column = 0 }
-                                            for q in Int(starts[c])..<Int(starts[c + 1]) {
-                                                let d2 = distanceSquared(x, y, sortedX[q], sortedY[q])
-                                                if d2 < nearest[q] { nearest[q] = d2 }
-                                            }
+                                    grid.forEachCell(around: grid.cell(x, y), reach: reach) { c in
+                                        for q in Int(starts[c])..<Int(starts[c + 1]) {
+                                            let d2 = distanceSquared(x, y, sortedX[q], sortedY[q])
+                                            if d2 < nearest[q] { nearest[q] = d2 }
                                         }
                                     }
                                 }
@@ -407,6 +387,28 @@ struct TorusGrid {
 
     init(cellAtLeast width: Float) {
         side = max(3, min(4096, Int(1 / width)))
+    }
+
+    init(side: Int) {
+        self.side = side
+    }
+
+    /// Calls `body` with every cell within `reach` cells of `cell` along both axes (a square of
+    /// 2 reach + 1 cells a side, wrapped; reach at most side / 2, so no cell is visited twice
+    /// unless the square wraps onto itself at reach = side / 2), row by row.
+    @inline(__always)
+    func forEachCell(around cell: Int, reach: Int, _ body: (Int) -> Void) {
+        let homeX = cell % side, homeY = cell / side
+        for dy in -reach...reach {
+            let row = wrap(homeY + dy) * side
+            var column = homeX - reach
+            if column < 0 { column += side }
+            for _ in 0...(2 * reach) {
+                body(row + column)
+                column += 1
+                if column == side { column = 0 }
+            }
+        }
     }
 
     @inline(__always)
