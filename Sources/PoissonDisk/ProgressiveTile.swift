@@ -39,7 +39,6 @@ public struct ProgressiveTile: Sendable {
     public let ys: [Float]
     /// eⱼ: distance from point j to the nearest earlier point or to its own copy (≤ 1).
     public let gaps: [Float]
-    public let regularity: Double
     /// A dot's nominal spacing as a multiple of the hexagonal spacing for its density: the
     /// spacing it reports, when its gap is not smaller. Chosen above the tile's covering
     /// radius, so no empty circle is as wide as the spacing (`Shape`).
@@ -93,7 +92,6 @@ public struct ProgressiveTile: Sendable {
         self.xs = xs
         self.ys = ys
         gaps = ProgressiveTile.gaps(xs, ys)
-        self.regularity = regularity
         spacingFactor = Float(shape.spacingFactor)
     }
 
@@ -169,7 +167,7 @@ public struct ProgressiveTile: Sendable {
     /// applied, so the result does not depend on the visiting order. Each round sorts the
     /// points by cell (cells at least `radius` wide), so a point's neighbours are in its 3 × 3
     /// cells and are read in memory order.
-    static func relax(_ xs: inout [Float], _ ys: inout [Float], rounds: Int, radius: Float, pushFraction: Float = 0.25) {
+    static func relax(_ xs: inout [Float], _ ys: inout [Float], rounds: Int, radius: Float) {
         let n = xs.count
         guard n > 1, rounds > 0 else { return }
         let grid = TorusGrid(cellAtLeast: radius)
@@ -180,36 +178,32 @@ public struct ProgressiveTile: Sendable {
         for _ in 0..<rounds {
             grid.sort(xs, ys, starts: &starts, order: &order, intoX: &sortedX, intoY: &sortedY)
             order.withUnsafeBufferPointer { order in
-            starts.withUnsafeBufferPointer { starts in
-                sortedX.withUnsafeBufferPointer { sx in
-                    sortedY.withUnsafeBufferPointer { sy in
-                        xs.withUnsafeMutableBufferPointer { xs in
-                            ys.withUnsafeMutableBufferPointer { ys in
-                                // Points are visited in cell order, neighbours read from the
-                                // sorted copies; each move goes back to the point's own index,
-                                // which is its rank.
-                                for cell in 0..<grid.cellCount {
-                                    let (homeX, homeY) = (cell % grid.side, cell / grid.side)
-                                    for i in Int(starts[cell])..<Int(starts[cell + 1]) {
-                                        let x = sx[i], y = sy[i]
-                                        var mx: Float = 0, my: Float = 0
-                                        for dy in -1...1 {
-                                            let row = grid.wrap(homeY + dy) * grid.side
-                                            for dx in -1...1 {
-                                                let c = row + grid.wrap(homeX + dx)
+                starts.withUnsafeBufferPointer { starts in
+                    sortedX.withUnsafeBufferPointer { sx in
+                        sortedY.withUnsafeBufferPointer { sy in
+                            xs.withUnsafeMutableBufferPointer { xs in
+                                ys.withUnsafeMutableBufferPointer { ys in
+                                    // Points are visited in cell order, neighbours read from the
+                                    // sorted copies; each move goes back to the point's own index,
+                                    // which is its rank.
+                                    for cell in 0..<grid.cellCount {
+                                        for i in Int(starts[cell])..<Int(starts[cell + 1]) {
+                                            let x = sx[i], y = sy[i]
+                                            var mx: Float = 0, my: Float = 0
+                                            grid.forEachCell(around: cell, reach: 1) { c in
                                                 for k in Int(starts[c])..<Int(starts[c + 1]) where k != i {
                                                     let ddx = TorusGrid.nearestImage(x - sx[k]), ddy = TorusGrid.nearestImage(y - sy[k])
                                                     let d2 = ddx * ddx + ddy * ddy
                                                     guard d2 < r2, d2 > 0 else { continue }
                                                     let d = d2.squareRoot()
-                                                    let push = pushFraction * (radius - d) / d
+                                                    let push = 0.25 * (radius - d) / d
                                                     mx += ddx * push
                                                     my += ddy * push
                                                 }
                                             }
+                                            xs[Int(order[i])] = wrapped(x + mx)
+                                            ys[Int(order[i])] = wrapped(y + my)
                                         }
-                                        xs[Int(order[i])] = wrapped(x + mx)
-                                        ys[Int(order[i])] = wrapped(y + my)
                                     }
                                 }
                             }
@@ -217,12 +211,12 @@ public struct ProgressiveTile: Sendable {
                     }
                 }
             }
-            }
         }
     }
 
     /// Step 3: one more dart pass over fresh candidates (eight per point) at `radius`: every
-    /// hole the earlier steps left that a disk of that radius fits gets a point. Makes the whole tile maximal at `radius` (up to the candidates' spacing).
+    /// hole the earlier steps left that a disk of that radius fits gets a point. Makes the
+    /// whole tile maximal at `radius` (up to the candidates' spacing).
     static func fill(_ xs: inout [Float], _ ys: inout [Float], radius: Float, generator: inout Xoshiro256StarStar) {
         let grid = TorusGrid(cellAtLeast: radius)
         var head = [Int32](repeating: -1, count: grid.cellCount)
@@ -299,6 +293,8 @@ public struct ProgressiveTile: Sendable {
         rankedY.reserveCapacity(n)
         let side = grid.side
         let cellWidth = 1 / Float(side)
+        // Below half the closest pair's distance every point fits: the last pass takes all.
+        let takeAllBelow = 0.25 * hexagonalSpacing(count: n)
         var radius: Float = 0.5
         starts.withUnsafeBufferPointer { starts in
             sortedX.withUnsafeBufferPointer { sortedX in
@@ -306,9 +302,7 @@ public struct ProgressiveTile: Sendable {
                     visiting.withUnsafeBufferPointer { visiting in
                         nearest.withUnsafeMutableBufferPointer { nearest in
                             while rankedX.count < n {
-                                // Below half the closest pair's distance every point fits: the
-                                // last pass takes all.
-                                let r2 = radius < 0.25 * hexagonalSpacing(count: n) ? 0 : radius * radius
+                                let r2 = radius < takeAllBelow ? 0 : radius * radius
                                 let reach = min(Int(radius / cellWidth) + 1, side / 2)
                                 for point in visiting where nearest[Int(point)] >= r2 {
                                     let p = Int(point)

@@ -23,10 +23,14 @@ enum TiledSampler {
     /// domain are skipped (about 16 points each).
     static func blocksPerSide(count: Int) -> Int { max(1, Int((Double(count) / 16).squareRoot())) }
 
-    /// A point's nearest earlier point is exactly its gap away: in tile units, positions are
-    /// Floats near 1 (rounding 6e-8 each, and the seed's shift adds as much again), so a
-    /// spacing of the full gap could exceed the distance as computed. This much less is safe.
-    static let roundingMargin = 1e-6
+    /// The largest spacing, in mm, a dot with this gap can be given. Its nearest earlier point
+    /// is exactly its gap away: in tile units positions are Floats near 1 (rounding 6e-8 each,
+    /// and the seed's shift adds as much again), so a spacing of the full gap could exceed the
+    /// distance as computed; 1e-6 tile units less is safe.
+    @inline(__always)
+    static func largestSpacingMM(gap: Float, tileSideMM side: Double) -> Double {
+        (Double(gap) - 1e-6) * side
+    }
 
     /// The tile side in mm for a pattern whose whole tile is `peakDotsPerCM2`.
     static func tileSideMM(count: Int, peakDotsPerCM2: Double) -> Double {
@@ -55,7 +59,7 @@ enum TiledSampler {
         var placed = PlacedRanks(copies: copiesX * (lastCopyY - firstCopyY + 1), count: count)
         for dot in existing {
             guard let (copyX, copyY, rank) = pattern.point(atXMM: dot.xMM, yMM: dot.yMM, in: frame),
-                  dot.spacingMM <= (Double(tile.gaps[rank]) - TiledSampler.roundingMargin) * side * (1 + 1e-9) else { return nil }
+                  dot.spacingMM <= largestSpacingMM(gap: tile.gaps[rank], tileSideMM: side) * (1 + 1e-9) else { return nil }
             if (firstCopyX...lastCopyX).contains(copyX) && (firstCopyY...lastCopyY).contains(copyY) {
                 placed.insert(copy: (copyY - firstCopyY) * copiesX + copyX - firstCopyX, rank: rank)
             }
@@ -96,7 +100,7 @@ enum TiledSampler {
                                       !placed.contains(copy: copy, rank: rank) else { continue }
                                 let nominal = spacingNumerator / density.squareRoot()
                                 dots.append(PoissonDot(
-                                    xMM: x, yMM: y, spacingMM: min((Double(pattern.gaps[i]) - TiledSampler.roundingMargin) * side, Double(nominal)),
+                                    xMM: x, yMM: y, spacingMM: min(largestSpacingMM(gap: pattern.gaps[i], tileSideMM: side), Double(nominal)),
                                     layer: request.layer, diameterMM: request.diameterMM,
                                     variationSeed: SplitMix64.mix(copyHash &+ UInt64(rank))))
                             }
@@ -197,17 +201,17 @@ struct PlacedTile {
         return Int(blockStarts[b])..<Int(blockStarts[b + 1])
     }
 
-    /// The copy and rank of the tile point at (x, y) mm, or nil if no point is there (within
-    /// a nanometre: positions are recomputed the same way every time).
+    /// Block offsets, the home block first: a point lies in a neighbour only when rounding
+    /// moved it across a block's edge.
     static let homeFirst = [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, -1), (-1, 1), (1, 1)]
 
+    /// The copy and rank of the tile point at (x, y) mm, or nil if no point is there (within
+    /// a nanometre: positions are recomputed the same way every time).
     func point(atXMM x: Double, yMM y: Double, in frame: TileFrame) -> (Int, Int, Int)? {
         let (u, v) = frame.tileUnits((x, y))
         let copyX = Int(u.rounded(.down)), copyY = Int(v.rounded(.down))
         let homeX = min(Int((u - Double(copyX)) * Double(blocksPerSide)), blocksPerSide - 1)
         let homeY = min(Int((v - Double(copyY)) * Double(blocksPerSide)), blocksPerSide - 1)
-        // The home block first: a point lies in a neighbour only when rounding moved it across
-        // a block's edge.
         for (dx, dy) in PlacedTile.homeFirst {
             var bx = homeX + dx, by = homeY + dy, cx = copyX, cy = copyY
             if bx < 0 { bx += blocksPerSide; cx -= 1 } else if bx >= blocksPerSide { bx -= blocksPerSide; cx += 1 }
