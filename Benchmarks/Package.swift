@@ -51,6 +51,11 @@ let package = Package(
             path: "Sources/Profile"
         ),
         .executableTarget(
+            name: "smp-skin-transport",
+            dependencies: [.product(name: "SMPEngine", package: "SMPPreview")],
+            path: "Sources/SkinTransportTable"
+        ),
+        .executableTarget(
             name: "smp-calibrate",
             dependencies: [.product(name: "PoissonDisk", package: "SMPPreview")],
             path: "Sources/SamplerCalibration"

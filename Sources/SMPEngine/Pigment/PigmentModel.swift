@@ -1,57 +1,75 @@
 import Foundation
 import PoissonDisk
 
-/// What a dot of pigment looks like a given number of days after its session: how much ink it
-/// holds, how wide it has spread, how red the skin around it is, and its colour.
+/// What a dot of pigment looks like a given number of days after its session: the cloud of ink
+/// it leaves in the dermis, how that cloud darkens the skin seen through it, the ink and crust
+/// still on the surface, and the redness around the fresh puncture.
 ///
-/// Each dot is drawn as up to three Gaussian components (the renderer's `InkDot`), each given
-/// by an *amount* (ink integrated over the skin) and a width σ, so its peak is
-/// amount / (2πσ²) and spreading alone never changes how much ink there is:
+/// **The ink cloud** (`InkCloud`). A puncture deposits ink over its impression: mass
+/// m₀ = L · π(dᵢ/2)² · (1 − dilution) · v_ink, with L the pigment load of tattooed skin
+/// (`inkLoadMgPerCM2`), dᵢ the needle impression's diameter and v_ink the dot's own variation.
+/// The cloud that stays is a Gaussian of FWHM `inkCloudDiameterRatio` · dᵢ (× v_size), holding
+/// the retained fraction ρ of the ink, fading with a half-life and spreading like √t:
 ///
-/// - **Dermal core**, the pigment that stays. Deposited amount A₀ = P₀ · 2πσᵢ² · (1 − dilution)
-///   · v_ink, with σᵢ the needle impression's σ (FWHM = impression diameter), P₀ the fresh peak
-///   ink and v_ink the dot's own variation. The core holds the retained fraction ρ of it and
-///   fades with a half-life:
+///     m(t) = ρ · m₀ · 2^(−t / T½),   T½ = fadeHalfLifeYears / (1 + sunExposure)
+///     σ(t)² = σ₀² · (1 + ((1 + g)² − 1) · t / 5 y)
 ///
-///       A_core(t) = ρ · A₀ · 2^(−t / T½),   T½ = fadeHalfLifeYears / (1 + sunExposure)
+/// Its optical depth is τ(y) = m(t) · κ · gσ(y), κ the ink's mass absorption in skin. Tattoo
+/// ink does not sit in skin as the dispersed carbon of aerosol measurements (7.5 m²/g,
+/// DOMAIN.md) but packed in granules inside dermal macrophages and fibroblasts; an opaque
+/// granule of radius r absorbs by its cross-section, κ = 3 / (4 r ρ_carbon), which is what
+/// `inkGranuleRadiusUM` sets. The ink is grey to the light (opaque granules absorb all
+/// wavelengths alike); its colour in skin comes from the skin around it.
 ///
-///   Its width starts at the healed dot (FWHM = healedDiameterRatio × impression, × v_size)
-///   and grows like √t, by `spreadPer5Years` of σ over five years:
+/// **Seen through skin** (`SkinTransportTable`). The cloud at depth d absorbs a fraction
+/// α = 1 − e^(−τ) of the light crossing it; the skin spreads that loss over the surface by the
+/// transport kernel of depth d, a sum of Gaussians of widths σₖ and weights wₖ per channel
+/// (red widest). For a Gaussian τ of peak τ₀, α integrates to 2πσ² · Ein(τ₀), Ein(z) =
+/// ∫₀^z (1 − e^(−t)) / t dt; α is drawn as a Gaussian of that mass and peak 1 − e^(−τ₀), and
+/// each kernel term becomes one renderer component of width √(σ_α² + σₖ²) and per-channel
+/// depth wₖ · mass / (1 − V). The renderer's transmission V + (1 − V) e^(−D) then gives the
+/// kernel's darkening to first order and the veil V under opaque ink.
+/// Ageing moves the cloud deeper (`inkMigrationMM` by the end of its drift, h(t) =
+/// 1 − exp(−t / hueShiftYears)): deeper ink loses less blue than red to the kernel and sits
+/// under a thicker veil, the blue-grey of old tattoos (DOMAIN.md "Light in skin").
 ///
-///       σ_core(t)² = σ₀² · (1 + ((1 + g)² − 1) · t / 5 y)
+/// **Surface ink and crust**, the part healing takes away ("phantom fade"): mass (1 − ρ)·m₀ on
+/// the surface at the impression's width, slightly swollen in the first days
+/// (×(1 + 0.25·(1 − s(0, 3, t)))), darker while scabbed (×(1 + 0.3·bump over days 3–7)), shed
+/// with the scabs between days 3 and 10: × (1 − s(3, 10, t)), s the smoothstep. Its optical
+/// depth is seen directly, with no veil.
 ///
-///   A fraction `subsurfaceFraction` of the core's ink is drawn as a wider halo (σ_halo² = σ² +
-///   subsurfaceSigmaMM²): light scattered sideways in the dermis darkens around the dot too.
+/// **Redness** of the worked skin (irritation, like mild sunburn): haemoglobin-like absorption
+/// of green and blue spread over σ = 1.2 mm around every puncture, so that a session's dots
+/// merge into one soft red field; strongest on day 0 and exactly zero from `rednessDays` on:
+/// × (1 − s(0, rednessDays, t)).
 ///
-/// - **Surface ink and crust**, the part healing takes away ("phantom fade"): amount
-///   (1 − ρ)·A₀ at the impression's width, slightly swollen in the first days
-///   (×(1 + 0.25·(1 − s(0, 3, t)))), darker while scabbed (×(1 + 0.3·bump over days 3–7)),
-///   and shed with the scabs between days 3 and 10: × (1 − s(3, 10, t)), s the smoothstep.
-///
-/// - **Redness** around the fresh puncture (irritation, like mild sunburn): haemoglobin-like
-///   absorption of green and blue over a halo of σ = 0.3 mm, strongest on day 0 and exactly
-///   zero from `rednessDays` on: × (1 − s(0, rednessDays, t)).
-///
-/// Colour: the ink's absorbance a = −ln(ink colour, linear) per unit ink. Carbon drifts to
-/// blue-grey as it ages (particles disperse, the dermis above scatters blue back): the
-/// absorbance is tilted, red up and blue down, by h(t) = 1 − exp(−t / hueShiftYears)
-/// times 8 % / −10 %, and the renderer's veil (light scattered back before it reaches the
-/// ink, blue-biased) grows with age too.
-///
-/// Shape: each dot is oval, long axis σ·√e and short σ/√e (area kept), e uniform in
+/// Shape: each cloud is oval, long axis σ·√e and short σ/√e (area kept), e uniform in
 /// [1, maximumElongation], the axis in a random direction from the dot's own stream.
 ///
 /// Blowout: a fraction of dots, larger for deeper deposits (× e^((depth − 0.35 mm)/0.1 mm)),
-/// went into the deep dermis and spreads wide from the start: σ × `blowoutSpread`, bluer.
+/// went into the deep dermis and spreads wide from the start: σ × `blowoutSpread`, at twice the
+/// depth.
 ///
-/// Every default comes from DOMAIN.md ("Healing and ageing", "SMP practice"), where the
-/// numbers are estimates to be tuned; each scene can override them.
+/// Every default comes from DOMAIN.md ("Healing and ageing", "SMP practice", "Optics of the
+/// pigment") or is marked as our estimate; each scene can override them.
 public struct PigmentModel: Sendable, Equatable {
     /// Fraction of the deposited ink left after healing (DOMAIN.md estimate: 50–70 %).
     public var retainedAfterHealing: Double = 0.6
-    /// Healed visible diameter / needle impression (DOMAIN.md estimate 0.5–0.6, from healed
-    /// dots of 100–150 µm for 0.20–0.25 mm needles).
-    public var healedDiameterRatio: Double = 0.55
+    /// FWHM of the retained ink cloud / needle impression: the healed dot, 0.5–0.6 × the needle
+    /// (DOMAIN.md estimate from healed dots of 100–150 µm for 0.20–0.25 mm needles).
+    public var inkCloudDiameterRatio: Double = 0.55
+    /// Pigment load of tattooed skin inside the impression, undiluted ink, mg/cm² (DOMAIN.md,
+    /// sourced: 0.6–9.4, mean 2.5, excised skin).
+    public var inkLoadMgPerCM2: Double = 2.5
+    /// Radius of the ink granules in the dermis, µm: our calibration, not a measurement. Carbon
+    /// in tattooed skin sits in aggregates and granules inside macrophages and fibroblasts
+    /// (PubMed 3654039; Baranska et al., J Exp Med 2018), from tenths of a µm to a few µm; 1 µm
+    /// gives a healed dot of the default plan a peak optical depth of about 10 and a treated
+    /// area about as dark as the shaved stubble beside it. Sets κ = 3 / (4 r ρ).
+    public var inkGranuleRadiusUM: Double = 1
+    /// How much deeper the ink sits once its drift is over, mm (our estimate).
+    public var inkMigrationMM: Double = 0.12
     /// Retained ink halves in this many years at normal sun (DOMAIN.md estimate ~5 years).
     public var fadeHalfLifeYears: Double = 5
     /// 0 normal sun, 1 heavy sun: the half-life divides by (1 + sunExposure) (our estimate).
@@ -62,34 +80,25 @@ public struct PigmentModel: Sendable, Equatable {
     public var blowoutFraction: Double = 0.02
     /// How much wider a blown-out dot is (σ multiplier; our estimate of "large, ill-defined").
     public var blowoutSpread: Double = 3
-    /// Time constant of the drift to blue-grey, years (our estimate).
+    /// Time constant of the ink's drift deeper, years (our estimate).
     public var hueShiftYears: Double = 4
     /// Redness is gone this many days after the session (DOMAIN.md: ~72 h).
     public var rednessDays: Double = 3
-    /// Peak ink of a fresh, undiluted impression, in units where 1 over white gives the ink's
-    /// own colour. Our calibration: a healed core of carbon black at dilution 0.3 then has an
-    /// optical depth of about 3.4 (3 % transmitted, reading charcoal under the veil), so that
-    /// fading visibly lightens it within the 3–6 years after which clinics touch up; much more
-    /// ink would saturate and hide the fading.
-    public var freshPeakInk: Double = 0.5
-
-    /// Light entering the skin travels sideways in the dermis before it comes back out, so
-    /// dermal ink darkens a halo around the dot as well as the dot: this fraction of the core's
-    /// darkening is drawn over the halo instead (same ink, by conservation), σ_halo² = σ² +
-    /// subsurfaceSigmaMM². Our estimate: visible-light diffusion lengths in the dermis are a few
-    /// tenths of a millimetre, and without the halo 80 dots/cm² of 0.14 mm darken a scalp by only
-    /// ~2 %, far less than the shaved-head shadow SMP gives.
-    public var subsurfaceFraction: Double = 0.35
-    public var subsurfaceSigmaMM: Double = 0.25
 
     public init() {}
 
     /// Days over which scabs form and flake (DOMAIN.md: days 3–7, surface healed by 7–14).
     static let scabStartDay = 3.0, scabEndDay = 10.0
-    static let rednessSigmaMM = 0.3
+    /// Redness spreads over the worked skin around each puncture (our estimate: a session's
+    /// erythema reads as one field, not as rings round dots).
+    static let rednessSigmaMM = 1.2
     /// Haemoglobin-like absorption spectrum of redness, per unit (absorbs green and blue).
     static let rednessSpectrum = LinearRGB(0.02, 0.45, 0.38)
-    static let rednessPeak = 0.6
+    /// Redness per puncture on day 0, as ∫ optical depth over the skin, mm² (our estimate:
+    /// 80 punctures/cm² give a green optical depth of about 0.1, a mild sunburn's pink).
+    static let rednessPerPuncture = 0.34
+    /// Density of carbon, g/cm³, for the granules' mass absorption.
+    static let carbonDensityGPerCM3 = 1.8
     /// Per-dot variation, uniform ±.
     static let sizeVariation = 0.12, inkVariation = 0.15
     /// Dots are oval up to this ratio of long to short σ (our estimate: a needle never enters
@@ -98,19 +107,19 @@ public struct PigmentModel: Sendable, Equatable {
 
     // MARK: The laws, one by one (tested individually)
 
-    /// A_core(t) / A₀: retained ink, never growing with time.
+    /// m(t) / m₀: retained ink, never growing with time.
     public func retainedInkFraction(ageDays t: Double) -> Double {
         let halfLifeDays = fadeHalfLifeYears * 365.25 / (1 + sunExposure)
         return retainedAfterHealing * pow(2, -max(t, 0) / halfLifeDays)
     }
 
-    /// σ_core(t) / σ₀: spread, never shrinking with time.
+    /// σ(t) / σ₀: spread, never shrinking with time.
     public func spreadFactor(ageDays t: Double) -> Double {
         let growth = (1 + spreadPer5Years) * (1 + spreadPer5Years) - 1
         return (1 + growth * max(t, 0) / (5 * 365.25)).squareRoot()
     }
 
-    /// The surface ink left, as a multiple of (1 − ρ)·A₀: swelling and crust, then shed.
+    /// The surface ink left, as a multiple of (1 − ρ)·m₀: swelling and crust, then shed.
     public func surfaceInkFactor(ageDays t: Double) -> Double {
         let crust = 1 + 0.3 * bump(t, from: 3, to: 7)
         return crust * (1 - smoothstep(Self.scabStartDay, Self.scabEndDay, t))
@@ -121,9 +130,14 @@ public struct PigmentModel: Sendable, Equatable {
         1 - smoothstep(0, rednessDays, t)
     }
 
-    /// 0 fresh → 1 fully shifted to blue-grey.
+    /// 0 fresh → 1 at the end of the ink's drift deeper.
     public func hueShift(ageDays t: Double) -> Double {
         1 - exp(-max(t, 0) / (hueShiftYears * 365.25))
+    }
+
+    /// The depth of a session's ink `ageDays` after it, mm.
+    public func inkDepthMM(session: Session, ageDays t: Double) -> Double {
+        session.depthMM + inkMigrationMM * hueShift(ageDays: t)
     }
 
     /// The chance a dot deposited at `depthMM` blows out.
@@ -131,59 +145,62 @@ public struct PigmentModel: Sendable, Equatable {
         min(1, blowoutFraction * exp((depthMM - 0.35) / 0.1))
     }
 
+    /// κ, the ink's mass absorption in skin, mm² per mg: opaque granules absorb by their
+    /// cross-section πr² for a mass (4/3)πr³ρ, never more than dispersed carbon's 7.5 m²/g.
+    public var massAbsorptionMM2PerMG: Double {
+        let radiusMM = inkGranuleRadiusUM * 1e-3, densityMGPerMM3 = Self.carbonDensityGPerCM3
+        return min(7500, 3 / (4 * radiusMM * densityMGPerMM3))
+    }
+
     // MARK: Dots
+
+    /// The retained ink cloud of `dot`, placed in `session`, `ageDays` after it (nil before).
+    public func cloud(of dot: PoissonDot, session: Session, ageDays t: Double) -> InkCloud? {
+        guard t >= 0 else { return nil }
+        let shape = DotVariation(dot: dot, model: self, session: session)
+        let depositedMG = depositedInkMG(dot: dot, session: session, variation: shape)
+        var sigma = inkCloudDiameterRatio * shape.impressionSigmaMM * spreadFactor(ageDays: t)
+        var depth = inkDepthMM(session: session, ageDays: t)
+        if shape.blownOut {
+            sigma *= blowoutSpread
+            depth *= 2
+        }
+        return InkCloud(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: sigma, inkMG: depositedMG * retainedInkFraction(ageDays: t),
+                        opticalDepthPerMG: Float(massAbsorptionMM2PerMG) * Self.inkStrength(session.ink), depthMM: depth,
+                        elongation: shape.elongation, axis: shape.axis)
+    }
+
+    /// m₀: the ink a puncture deposits, mg.
+    func depositedInkMG(dot: PoissonDot, session: Session, variation: DotVariation) -> Double {
+        let radiusMM = variation.impressionSigmaMM * 2.354_82 / 2
+        return inkLoadMgPerCM2 / 100 * Double.pi * radiusMM * radiusMM * (1 - session.dilution) * variation.inkFactor
+    }
+
+    /// The ink's strength per channel relative to carbon black (`#141414`, the default): a
+    /// lighter pre-mixed grey, or a tinted ink, absorbs less in some channels.
+    static func inkStrength(_ ink: SRGBColor) -> LinearRGB {
+        let reference = -log(SRGBColor(hex: "#141414")!.linear.y)
+        let linear = ink.linear
+        return LinearRGB(-log(max(linear.x, 1e-4)), -log(max(linear.y, 1e-4)), -log(max(linear.z, 1e-4))) / reference
+    }
 
     /// The components to draw for `dot`, placed in `session`, `ageDays` after that session
     /// (none before it).
     public func components(of dot: PoissonDot, session: Session, ageDays t: Double) -> [InkDot] {
-        guard t >= 0 else { return [] }
-        var variation = SplitMix64(seed: dot.variationSeed)
-        func uniform() -> Double { Double(variation.next() >> 11) * 0x1p-53 * 2 - 1 }
-        let sizeFactor = 1 + Self.sizeVariation * uniform()
-        let inkFactor = 1 + Self.inkVariation * uniform()
-        let blownOut = Double(variation.next() >> 11) * 0x1p-53 < blowoutProbability(depthMM: session.depthMM)
-        // Shape: oval by up to `maximumElongation`, long axis in a random direction (a unit
-        // vector by rejection and sqrt, no trigonometry, so the same on every machine).
-        let elongation = 1 + (maximumElongation - 1) * Double(variation.next() >> 11) * 0x1p-53
-        var axis = SIMD2<Double>(1, 0)
-        for _ in 0..<16 {
-            let candidate = SIMD2(uniform(), uniform())
-            let length2 = (candidate * candidate).sum()
-            if length2 > 0.01 && length2 <= 1 { axis = candidate / length2.squareRoot(); break }
-        }
-
-        let fwhmToSigma = 1 / 2.354_82
-        let impressionSigma = dot.diameterMM * fwhmToSigma * sizeFactor
-        let deposited = freshPeakInk * 2 * Double.pi * impressionSigma * impressionSigma * (1 - session.dilution) * inkFactor
-        let ink = session.ink.linear
-        let baseAbsorbance = LinearRGB(-log(max(ink.x, 1e-4)), -log(max(ink.y, 1e-4)), -log(max(ink.z, 1e-4)))
-        let shift = Float(hueShift(ageDays: t) + (blownOut ? 0.5 : 0))
-        let absorbance = baseAbsorbance * LinearRGB(1 + 0.08 * shift, 1, 1 - 0.10 * shift)
-
-        var result: [InkDot] = []
-        var coreSigma = healedDiameterRatio * impressionSigma * spreadFactor(ageDays: t)
-        if blownOut { coreSigma *= blowoutSpread }
-        let retained = deposited * retainedInkFraction(ageDays: t)
-        result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: coreSigma,
-                             amount: retained * (1 - subsurfaceFraction), absorbance: absorbance, layer: .dermal,
-                             elongation: elongation, axis: axis))
-        if subsurfaceFraction > 0 {
-            let haloSigma = (coreSigma * coreSigma + subsurfaceSigmaMM * subsurfaceSigmaMM).squareRoot()
-            result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: haloSigma,
-                                 amount: retained * subsurfaceFraction, absorbance: absorbance, layer: .dermal))
-        }
+        guard let cloud = cloud(of: dot, session: session, ageDays: t) else { return [] }
+        var result = cloud.transportComponents()
+        let shape = DotVariation(dot: dot, model: self, session: session)
         let surface = surfaceInkFactor(ageDays: t)
         if surface > 0 {
             let swelling = 1 + 0.25 * (1 - smoothstep(0, 3, t))
-            result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: impressionSigma * swelling,
-                                 amount: deposited * (1 - retainedAfterHealing) * surface, absorbance: baseAbsorbance, layer: .surface,
-                                 elongation: elongation, axis: axis))
+            let mass = depositedInkMG(dot: dot, session: session, variation: shape) * (1 - retainedAfterHealing) * surface
+            result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: shape.impressionSigmaMM * swelling, amount: mass,
+                                 absorbance: Self.inkStrength(session.ink) * Float(massAbsorptionMM2PerMG), layer: .surface,
+                                 elongation: shape.elongation, axis: shape.axis))
         }
         let redness = rednessFactor(ageDays: t)
         if redness > 0 {
-            let sigma = Self.rednessSigmaMM
-            result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: sigma,
-                                 amount: Self.rednessPeak * redness * 2 * Double.pi * sigma * sigma,
+            result.append(InkDot(xMM: dot.xMM, yMM: dot.yMM, sigmaMM: Self.rednessSigmaMM, amount: Self.rednessPerPuncture * redness,
                                  absorbance: Self.rednessSpectrum, layer: .surface))
         }
         return result
@@ -192,7 +209,7 @@ public struct PigmentModel: Sendable, Equatable {
     /// Every component of every dot placed by `day` (days after the first session).
     public func components(of dots: [PoissonDot], sessions: [Session], atDay day: Double) -> [InkDot] {
         var result: [InkDot] = []
-        result.reserveCapacity(dots.count * 2)
+        result.reserveCapacity(dots.count * 5)
         for dot in dots {
             let session = sessions[dot.layer - 1]
             guard day >= session.day else { continue }
@@ -201,12 +218,16 @@ public struct PigmentModel: Sendable, Equatable {
         return result
     }
 
-    /// The veil over dermal ink: the fraction of light the skin above the ink scatters back
-    /// before it reaches the pigment, blue-biased (Tyndall; DOMAIN.md "Optics of the pigment"),
-    /// growing as the ink ages and settles deeper (our estimate: 10 % fresh, up to 16 %).
-    public func veil(ageDays t: Double) -> LinearRGB {
-        let strength = 0.10 + 0.06 * hueShift(ageDays: t)
-        return LinearRGB(0.80, 0.95, 1.25) * Float(strength)
+    /// The veil V the renderer applies on `day`: the skin above the ink scatters this fraction
+    /// of the light back before it reaches the ink (`SkinTransportTable`), at the mean depth of
+    /// the ink placed by then (one veil per image; sessions share a depth unless a scene sets
+    /// otherwise). Zero before any ink.
+    public func veil(sessions: [Session], atDay day: Double) -> LinearRGB {
+        let placed = sessions.filter { $0.day <= day }
+        guard !placed.isEmpty else { return .zero }
+        let depth = placed.map { inkDepthMM(session: $0, ageDays: day - $0.day) }.reduce(0, +) / Double(placed.count)
+        let v = SkinTransportTable.kernel(depthMM: depth).veil
+        return LinearRGB(Float(v.x), Float(v.y), Float(v.z))
     }
 
     func bump(_ t: Double, from a: Double, to b: Double) -> Double {

@@ -60,12 +60,17 @@ public struct InkDot: Sendable, Equatable {
 /// any stubble,
 ///
 ///     R(p) = h·hair + (1 − h) · skin(p) · T(p),
-///     T(p) = exp(−D_surface(p)) · (V + (1 − V) · exp(−D_dermal(p))),
+///     T(p) = exp(−D_surface(p)) · (V + (1 − V) · exp(−L(p) / (1 − V))),
 ///
 /// with skin(p), hair and its cover h from the `ScalpSurface` (or one flat skin colour),
-/// D the optical depths summed over the components reaching p, and V the veil: light
-/// scattered back by the skin above dermal ink before it reaches it, so a healed dot reads
-/// charcoal to blue-grey rather than black (DOMAIN.md, "Optics of the pigment").
+/// D the optical depths of surface components (fresh ink, crust, redness) summed over those
+/// reaching p, L the light dermal ink takes away through the skin (its components are the
+/// ink's absorption spread by the skin's transport kernel, `InkCloud.transportComponents`),
+/// and V the veil: light scattered back by the skin above the ink before it reaches it, so a
+/// healed dot reads charcoal to blue-grey rather than black (`SkinTransportTable`). To first
+/// order the darkening is L, the transport kernel's; under opaque ink it tends to V.
+/// Components at least `DiffuseField.minimumSigmaMM` wide are summed on a coarse grid
+/// (`DiffuseField`) and added at each pixel's centre.
 ///
 /// Each pixel is the mean of R over its square (what a camera records). The mean of T is taken
 /// over a cubature rule's nodes where a *narrow* component (σ under 2 px) reaches the pixel
@@ -88,6 +93,10 @@ public struct MapRenderer: RowImage {
     /// Textured skin, stubble and scars; nil draws flat `skin`.
     public let surface: ScalpSurface?
     public let veil: LinearRGB
+    /// 1 / (1 − V) per channel: what turns a dermal component's kernel loss into its depth.
+    let dermalScale: SIMD4<Float>
+    /// Components at least `DiffuseField.minimumSigmaMM` wide, summed on a coarse grid.
+    let field: DiffuseField
 
     // Components in pixel units, structure of arrays.
     let dotX: [Float], dotY: [Float]
@@ -114,11 +123,18 @@ public struct MapRenderer: RowImage {
     let widestReach: Float
     static let stripHeight = 8
 
-    public init(view: MapView, skin: LinearRGB, surface: ScalpSurface? = nil, veil: LinearRGB = .zero, dots: [InkDot]) {
+    public init(view: MapView, skin: LinearRGB, surface: ScalpSurface? = nil, veil: LinearRGB = .zero, dots allDots: [InkDot]) {
         self.view = view
         self.skin = skin
         self.surface = surface
         self.veil = veil
+        // Dermal depths are the transport kernel's loss L; the transmission's form
+        // V + (1 − V) e^(−D) takes D = L / (1 − V), so that its darkening is L to first order.
+        let dermalScale = SIMD4<Float>(1 / (1 - veil.x), 1 / (1 - veil.y), 1 / (1 - veil.z), 0)
+        self.dermalScale = dermalScale
+        let wide = allDots.filter { $0.sigmaMM >= DiffuseField.minimumSigmaMM && $0.amount > 0 }
+        field = DiffuseField(components: wide, view: view, dermalScale: dermalScale)
+        let dots = allDots.filter { $0.sigmaMM < DiffuseField.minimumSigmaMM }
         let scale = view.pixelsPerMM
         let width = Double(view.widthPixels), height = Double(view.heightPixels)
         // Components whose footprint misses the view are left out.
@@ -141,7 +157,10 @@ public struct MapRenderer: RowImage {
         dotY = kept.map { Float((dots[$0].yMM - view.originYMM) * scale) }
         dotReach = kept.map { Float(reaches[$0]) }
         dotShape = kept.map { dots[$0].quadraticForm(pixelsPerMM: scale) }
-        dotPeak = kept.map { let p = dots[$0].peakDepth; return SIMD4(p.x, p.y, p.z, 0) }
+        dotPeak = kept.map { i in
+            let p = dots[i].peakDepth, depth = SIMD4(p.x, p.y, p.z, 0)
+            return dots[i].layer == .dermal ? depth * dermalScale : depth
+        }
         dotIsSurface = kept.map { dots[$0].layer == .surface }
         dotRule = kept.map { UInt8(ScaleSampling.ruleIndex(sigmaPixels: dots[$0].sigmaMM / dots[$0].elongation.squareRoot() * scale)) }
         dotFaintDistance2 = kept.map { i in
@@ -315,18 +334,30 @@ struct PigmentBand {
         nodes = .allocate(capacity: 1)
 
         let wide = renderer.components(reaching: rows, start: renderer.wideStart, members: renderer.wideMembers)
-        if !wide.isEmpty {
+        let view = renderer.view, field = renderer.field
+        let rowToMM = 1 / view.pixelsPerMM
+        let fieldReaches = !field.isZero(fromYMM: view.originYMM + Double(rows.lowerBound) * rowToMM,
+                                         toYMM: view.originYMM + Double(rows.upperBound) * rowToMM)
+        if !wide.isEmpty || fieldReaches {
             var low = width, high = 0
             for i in wide {
                 let x = renderer.dotX[Int(i)], r = renderer.dotReach[Int(i)]
                 low = min(low, max(0, Int((x - r).rounded(.down))))
                 high = max(high, min(width, Int((x + r).rounded(.up)) + 1))
             }
+            if fieldReaches { (low, high) = (0, width) }
             wideColumns = low..<max(low, high)
-            hasWideSurface = wide.contains { renderer.dotIsSurface[Int($0)] }
+            hasWideSurface = wide.contains { renderer.dotIsSurface[Int($0)] } || (fieldReaches && field.hasSurface)
             for row in 0..<rows.count {
                 dermal.clear(from: row * width + low, count: wideColumns.count)
                 if hasWideSurface { surface.clear(from: row * width + low, count: wideColumns.count) }
+            }
+            if fieldReaches {
+                for row in rows {
+                    field.addRow(yMM: view.originYMM + (Double(row) + 0.5) * rowToMM, firstXMM: view.originXMM + 0.5 * rowToMM,
+                                 stepMM: rowToMM, count: width, dermalPlanes: dermal, surfacePlanes: surface,
+                                 line: (row - rows.lowerBound) * width)
+                }
             }
             splatWide(wide)
         }

@@ -56,8 +56,8 @@ public struct SceneRendering: Sendable {
         let skin = scene.skin.color.linear
         guard let day else { return MapRenderer(view: view, skin: skin, surface: surface, dots: []) }
         let components = scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day)
-        let age = day - (scene.sessions.first?.day ?? 0)
-        return MapRenderer(view: view, skin: skin, surface: surface, veil: scene.pigment.veil(ageDays: age), dots: components)
+        return MapRenderer(view: view, skin: skin, surface: surface, veil: scene.pigment.veil(sessions: scene.sessions, atDay: day),
+                           dots: components)
     }
 
     /// The map images a render writes: `before`, `after` (at `after`), `session-K` just after

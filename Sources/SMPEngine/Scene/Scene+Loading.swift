@@ -257,7 +257,10 @@ extension Scene {
         defer { object.finish() }
         var model = PigmentModel()
         model.retainedAfterHealing = object.number("retainedAfterHealing", default: model.retainedAfterHealing, in: 0.05...1)
-        model.healedDiameterRatio = object.number("healedDiameterRatio", default: model.healedDiameterRatio, in: 0.2...1.5)
+        model.inkCloudDiameterRatio = object.number("inkCloudDiameterRatio", default: model.inkCloudDiameterRatio, in: 0.2...3)
+        model.inkLoadMgPerCM2 = object.number("inkLoadMgPerCM2", default: model.inkLoadMgPerCM2, in: 0.1...20, unit: "mg/cm²")
+        model.inkGranuleRadiusUM = object.number("inkGranuleRadiusUM", default: model.inkGranuleRadiusUM, in: 0.01...50, unit: "µm")
+        model.inkMigrationMM = object.number("inkMigrationMM", default: model.inkMigrationMM, in: 0...1, unit: "mm")
         model.fadeHalfLifeYears = object.number("fadeHalfLifeYears", default: model.fadeHalfLifeYears, in: 0.5...100, unit: "years")
         model.sunExposure = object.number("sunExposure", default: model.sunExposure, in: 0...3)
         model.spreadPer5Years = object.number("spreadPer5Years", default: model.spreadPer5Years, in: 0...3)
@@ -265,9 +268,6 @@ extension Scene {
         model.blowoutSpread = object.number("blowoutSpread", default: model.blowoutSpread, in: 1...10)
         model.hueShiftYears = object.number("hueShiftYears", default: model.hueShiftYears, in: 0.1...100, unit: "years")
         model.rednessDays = object.number("rednessDays", default: model.rednessDays, in: 0.5...30, unit: "days")
-        model.freshPeakInk = object.number("freshPeakInk", default: model.freshPeakInk, in: 0.1...10)
-        model.subsurfaceFraction = object.number("subsurfaceFraction", default: model.subsurfaceFraction, in: 0...0.9)
-        model.subsurfaceSigmaMM = object.number("subsurfaceSigmaMM", default: model.subsurfaceSigmaMM, in: 0.01...2, unit: "mm")
         model.maximumElongation = object.number("maximumElongation", default: model.maximumElongation, in: 1...3)
         return model
     }

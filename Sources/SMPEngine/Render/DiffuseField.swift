@@ -1,0 +1,179 @@
+/// The wide components of a view (σ ≥ `minimumSigmaMM`: light diffusing millimetres through
+/// the skin around buried ink, the redness of worked skin) summed on a coarse grid in
+/// millimetres, and read back at each pixel's centre by bilinear interpolation: a convolution
+/// of the ink map, where drawing each component over the thousands of pixels it reaches would
+/// cost more than the rest of the render (DESIGN.md, "Rendering").
+///
+/// A component of width σ is sampled at the cell centres of the level whose cells are at most
+/// σ / `samplesPerSigma` wide (cells double from level to level), so every component is
+/// sampled equally finely and its samples sum to its ink (the Gaussian's sampling error at this
+/// spacing is far below 10⁻⁶); the levels are then interpolated onto the finest and added. The
+/// field is smooth across a pixel, so its value at the centre is the pixel's mean. The grids
+/// are built once per image, in the components' order, on one thread: the same bytes for any
+/// split of the rows.
+struct DiffuseField: Sendable {
+    /// Components at least this wide go to the field; narrower ones are drawn per pixel.
+    static let minimumSigmaMM = 0.8
+    static let samplesPerSigma = 2.5
+    /// Components are cut at this many σ, where they hold under 0.3 % of their ink.
+    static let reachSigmas = 3.5
+
+    /// Centre of cell (0, 0), mm, and the finest cell's side.
+    let originXMM: Double, originYMM: Double
+    let cellMM: Double
+    let columns: Int, rows: Int
+    /// Optical depth per cell, per channel (fourth lane 0), under the veil and on the surface.
+    let dermal: [SIMD4<Float>]
+    let surface: [SIMD4<Float>]
+    let hasDermal: Bool, hasSurface: Bool
+
+    /// The field of `components` (all of them at least `minimumSigmaMM` wide) over `view`;
+    /// dermal depths are multiplied by `dermalScale`.
+    init(components: [InkDot], view: MapView, dermalScale: SIMD4<Float>) {
+        let base = Self.minimumSigmaMM / Self.samplesPerSigma
+        cellMM = base
+        // One cell beyond the view on every side, so that every pixel centre has four cells.
+        originXMM = view.originXMM - base / 2
+        originYMM = view.originYMM - base / 2
+        columns = Int((view.widthMM / base).rounded(.up)) + 2
+        rows = Int((view.heightMM / base).rounded(.up)) + 2
+        hasDermal = components.contains { $0.layer == .dermal }
+        hasSurface = components.contains { $0.layer == .surface }
+        guard !components.isEmpty else {
+            dermal = []
+            surface = []
+            return
+        }
+        var levels: [Level] = []
+        let (x0, y0, fineColumns, fineRows) = (originXMM, originYMM, columns, rows)
+        for component in components {
+            let index = (component.sigmaMM / (Self.samplesPerSigma * base)).log2Floor
+            while levels.count <= index {
+                let k = levels.count
+                levels.append(Level(originXMM: x0, originYMM: y0, cellMM: base * Double(1 << k),
+                                    columns: (fineColumns - 1) / (1 << k) + 2, rows: (fineRows - 1) / (1 << k) + 2))
+            }
+            levels[index].add(component, scale: component.layer == .dermal ? dermalScale : SIMD4(repeating: 1))
+        }
+        var dermal = [SIMD4<Float>](repeating: .zero, count: columns * rows)
+        var surface = hasSurface ? [SIMD4<Float>](repeating: .zero, count: columns * rows) : []
+        for level in levels {
+            level.interpolate(into: &dermal, &surface, columns: columns, rows: rows, baseCellMM: base)
+        }
+        self.dermal = dermal
+        self.surface = surface
+    }
+
+    /// One row of pixel-centre values along a view row: `xsMM` the pixel centres' x, `yMM` the
+    /// row's y. Adds the dermal and surface depths into the planes at `line`.
+    func addRow(yMM: Double, firstXMM: Double, stepMM: Double, count: Int, dermalPlanes: DepthPlanes, surfacePlanes: DepthPlanes,
+                line: Int) {
+        let gy = (yMM - originYMM) / cellMM
+        let row = min(max(Int(gy.rounded(.down)), 0), rows - 2)
+        let fy = Float(min(max(gy - Double(row), 0), 1))
+        let gx0 = (firstXMM - originXMM) / cellMM, gStep = stepMM / cellMM
+        for (values, planes, used) in [(dermal, dermalPlanes, hasDermal), (surface, surfacePlanes, hasSurface)] where used {
+            values.withUnsafeBufferPointer { cells in
+                let top = cells.baseAddress! + row * columns, bottom = top + columns
+                for c in 0..<count {
+                    let gx = gx0 + Double(c) * gStep
+                    let column = min(max(Int(gx.rounded(.down)), 0), columns - 2)
+                    let fx = Float(min(max(gx - Double(column), 0), 1))
+                    let upper = top[column] + (top[column + 1] - top[column]) * fx
+                    let lower = bottom[column] + (bottom[column + 1] - bottom[column]) * fx
+                    let value = upper + (lower - upper) * fy
+                    planes.red[line + c] += value.x
+                    planes.green[line + c] += value.y
+                    planes.blue[line + c] += value.z
+                }
+            }
+        }
+    }
+
+    /// Is the field zero over rows `yRangeMM` (so a band there need not read it)?
+    func isZero(fromYMM low: Double, toYMM high: Double) -> Bool {
+        guard hasDermal || hasSurface else { return true }
+        let first = max(0, Int(((low - originYMM) / cellMM).rounded(.down))), last = min(rows - 1, Int(((high - originYMM) / cellMM).rounded(.up)))
+        guard first <= last else { return true }
+        for row in first...last {
+            for column in 0..<columns {
+                if dermal[row * columns + column] != .zero { return false }
+                if hasSurface && surface[row * columns + column] != .zero { return false }
+            }
+        }
+        return true
+    }
+
+    /// One level's grid: cell centres at origin + (i, j) · cell.
+    struct Level {
+        let originXMM: Double, originYMM: Double, cellMM: Double
+        let columns: Int, rows: Int
+        var dermal: [SIMD4<Float>]
+        var surface: [SIMD4<Float>]
+
+        init(originXMM: Double, originYMM: Double, cellMM: Double, columns: Int, rows: Int) {
+            self.originXMM = originXMM
+            self.originYMM = originYMM
+            self.cellMM = cellMM
+            self.columns = columns
+            self.rows = rows
+            dermal = [SIMD4<Float>](repeating: .zero, count: columns * rows)
+            surface = [SIMD4<Float>](repeating: .zero, count: columns * rows)
+        }
+
+        /// Adds the component's optical depth at the cell centres within its reach, separably.
+        mutating func add(_ component: InkDot, scale: SIMD4<Float>) {
+            let sigma = component.sigmaMM, reach = DiffuseField.reachSigmas * sigma
+            let cx = (component.xMM - originXMM) / cellMM, cy = (component.yMM - originYMM) / cellMM
+            let r = reach / cellMM
+            let c0 = max(0, Int((cx - r).rounded(.up))), c1 = min(columns - 1, Int((cx + r).rounded(.down)))
+            let r0 = max(0, Int((cy - r).rounded(.up))), r1 = min(rows - 1, Int((cy + r).rounded(.down)))
+            guard c0 <= c1, r0 <= r1 else { return }
+            let q = Float(cellMM * cellMM / (2 * sigma * sigma))
+            let peak = component.peakDepth
+            let depth = SIMD4<Float>(peak.x, peak.y, peak.z, 0) * scale
+            let across = (c0...c1).map { FastExp.exp(SIMD4(repeating: -q * Float((Double($0) - cx) * (Double($0) - cx))))[0] }
+            let isDermal = component.layer == .dermal
+            for row in r0...r1 {
+                let dy = Float(Double(row) - cy)
+                let down = depth * FastExp.exp(SIMD4(repeating: -q * dy * dy))[0]
+                let line = row * columns
+                if isDermal {
+                    for (k, weight) in across.enumerated() { dermal[line + c0 + k] += down * weight }
+                } else {
+                    for (k, weight) in across.enumerated() { surface[line + c0 + k] += down * weight }
+                }
+            }
+        }
+
+        /// Adds this level, bilinearly interpolated at the finest grid's cell centres.
+        func interpolate(into fineDermal: inout [SIMD4<Float>], _ fineSurface: inout [SIMD4<Float>], columns fineColumns: Int,
+                         rows fineRows: Int, baseCellMM: Double) {
+            let ratio = baseCellMM / cellMM
+            let surfaceUsed = !fineSurface.isEmpty
+            for row in 0..<fineRows {
+                let gy = Double(row) * ratio
+                let j = min(Int(gy), rows - 2), fy = Float(gy - Double(j))
+                for column in 0..<fineColumns {
+                    let gx = Double(column) * ratio
+                    let i = min(Int(gx), columns - 2), fx = Float(gx - Double(i))
+                    let a = j * columns + i, b = a + columns
+                    func at(_ v: [SIMD4<Float>]) -> SIMD4<Float> {
+                        let upper = v[a] + (v[a + 1] - v[a]) * fx, lower = v[b] + (v[b + 1] - v[b]) * fx
+                        return upper + (lower - upper) * fy
+                    }
+                    fineDermal[row * fineColumns + column] += at(dermal)
+                    if surfaceUsed { fineSurface[row * fineColumns + column] += at(surface) }
+                }
+            }
+        }
+    }
+}
+
+extension Double {
+    /// ⌊log₂ x⌋ for x ≥ 1, 0 below.
+    fileprivate var log2Floor: Int {
+        guard self >= 1 else { return 0 }
+        return Int(self.exponent)
+    }
+}
