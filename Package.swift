@@ -52,17 +52,17 @@ let package = Package(
         ),
         .target(
             name: "SMPEngine",
-            dependencies: ["PoissonDisk", "PNGIO", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PoissonDisk", "PNGIO", "ImageText", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedEvenInDebug
         ),
         .executableTarget(
             name: "smp",
-            dependencies: ["SMPEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SMPEngine", "ImageText", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
         .testTarget(name: "PoissonDiskTests", dependencies: ["PoissonDisk"]),
         .testTarget(name: "ImageTextTests", dependencies: ["ImageText"]),
-        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk"]),
+        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk", "ImageText"]),
         .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine", "PNGIO"]),
     ]
 )
