@@ -3,7 +3,6 @@ import Testing
 
 @Suite("Drawing rectangles and text into an RGB8 image")
 struct RGB8ImageTests {
-    static var font: Font { FontTests.font }
 
     /// The pixels that differ between two images of the same size, as (x, y).
     func changes(_ a: RGB8Image, _ b: RGB8Image) -> [(x: Int, y: Int)] {
@@ -19,7 +18,7 @@ struct RGB8ImageTests {
     func textStaysInItsBox(x: Int, y: Int, pixelSize: Int) throws {
         let blank = RGB8Image(width: 240, height: 60, background: RGB8Color(red: 230, green: 220, blue: 200))
         var image = blank
-        let metrics = try image.draw("day 14 · Ωµ jÅ", font: Self.font, pixelSize: pixelSize, x: x, y: y,
+        let metrics = try image.draw("day 14 · Ωµ jÅ", font: try FontTests.font(), pixelSize: pixelSize, x: x, y: y,
                                      color: RGB8Color(red: 20, green: 30, blue: 40))
         let changed = changes(blank, image)
         #expect(changed.count > metrics.width)   // more than a line's worth of ink
@@ -31,7 +30,7 @@ struct RGB8ImageTests {
     func clipping(x: Int, y: Int) throws {
         let blank = RGB8Image(width: 240, height: 60)
         var image = blank
-        let mask = try Self.font.mask("Clipped text, 5 years", pixelSize: 20)
+        let mask = try try FontTests.font().mask("Clipped text, 5 years", pixelSize: 20)
         image.draw(mask, x: x, y: y, color: .black)
         image.fill(x: x, y: y, width: 30, height: 12, color: .black, opacity: 0.5)
         image.fill(x: x, y: y, width: Int.max, height: Int.max, color: .black, opacity: 0.25)
@@ -44,7 +43,7 @@ struct RGB8ImageTests {
     @Test("an empty image takes every drawing without effect")
     func emptyImage() throws {
         var image = RGB8Image(width: 0, height: 0)
-        try image.draw("nothing", font: Self.font, pixelSize: 12, x: 0, y: 0, color: .black)
+        try image.draw("nothing", font: try FontTests.font(), pixelSize: 12, x: 0, y: 0, color: .black)
         image.fill(x: 0, y: 0, width: 10, height: 10, color: .black)
         #expect(image.pixels.isEmpty)
         var row = [UInt8](repeating: 7, count: 3)
@@ -72,7 +71,7 @@ struct RGB8ImageTests {
         func draw() throws -> RGB8Image {
             var image = RGB8Image(width: 200, height: 40, background: RGB8Color(red: 200, green: 180, blue: 160))
             image.fill(x: 4, y: 4, width: 150, height: 30, color: .white, opacity: 0.8)
-            try image.draw("5 years · simulation", font: Self.font, pixelSize: 16, x: 8, y: 8, color: RGB8Color(red: 30, green: 30, blue: 30))
+            try image.draw("5 years · simulation", font: try FontTests.font(), pixelSize: 16, x: 8, y: 8, color: RGB8Color(red: 30, green: 30, blue: 30))
             return image
         }
         #expect(try draw() == (try draw()))

@@ -10,8 +10,8 @@ struct ScaleBarTests {
         #expect(bar.label == label)
         #expect(bar.barPixels == Int((lengthMM * pixelsPerMM).rounded()))
         var image = RGB8Image(width: 200, height: 40)
-        let size = try bar.draw(into: &image, x: 5, y: 3, font: FontTests.font, color: .black)
-        #expect(try size == bar.size(font: FontTests.font))
+        let size = try bar.draw(into: &image, x: 5, y: 3, font: try FontTests.font(), color: .black)
+        #expect(try size == bar.size(font: try FontTests.font()))
         // The bar's bottom row: exactly barPixels black pixels, centred in the box.
         let row = 3 + size.height - 1
         let black = (0..<image.width).filter { image.pixel(x: $0, y: row) == .black }

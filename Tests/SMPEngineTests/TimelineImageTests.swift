@@ -101,6 +101,38 @@ struct TimelineImageTests {
         #expect(strip[((timeline.panelTop + 100) * timeline.widthPixels + gapColumn) * 3] == 255)
     }
 
+    @Test("at any scale, the title, labels and scale bar lie inside the image's margins, each label under its panel",
+          arguments: [1.0, 2.5, 10, 30])
+    func layout(pixelsPerMM: Double) throws {
+        var scene = try Scene.load(yaml: Self.sceneText, file: "small.yaml")
+        scene.render.pixelsPerMM = pixelsPerMM
+        let rendering = SceneRendering(scene: scene, sceneText: Self.sceneText)
+        let map = ScalpMap(scene: scene)
+        let dots = try DotPlacement.dots(for: scene, on: map)
+        let timeline = try rendering.timeline(map: map, dots: dots, view: rendering.view(of: map), font: Font.dejaVuSans())
+        let margin = SceneRendering.timelineTextPixels(pixelsPerMM: pixelsPerMM)
+        let panel = Int((20 * pixelsPerMM).rounded())
+        // Columns holding ink (darker than the white background) in a strip.
+        func inkColumns(_ strip: RGB8Image) -> [Int] {
+            (0..<strip.width).filter { x in (0..<strip.height).contains { strip.pixel(x: x, y: $0) != .white } }
+        }
+        for strip in [timeline.titleStrip, timeline.labelStrip, timeline.footerStrip] {
+            let ink = inkColumns(strip)
+            #expect(!ink.isEmpty)
+            #expect(ink.allSatisfy { $0 >= margin && $0 < timeline.widthPixels - margin }, "ink within the margins at \(pixelsPerMM) px/mm")
+        }
+        // Each label's ink is centred under its panel (within a pixel or two of rounding).
+        let labels = inkColumns(timeline.labelStrip)
+        for (index, left) in timeline.panelLeft.enumerated() {
+            let next = index + 1 < timeline.panelLeft.count ? timeline.panelLeft[index + 1] : timeline.widthPixels
+            let previousEnd = index > 0 ? timeline.panelLeft[index - 1] + panel : 0
+            let mine = labels.filter { $0 >= (previousEnd + left) / 2 && $0 < (left + panel + next) / 2 }
+            let centre = Double((mine.first ?? 0) + (mine.last ?? 0) + 1) / 2
+            // Side bearings differ left and right by a few hundredths of an em.
+            #expect(abs(centre - (Double(left) + Double(panel) / 2)) <= 1 + 0.1 * Double(margin), "label \(index) at \(pixelsPerMM) px/mm")
+        }
+    }
+
     @Test("any split of the rows gives the same bytes", arguments: [1, 7, 64])
     func bands(band: Int) throws {
         let scene = try Scene.load(yaml: Self.sceneText, file: "small.yaml")

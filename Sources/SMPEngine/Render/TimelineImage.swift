@@ -48,15 +48,19 @@ public struct TimelineImage<Panel: RowImage>: RowImage {
         panelLeft = panels.indices.map { firstColumn + $0 * (column + gap) + (column - panels[$0].image.widthPixels) / 2 }
         panelRows = panels.map(\.image.heightPixels).max() ?? 0
 
+        // Title and bar start where the panels do, or further left when they are wider than the
+        // panels (small scales), so that they always end inside the right margin.
+        let width = widthPixels
+        func left(_ itemWidth: Int) -> Int { max(margin, min(firstColumn, width - margin - itemWidth)) }
         var titleStrip = RGB8Image(width: widthPixels, height: margin + titleMetrics.height + gap, background: background)
-        try titleStrip.draw(title, font: font, pixelSize: titleSize, x: firstColumn, y: margin, color: ink)
+        try titleStrip.draw(title, font: font, pixelSize: titleSize, x: left(titleMetrics.width), y: margin, color: ink)
         var labelStrip = RGB8Image(width: widthPixels, height: gap / 2 + (labels.first?.height ?? 0), background: background)
         for (index, label) in labels.enumerated() {
             let centre = firstColumn + index * (column + gap) + column / 2
             labelStrip.draw(label, x: centre - label.width / 2, y: gap / 2, color: ink)
         }
         var footerStrip = RGB8Image(width: widthPixels, height: gap + barSize.height + margin, background: background)
-        try bar?.draw(into: &footerStrip, x: firstColumn, y: gap, font: font, color: ink)
+        try bar?.draw(into: &footerStrip, x: left(barSize.width), y: gap, font: font, color: ink)
         self.titleStrip = titleStrip
         self.labelStrip = labelStrip
         self.footerStrip = footerStrip
