@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "SMPEngine", targets: ["SMPEngine"]),
         .library(name: "PoissonDisk", targets: ["PoissonDisk"]),
         .library(name: "PNGIO", targets: ["PNGIO"]),
+        .library(name: "ImageText", targets: ["ImageText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,17 @@ let package = Package(
         // The only code that calls libpng: catches its longjmp errors with setjmp.
         .target(name: "PNGShim", dependencies: ["CLibPNG"]),
         .target(name: "PNGIO", dependencies: ["PNGShim"]),
+        // FreeType, the system C library, for text on images. A missing libfreetype-dev gives
+        // the apt hint.
+        .systemLibrary(
+            name: "CFreeType",
+            pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"])]
+        ),
+        // The only code that calls FreeType: turns its error codes into ours with a message.
+        .target(name: "FreeTypeShim", dependencies: ["CFreeType"]),
+        // Labels, scale bars and the simulation mark: text drawn into RGB8 images.
+        .target(name: "ImageText", dependencies: ["FreeTypeShim"]),
         // Pure Swift, no Foundation: the libm it needs (sqrt, floor) is linked explicitly.
         .target(
             name: "PoissonDisk",
@@ -40,16 +52,17 @@ let package = Package(
         ),
         .target(
             name: "SMPEngine",
-            dependencies: ["PoissonDisk", "PNGIO", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PoissonDisk", "PNGIO", "ImageText", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedEvenInDebug
         ),
         .executableTarget(
             name: "smp",
-            dependencies: ["SMPEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SMPEngine", "ImageText", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
         .testTarget(name: "PoissonDiskTests", dependencies: ["PoissonDisk"]),
-        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk"]),
+        .testTarget(name: "ImageTextTests", dependencies: ["ImageText"]),
+        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk", "ImageText"]),
         .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine", "PNGIO"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImageText
 import PNGIO
 import SMPEngine
 
@@ -13,7 +14,8 @@ struct RenderCommand: ParsableCommand {
         discussion: """
             Writes before.png, after.png (healed, or --at), session-K.png just after each session, \
             at-<time>.png for each render.at entry, comparison.png (before | after), density.png (a heat \
-            map of dots per cm²), dots.csv and report.json. Images are at the scene's true scale (pHYs \
+            map of dots per cm²), timeline.png (one 20 mm region from the last session to 5 years on, \
+            labelled), dots.csv and report.json. Images are at the scene's true scale (pHYs \
             set, so they print 1:1). Each file is written atomically.
             """)
 
@@ -35,7 +37,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("px-per-mm"), help: "Pixels per mm, overriding the scene's render.pixelsPerMM.")
     var pixelsPerMM: Double?
 
-    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, report, dots.")
+    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots.")
     var only: String?
 
     @Flag(help: "Print nothing but errors.")
@@ -77,6 +79,14 @@ struct RenderCommand: ParsableCommand {
         } catch let error as PNGError {
             printError(error.description)
             throw ExitStatus.cannotWrite
+        } catch let error as TextError {
+            printError(error.description)
+            // The font is the machine's, not the scene's: a missing or broken one is an install
+            // problem (EX_OSFILE); anything else from the text drawing is ours.
+            switch error {
+            case .fontMissing, .fontUnreadable, .notAFont, .noUnicodeMap: throw ExitStatus.missingSystemFile
+            case .freeType, .outOfRange: throw ExitStatus.internalError
+            }
         } catch let error as CocoaError where error.code == .fileWriteNoPermission || error.code == .fileWriteUnknown {
             printError("\(folder.path): cannot create the output folder: \(error.localizedDescription)")
             throw ExitStatus.cannotWrite

@@ -8,6 +8,7 @@ enum ExitStatus {
     static let unreadableInput = ExitCode(66)   // EX_NOINPUT
     static let cannotWrite = ExitCode(73)       // EX_CANTCREAT
     static let internalError = ExitCode(70)     // EX_SOFTWARE
+    static let missingSystemFile = ExitCode(72) // EX_OSFILE: a font the images' labels need
 }
 
 /// Prints to standard error.

@@ -1,6 +1,6 @@
 /// Which outputs a render writes: the scene's `render.outputs` or `smp render --only`. Names
 /// are the files' names without extension (`before`, `after`, `session-2`, `at-5y`,
-/// `comparison`, `density`, `report`, `dots`), or a group: `sessions` (every `session-K`),
+/// `comparison`, `density`, `timeline`, `report`, `dots`), or a group: `sessions` (every `session-K`),
 /// `at` (every `at-<time>`).
 public enum OutputSelection {
     public static let groups = ["sessions", "at"]
@@ -8,7 +8,7 @@ public enum OutputSelection {
     /// Every output name a scene with `sessions` sessions and these `render.at` times has.
     public static func names(sessions: Int, at: [TreatmentTime]) -> [String] {
         ["before", "after"] + (0..<sessions).map { "session-\($0 + 1)" } + at.map { "at-\($0)" }
-            + ["comparison", "density", "report", "dots"]
+            + ["comparison", "density", "timeline", "report", "dots"]
     }
 
     public static func describe(_ names: [String]) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import ImageText
 import PNGIO
 import PoissonDisk
 
@@ -70,7 +71,7 @@ public struct SceneRendering: Sendable {
     }
 
     /// Writes the outputs into `folder` (created if needed): the map images, `comparison.png`
-    /// (before | after), `density.png`, `dots.csv` and `report.json`. `after` overrides the
+    /// (before | after), `density.png`, `timeline.png`, `dots.csv` and `report.json`. `after` overrides the
     /// scene's `render.after` and `only` its `render.outputs`. A time naming a session the plan
     /// lacks, or an unknown output name, is refused before anything is written. `progress` hears
     /// which output is being written and how far along it is.
@@ -124,6 +125,12 @@ public struct SceneRendering: Sendable {
             let peak = scene.design.dotsPerCM2 * (scene.sessions.map(\.densityFactor).max() ?? 1) * 1.2
             images.append(ImageJob(name: "density", day: nil) { DensityHeatMap(map: map, dots: dots, maximumDotsPerCM2: peak) })
         }
+        if OutputSelection.includes(selected, "timeline") {
+            // Built here, not when its turn comes: a missing font is reported before any file is written.
+            let timeline = try timeline(map: map, dots: dots, view: view, font: Font.dejaVuSans())
+            let moments = Self.timelineMoments.map(\.label).joined(separator: ", ")
+            images.append(ImageJob(name: "timeline", day: nil, moment: "\(moments) after session \(scene.sessions.count)") { timeline })
+        }
         var reportImages: [RenderReport.Image] = []
         for (job, outcome) in zip(images, write(images, into: folder, text: text, progress: progress)) {
             guard let outcome else { break }   // not started: an earlier image failed
@@ -162,7 +169,16 @@ public struct SceneRendering: Sendable {
     struct ImageJob: Sendable {
         var name: String
         var day: Double?
+        /// The PNG's "Moment" text when `day` does not say it (several moments in one image).
+        var moment: String?
         var image: @Sendable () -> any RowImage
+
+        init(name: String, day: Double?, moment: String? = nil, image: @escaping @Sendable () -> any RowImage) {
+            self.name = name
+            self.day = day
+            self.moment = moment
+            self.image = image
+        }
     }
 
     /// How many images `write` encodes at once: libpng encodes an image on one thread, which
@@ -183,7 +199,7 @@ public struct SceneRendering: Sendable {
         DispatchQueue.concurrentPerform(iterations: min(imagesInFlight, images.count)) { _ in
             while let index = outcomes.claimNext() {
                 let job = images[index]
-                let moment = job.day.map { "day \($0)" } ?? "before treatment"
+                let moment = job.moment ?? job.day.map { "day \($0)" } ?? "before treatment"
                 outcomes.record(index, Swift.Result {
                     try BandedPNGOutput.write(
                         job.image(), to: folder.appendingPathComponent("\(job.name).png"), threads: threads,
