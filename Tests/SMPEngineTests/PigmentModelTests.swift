@@ -119,8 +119,15 @@ struct PigmentModelTests {
             let p = image.pixel(x: min(max(x, 0), image.width - 1), y: min(max(y, 0), image.height - 1))
             return 0.2126 * SRGBTransfer.decode(p.x) + 0.7152 * SRGBTransfer.decode(p.y) + 0.0722 * SRGBTransfer.decode(p.z)
         }
-        var total = 0.0
-        for y in 0..<image.height { for x in 0..<image.width { total += Double(1 - luminance(x, y) / skinY) } }
+        var total = 0.0, all: [Float] = []
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                total += Double(1 - luminance(x, y) / skinY)
+                all.append(luminance(x, y))
+            }
+        }
+        all.sort()
+        let median = all[all.count / 2]
         // Width: the darkness-weighted RMS radius around each dot within 0.2 mm, the dot itself
         // (dots are ≥ 1 mm apart here; the subsurface halo is nearly flat at this scale). Unlike
         // a half-maximum width it does not shrink when fading takes a saturated core off its
@@ -143,10 +150,11 @@ struct PigmentModelTests {
                 }
             }
             if weight > 0 { radii.append((moment / weight).squareRoot()) }
-            // The dot as an eye picks it out: the area around it at least 15 % darker than skin.
+            // The dot as an eye picks it out: the area around it at least 15 % darker than the
+            // area's typical (median) tone, which the skin's transport darkens as a whole.
             var core = 0
             for dy in -2 * window...2 * window {
-                for dx in -2 * window...2 * window where 1 - luminance(Int(cx) + dx, Int(cy) + dy) / skinY > 0.15 { core += 1 }
+                for dx in -2 * window...2 * window where 1 - luminance(Int(cx) + dx, Int(cy) + dy) / median > 0.15 { core += 1 }
             }
             cores.append(Double(core) / (scale * scale))
         }
@@ -167,6 +175,6 @@ struct PigmentModelTests {
         #expect(fiveYears.widthMM > healed.widthMM, "\(healed) \(fiveYears)")
         // DOMAIN.md: fresh impressions look darker and larger than the healed dots they become
         // (the healed dot's ink is seen through skin, which spreads its shadow but lowers it).
-        #expect(fresh.coreAreaMM2 > 2 * healed.coreAreaMM2 && healed.coreAreaMM2 > 0, "\(fresh) \(healed)")
+        #expect(fresh.coreAreaMM2 > 1.5 * healed.coreAreaMM2 && healed.coreAreaMM2 > 0, "\(fresh) \(healed)")
     }
 }

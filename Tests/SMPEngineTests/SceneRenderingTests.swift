@@ -25,8 +25,9 @@ struct SceneRenderingTests {
             let folder = temporaryFolder()
             defer { try? FileManager.default.removeItem(at: folder) }
             let result = try SceneRendering(scene: scene, sceneText: Self.scene, threads: threads).render(into: folder)
-            #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png", "session-1.png", "session-2.png", "session-3.png",
-                                                             "comparison.png", "density.png", "timeline.png", "dots.csv", "report.json"])
+            #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png", "session-1.png", "session-1-healed.png",
+                                                             "session-2.png", "session-2-healed.png", "session-3.png",
+                                                             "session-3-healed.png", "comparison.png", "density.png", "timeline.png", "dots.csv", "report.json"])
             images.append(Dictionary(uniqueKeysWithValues: try result.files.filter { $0.pathExtension == "png" }
                 .map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
         }
@@ -128,7 +129,8 @@ struct SceneRenderingTests {
         let report = try JSONDecoder().decode(RenderReport.self, from: Data(contentsOf: folder.appendingPathComponent("report.json")))
         #expect(report.scene == "small" && report.seed == "7" && report.dotCount == result.dotCount)
         #expect(report.sceneHash == rendering.sceneHash && report.software == SoftwareVersion.nameAndNumber)
-        #expect(report.images.map(\.name) == ["before", "after", "session-1", "session-2", "session-3", "comparison", "density", "timeline"])
+        #expect(report.images.map(\.name) == ["before", "after", "session-1", "session-1-healed", "session-2", "session-2-healed", "session-3",
+                                             "session-3-healed", "comparison", "density", "timeline"])
         #expect(report.settings.widthPixels == after.width && report.settings.after == "healed")
         #expect(report.density.regions.count > 0 && report.images.allSatisfy { $0.timings.totalSeconds > 0 })
     }

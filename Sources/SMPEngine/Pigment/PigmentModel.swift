@@ -56,17 +56,18 @@ import PoissonDisk
 public struct PigmentModel: Sendable, Equatable {
     /// Fraction of the deposited ink left after healing (DOMAIN.md estimate: 50–70 %).
     public var retainedAfterHealing: Double = 0.6
-    /// FWHM of the retained ink cloud / needle impression: the healed dot, 0.5–0.6 × the needle
-    /// (DOMAIN.md estimate from healed dots of 100–150 µm for 0.20–0.25 mm needles).
-    public var inkCloudDiameterRatio: Double = 0.55
+    /// FWHM of the retained ink cloud / needle impression (our estimate: the ink stays in the
+    /// needle's track). The darker middle of the cloud, seen through skin, is what reads as the
+    /// healed dot of 0.5–0.6 × the needle (DOMAIN.md).
+    public var inkCloudDiameterRatio: Double = 1.0
     /// Pigment load of tattooed skin inside the impression, undiluted ink, mg/cm² (DOMAIN.md,
     /// sourced: 0.6–9.4, mean 2.5, excised skin).
     public var inkLoadMgPerCM2: Double = 2.5
     /// Radius of the ink granules in the dermis, µm: our calibration, not a measurement. Carbon
     /// in tattooed skin sits in aggregates and granules inside macrophages and fibroblasts
-    /// (PubMed 3654039; Baranska et al., J Exp Med 2018), from tenths of a µm to a few µm; 1 µm
-    /// gives a healed dot of the default plan a peak optical depth of about 10 and a treated
-    /// area about as dark as the shaved stubble beside it. Sets κ = 3 / (4 r ρ).
+    /// (PubMed 3654039; Baranska et al., J Exp Med 2018), from tenths of a µm to a few µm; at
+    /// 1 µm the healed dots of the default plan have peak optical depths of about 2–4, so that
+    /// dilution and fading still show. Sets κ = 3 / (4 r ρ).
     public var inkGranuleRadiusUM: Double = 1
     /// How much deeper the ink sits once its drift is over, mm (our estimate).
     public var inkMigrationMM: Double = 0.12
@@ -218,14 +219,13 @@ public struct PigmentModel: Sendable, Equatable {
         return result
     }
 
-    /// The veil V the renderer applies on `day`: the skin above the ink scatters this fraction
-    /// of the light back before it reaches the ink (`SkinTransportTable`), at the mean depth of
-    /// the ink placed by then (one veil per image; sessions share a depth unless a scene sets
-    /// otherwise). Zero before any ink.
-    public func veil(sessions: [Session], atDay day: Double) -> LinearRGB {
-        let placed = sessions.filter { $0.day <= day }
-        guard !placed.isEmpty else { return .zero }
-        let depth = placed.map { inkDepthMM(session: $0, ageDays: day - $0.day) }.reduce(0, +) / Double(placed.count)
+    /// The veil V the renderer applies: the skin above the ink scatters this fraction of the
+    /// light back before it reaches the ink (`SkinTransportTable`), at the sessions' mean
+    /// deposit depth. One veil for every image of a scene, before treatment too, so that skin
+    /// no ink reaches (with its buried hair shafts) is the same in every image.
+    public func veil(sessions: [Session]) -> LinearRGB {
+        guard !sessions.isEmpty else { return .zero }
+        let depth = sessions.map(\.depthMM).reduce(0, +) / Double(sessions.count)
         let v = SkinTransportTable.kernel(depthMM: depth).veil
         return LinearRGB(Float(v.x), Float(v.y), Float(v.z))
     }

@@ -1,13 +1,14 @@
 /// Which outputs a render writes: the scene's `render.outputs` or `smp render --only`. Names
 /// are the files' names without extension (`before`, `after`, `session-2`, `at-5y`,
-/// `comparison`, `density`, `timeline`, `report`, `dots`), or a group: `sessions` (every `session-K`),
+/// `session-2-healed`, `comparison`, `density`, `timeline`, `report`, `dots`), or a group: `sessions` (every
+/// `session-K` and `session-K-healed`),
 /// `at` (every `at-<time>`).
 public enum OutputSelection {
     public static let groups = ["sessions", "at"]
 
     /// Every output name a scene with `sessions` sessions and these `render.at` times has.
     public static func names(sessions: Int, at: [TreatmentTime]) -> [String] {
-        ["before", "after"] + (0..<sessions).map { "session-\($0 + 1)" } + at.map { "at-\($0)" }
+        ["before", "after"] + (0..<sessions).flatMap { ["session-\($0 + 1)", "session-\($0 + 1)-healed"] } + at.map { "at-\($0)" }
             + ["comparison", "density", "timeline", "report", "dots"]
     }
 

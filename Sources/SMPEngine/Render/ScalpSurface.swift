@@ -26,6 +26,9 @@ public struct ScalpSurface: Sendable {
     let hair: HairStubble
     /// How much the buried shaft darkens each channel: none where the hair is as light as skin.
     let buriedTint: LinearRGB
+    /// The shadow the hair shafts under the skin cast through it (`HairStubble.transportShadow`),
+    /// drawn by the renderer with the ink.
+    public let hairShadow: [InkDot]
 
     // Pixel → cell and pixel → pore lattice coordinates: u = x · scale + offset.
     let cellScale: Float, cellOffsetX: Float, cellOffsetY: Float
@@ -71,6 +74,7 @@ public struct ScalpSurface: Sendable {
         hair = HairStubble(scene: scene, map: map, view: view,
                            seed: SplitMix64.derive(scene.seed, stream: RandomStream.existingHair.rawValue))
         hairColor = scene.existingHair.color.linear
+        hairShadow = hair.transportShadow(hairColor: hairColor, view: view, depthMM: scene.existingHair.shaftShadowDepthMM)
         let skin = scene.skin.color.linear
         buriedTint = LinearRGB(max(0, 1 - hairColor.x / max(skin.x, 1e-6)), max(0, 1 - hairColor.y / max(skin.y, 1e-6)),
                                max(0, 1 - hairColor.z / max(skin.z, 1e-6)))

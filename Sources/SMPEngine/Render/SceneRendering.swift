@@ -55,17 +55,27 @@ public struct SceneRendering: Sendable {
     /// stubble (built once per view: it places every hair); nil draws flat skin.
     public func renderer(view: MapView, dots: [PoissonDot], day: Double?, surface: ScalpSurface? = nil) -> MapRenderer {
         let skin = scene.skin.color.linear
-        guard let day else { return MapRenderer(view: view, skin: skin, surface: surface, dots: []) }
-        let components = scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day)
-        return MapRenderer(view: view, skin: skin, surface: surface, veil: scene.pigment.veil(sessions: scene.sessions, atDay: day),
-                           dots: components)
+        var components = surface?.hairShadow ?? []
+        if let day { components += scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day) }
+        return MapRenderer(view: view, skin: skin, surface: surface, veil: scene.pigment.veil(sessions: scene.sessions), dots: components)
+    }
+
+    /// The day session `index` (from 0) is seen healed: the day before the next session, when
+    /// the client comes back and the technician judges what to fill, or for the last session
+    /// `TreatmentTime.healed`.
+    static func healedDay(afterSession index: Int, of sessions: [Session]) -> Double {
+        index + 1 < sessions.count ? sessions[index + 1].day - 1 : sessions[index].day + TreatmentTime.healedAfterDays
     }
 
     /// The map images a render writes: `before`, `after` (at `after`), `session-K` just after
-    /// each session, and one `at-<time>` per `render.at` entry. Day nil: no pigment.
+    /// each session and `session-K-healed` the day before the next (`healedDay`), and one
+    /// `at-<time>` per `render.at` entry. Day nil: no pigment.
     public func images(after: TreatmentTime, only: [String]? = nil) -> [(name: String, day: Double?)] {
         var list: [(String, Double?)] = [("before", nil), ("after", after.day(in: scene.sessions))]
-        for (index, session) in scene.sessions.enumerated() { list.append(("session-\(index + 1)", session.day)) }
+        for (index, session) in scene.sessions.enumerated() {
+            list.append(("session-\(index + 1)", session.day))
+            list.append(("session-\(index + 1)-healed", Self.healedDay(afterSession: index, of: scene.sessions)))
+        }
         for time in scene.render.at { list.append(("at-\(time)", time.day(in: scene.sessions))) }
         return list.filter { OutputSelection.includes(only ?? scene.render.outputs, $0.0) }
     }

@@ -151,7 +151,8 @@ extension Scene {
         return ExistingHair(hairsPerCM2: object.number("hairsPerCM2", default: 200, in: 0...400, unit: "hairs/cm²"),
                             color: object.color("color", default: SRGBColor(hex: "#2b2420")!),
                             stubbleLengthMM: object.number("stubbleLengthMM", default: 0.5, in: 0...10, unit: "mm"),
-                            smpBlend: object.number("smpBlend", default: 0.3, in: 0...1))
+                            smpBlend: object.number("smpBlend", default: 0.3, in: 0...1),
+                            shaftShadowDepthMM: object.number("shaftShadowDepthMM", default: 0.3, in: 0...1.5, unit: "mm"))
     }
 
     static func readScar(_ object: SceneObject) -> Scar {
@@ -194,7 +195,9 @@ extension Scene {
         defer { object.finish() }
         // Dots about 1 mm apart, like follicular units on a shaved scalp (DOMAIN.md): ~80–110
         // dots/cm² finished; 80 is a common full density.
-        return Design(dotsPerCM2: object.number("dotsPerCM2", default: 80, in: 1...200, unit: "dots/cm²"),
+        // Microdots about 1 mm apart, like follicular units on a shaved scalp (DOMAIN.md, Rassman
+        // et al. 2015): about 100 per cm² for a Poisson-disk pattern of that spacing.
+        return Design(dotsPerCM2: object.number("dotsPerCM2", default: 100, in: 1...200, unit: "dots/cm²"),
                       regularity: object.number("regularity", default: 0.35, in: 0...1))
     }
 

@@ -38,6 +38,13 @@ public struct Scene: Sendable {
         /// SMP density where hair is full, as a fraction of the bald-area density: dots blend
         /// into the hair rather than stop at its edge.
         public var smpBlend: Double
+        /// How deep under the skin the pigmented shafts darken it through the skin's transport
+        /// (`HairStubble.transportShadow`), mm. Our estimate: the shaft through the epidermis and
+        /// papillary dermis (0.3 mm), where it lies in the open follicle canal; deeper, the slab
+        /// of Jensen's coefficients overstates the light reaching it (measured dermis scatters two
+        /// to three times more, Jacques, Phys Med Biol 2013), and followed to 1.5 mm it would
+        /// darken a full scalp by half.
+        public var shaftShadowDepthMM: Double
     }
 
     /// The finished design: density where the scalp is bald and fully treated.
