@@ -10,10 +10,7 @@ extension Scene {
         } catch {
             throw SceneError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SceneError.unreadable(file: url.path, reason: "not UTF-8 text")
-        }
-        return try load(yaml: text, file: url.path)
+        return try load(yaml: SceneText.decode(data, file: url.path), file: url.path)
     }
 
     /// Decodes and validates a scene from YAML text; `file` names it in error messages.
