@@ -97,7 +97,7 @@ struct CommandTests {
         #expect(abs(rows[2].impressionDiameterMM - 0.20) < 1e-12)
     }
 
-    @Test("--only renders just the named outputs; an unknown name is refused before writing")
+    @Test("--only renders just the named outputs; an unknown name is a usage error (64), refused before writing")
     func only() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let scene = try write("cli.yaml", """
@@ -110,7 +110,7 @@ struct CommandTests {
         #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--only", "after,session-2"]); try c.run() } == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["after.png", "session-2.png"])
         let other = folder.appendingPathComponent("other")
-        #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", other.path, "--quiet", "--only", "afterwards"]); try c.run() } == 65)
+        #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", other.path, "--quiet", "--only", "afterwards"]); try c.run() } == 64)
         #expect(!FileManager.default.fileExists(atPath: other.path))
     }
 
