@@ -74,6 +74,17 @@ struct ExitStatusTests {
         #expect(!outcome.standardError.contains("NSCocoaErrorDomain"))
     }
 
+    @Test("a scene that is not UTF-8 exits 66 naming the byte offset of the first bad byte")
+    func notUTF8() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("latin1.yaml")
+        try Data("name: a\nnotes: caf".utf8 + [0xE9] + Data("\n".utf8)).write(to: path)
+        let outcome = try SMPProcess.run(["validate", path.path])
+        #expect(outcome.status == 66)
+        #expect(outcome.standardError.contains("not UTF-8 text: byte 0xE9 at byte offset 18 (line 2, byte 11 of the line)"), "\(outcome.standardError)")
+    }
+
     @Test("bad render options exit 64 with a message naming the option",
           arguments: [(["--only", "bogus"], "--only: `bogus` is not an output"), (["--only", ",,"], "--only ,,: an empty output name"),
                       (["--threads", "-3"], "--threads must be 1 to 256, got -3"), (["--px-per-mm", "-1"], "--px-per-mm must be 1 to 200, got -1"),

@@ -16,9 +16,9 @@ extension Scene {
     /// Decodes and validates a scene from YAML text; `file` names it in error messages.
     public static func load(yaml text: String, file: String) throws -> Scene {
         let reader = SceneReader()
-        guard let root = reader.root(of: text) else { throw SceneError.invalid(file: file, issues: reader.issues) }
+        guard let root = reader.root(of: text) else { throw reader.error(file: file) ?? SceneError.invalid(file: file, issues: []) }
         let scene = Scene(root)
-        guard reader.issues.isEmpty else { throw SceneError.invalid(file: file, issues: reader.issues) }
+        if let error = reader.error(file: file) { throw error }
         return scene
     }
 
