@@ -21,28 +21,45 @@ struct SMPCommand: ParsableCommand {
     )
 
     /// ArgumentParser's `main`, with this program's errors mapped to their exit codes
-    /// (`ExitStatus.report`) and its help and version text written so that a failed write is
-    /// seen (exit 74), not lost.
+    /// (`ExitStatus.report`, 70 for an error nothing maps) and its help and version text
+    /// written so that a failed write is seen (exit 74), not lost.
     static func main() {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exitAfterArgumentParser(error)
+        }
+        do {
             try command.run()
+        } catch let error as ExitCode {
+            quit(error.rawValue)
+        } catch let error where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // ValidationError, CleanExit, and the help a command without `run` asks for.
+            exitAfterArgumentParser(error)
         } catch {
             if let (message, code) = ExitStatus.report(error) {
                 printError(message)
                 quit(code.rawValue)
             }
-            if exitCode(for: error) == .success {
-                do {
-                    try StandardOutput.write(fullMessage(for: error) + "\n")
-                } catch {
-                    printError(error.description)
-                    quit(ExitStatus.standardOutput.rawValue)
-                }
-                quit(0)
-            }
-            exit(withError: error)
+            printError("internal error: \(error)")
+            quit(ExitStatus.internalError.rawValue)
         }
+    }
+
+    /// Exits as ArgumentParser would for `error` (usage errors 64, help and version 0), but
+    /// with help and version text written through `StandardOutput`.
+    private static func exitAfterArgumentParser(_ error: any Error) -> Never {
+        if exitCode(for: error) == .success {
+            do {
+                try StandardOutput.write(fullMessage(for: error) + "\n")
+            } catch {
+                printError(error.description)
+                quit(ExitStatus.standardOutput.rawValue)
+            }
+            quit(0)
+        }
+        exit(withError: error)
     }
 }
 
