@@ -100,6 +100,23 @@ struct ExitStatusTests {
         #expect(!FileManager.default.fileExists(atPath: out.path), "nothing is written on a usage error")
     }
 
+    @Test("--timings prints each image's times on standard error; report.json has none, and is the same for 1 and 2 threads")
+    func timings() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", Self.small)
+        var reports: [Data] = []
+        for threads in ["1", "2"] {
+            let out = folder.appendingPathComponent("out-\(threads)")
+            let outcome = try SMPProcess.run(["render", scene, "--out", out.path, "--quiet", "--threads", threads, "--timings", "--only", "before,report"])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            #expect(outcome.standardError.contains("before: render "), "\(outcome.standardError)")
+            reports.append(try Data(contentsOf: out.appendingPathComponent("report.json")))
+        }
+        #expect(reports[0] == reports[1])
+        let report = String(decoding: reports[0], as: UTF8.self)
+        #expect(!report.contains("Seconds") && !report.contains("threads"))
+    }
+
     /// The hidden temporary files in `out`.
     func temporaryFiles(_ out: URL) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.contains(".tmp-") }
