@@ -130,12 +130,7 @@ struct CommandTests {
     @Test("a render stopped by SIGTERM (or Ctrl-C) exits 128 + the signal, leaves no temporary file, and every PNG left is whole")
     func interruptedRender() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
-        // The smp binary SwiftPM builds beside the test bundle (Linux: the test executable; macOS:
-        // the .xctest bundle).
-        let candidates = ([Bundle.main] + Bundle.allBundles.filter { $0.bundleURL.pathExtension == "xctest" })
-            .flatMap { [$0.bundleURL.appendingPathComponent("smp"), $0.bundleURL.deletingLastPathComponent().appendingPathComponent("smp")] }
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                  "no smp binary among \(candidates.map(\.path))")
+        let binary = try SMPProcess.binary()
         let out = folder.appendingPathComponent("out")
         let scene = try write("wide.yaml", """
             name: wide

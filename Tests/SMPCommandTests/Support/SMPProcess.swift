@@ -6,11 +6,14 @@ import Testing
 /// (its exit status, a write to /dev/full, a signal, two renders at once).
 enum SMPProcess {
     static func binary() throws -> URL {
-        let candidates = ([Bundle.main] + Bundle.allBundles.filter { $0.bundleURL.pathExtension == "xctest" })
-            .flatMap { [$0.bundleURL.appendingPathComponent("smp"), $0.bundleURL.deletingLastPathComponent().appendingPathComponent("smp")] }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                            "no smp binary among \(candidates.map(\.path))")
+        try #require(found, "no smp binary among \(candidates.map(\.path))")
     }
+
+    /// Looked for once: Foundation's `Bundle.allBundles` leaks a little on every call
+    /// (LeakSanitizer, `swift test --sanitize=address`).
+    private static let candidates = ([Bundle.main] + Bundle.allBundles.filter { $0.bundleURL.pathExtension == "xctest" })
+        .flatMap { [$0.bundleURL.appendingPathComponent("smp"), $0.bundleURL.deletingLastPathComponent().appendingPathComponent("smp")] }
+    private static let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
 
     /// What a finished run left: its exit status and what it wrote to standard error (and to
     /// standard output, when that was not redirected to `standardOutputPath`).
