@@ -8,7 +8,7 @@ import Darwin
 import Foundation
 
 /// A file created under a temporary name in its destination's folder
-/// (`.<name>.tmp-<random>`) and renamed into place only by ``commit()``, so that a
+/// (`.<name>.tmp-smp-<pid>-<random>`, ``UnfinishedFiles/temporaryName(for:)``) and renamed into place only by ``commit()``, so that a
 /// failed or interrupted write never leaves a half-written file under the real name.
 ///
 /// Discarded (descriptor closed, temporary file removed) by ``discard()``, by any
@@ -39,8 +39,7 @@ final class AtomicFile {
 
         var attempt = 0
         while true {
-            let suffix = String(UInt64.random(in: .min ... .max), radix: 16)
-            let candidate = folder.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(suffix)")
+            let candidate = folder.appendingPathComponent(UnfinishedFiles.temporaryName(for: destination.lastPathComponent))
             // Listed in `UnfinishedFiles` as it is created, so that a signal handler can remove it.
             let (descriptor, error) = UnfinishedFiles.create(candidate.path, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o666)
             if descriptor >= 0 {

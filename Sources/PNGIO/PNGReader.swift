@@ -5,8 +5,12 @@ import PNGShim
 /// interlaced or not) into a ``PNGImage``: 8-bit RGBA, rows top to bottom.
 ///
 /// The header's width and height are checked against `maxPixels` before any pixel memory
-/// is allocated, and libpng's own per-dimension limits are set to match. An empty,
-/// non-PNG, truncated or corrupt file throws a ``PNGError`` naming the file.
+/// is allocated, and libpng's own per-dimension limits are set to match. Whatever `maxPixels`
+/// allows, an image whose file is too small to hold its pixels (even at zlib's best ratio), or
+/// whose pixels would need more than half of the machine's memory, throws instead of being
+/// allocated: a few bytes claiming 10^10 pixels never stop the process. Each chunk's declared
+/// length is checked before libpng reads the chunk (at most 8 MB for an ancillary one). An
+/// empty, non-PNG, truncated or corrupt file throws a ``PNGError`` naming the file.
 public enum PNGReader {
     /// Decodes the PNG at `url`, refusing images of more than `maxPixels` pixels
     /// (default 10^8: 400 MB of RGBA).
@@ -43,6 +47,7 @@ public enum PNGReader {
             throw PNGError(.corrupt, .reading, path: path, reason: "libpng's view of the header does not match the file")
         }
 
+        try checkPlausible(width: Int(headerWidth), height: Int(headerHeight), info: info, byteCount: byteCount, path: path)
         let pixels = [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, initializedCount in
             code = pngshim_reader_read_image(reader, buffer.baseAddress, byteCount, &message, message.count)
             initializedCount = code == PNGSHIM_OK ? byteCount : 0
@@ -76,6 +81,32 @@ public enum PNGReader {
                            reason: "the image is \(width) × \(height) = \(UInt64(width) * UInt64(height)) pixels, more than the limit of \(maxPixels) pixels (maxPixels)")
         }
         return pixelCount
+    }
+
+    /// Deflate's best compression ratio, about 1032 : 1 (zlib's technical details: a match of
+    /// 258 bytes in 2 bits at best).
+    public static let deflateBestRatio = 1032
+
+    /// Throws when the file cannot hold the image its header claims (fewer bytes than its raw
+    /// rows at deflate's best ratio) or when its pixels would need more than half of the
+    /// machine's memory: both before the pixel buffer is allocated.
+    private static func checkPlausible(width: Int, height: Int, info: pngshim_read_info, byteCount: Int, path: String) throws(PNGError) {
+        var status = stat()
+        if stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG {
+            let channels = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][Int(info.color_type)] ?? 1
+            let rowBytes = 1 + (width * channels * Int(info.bit_depth) + 7) / 8
+            let (raw, overflow) = rowBytes.multipliedReportingOverflow(by: height)
+            let needed = overflow ? Int.max : raw / deflateBestRatio
+            if Int(status.st_size) < needed {
+                throw PNGError(.corrupt, .reading, path: path, reason: "the header says \(width) × \(height) pixels, but the file has "
+                    + "\(status.st_size) bytes: even at zlib's best ratio those pixels need at least \(needed) bytes (an image bomb, or a truncated file)")
+            }
+        }
+        let memory = ProcessInfo.processInfo.physicalMemory / 2
+        guard UInt64(byteCount) <= memory else {
+            throw PNGError(.tooLarge, .reading, path: path, reason: "the image is \(width) × \(height) pixels, which need \(byteCount >> 20) MB "
+                + "as RGBA, more than half of this machine's memory (\(memory >> 20) MB)")
+        }
     }
 
     /// The text chunks libpng collected, decoded from Latin-1 (tEXt, zTXt) or UTF-8 (iTXt).

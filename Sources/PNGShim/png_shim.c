@@ -316,7 +316,19 @@ struct pngshim_reader {
     /* Bytes consumed while peeking at IHDR, handed to libpng before the rest of the file. */
     unsigned char prefix[PNGSHIM_IHDR_PREFIX];
     size_t prefix_offset;
+    /* The chunk structure of the bytes handed to libpng so far (check_chunks): the header being
+     * gathered, the bytes of the current chunk's data and CRC still to come, the offset. */
+    unsigned char chunk_header[8];
+    size_t chunk_header_fill;
+    uint64_t chunk_left;
+    uint64_t offset;
 };
+
+/* The most an ancillary chunk may declare: libpng 1.6 allocates (and zeroes) a text, sPLT,
+ * pCAL or sCAL chunk's declared length before it finds the file too short, and past
+ * png_set_chunk_malloc_max it only warns. Checked on the chunk's header, before libpng sees
+ * its data, so a 50-byte file declaring 2 GB costs nothing. */
+#define PNGSHIM_MAX_ANCILLARY_CHUNK (8u << 20)
 
 static uint32_t big_endian_32(const unsigned char *bytes) {
     return ((uint32_t)bytes[0] << 24) | ((uint32_t)bytes[1] << 16) | ((uint32_t)bytes[2] << 8) | (uint32_t)bytes[3];
@@ -339,15 +351,60 @@ static size_t read_up_to(FILE *file, unsigned char *bytes, size_t length) {
     return total;
 }
 
-/* libpng's read callback: first the peeked IHDR bytes, then the file. */
+/* Follows the chunk structure of `length` bytes about to go to libpng, which reads every chunk
+ * header before the chunk's data: a length past PNG's 2^31 - 1, or an ancillary chunk longer
+ * than PNGSHIM_MAX_ANCILLARY_CHUNK, is an error before libpng allocates anything for it. */
+static void check_chunks(png_structp png, pngshim_reader *reader, const unsigned char *bytes, size_t length) {
+    while (length > 0) {
+        if (reader->chunk_left > 0) {
+            uint64_t skip = reader->chunk_left < length ? reader->chunk_left : length;
+            reader->chunk_left -= skip;
+            reader->offset += skip;
+            bytes += skip;
+            length -= (size_t)skip;
+            continue;
+        }
+        reader->chunk_header[reader->chunk_header_fill++] = *bytes++;
+        length--;
+        if (reader->chunk_header_fill < sizeof reader->chunk_header) continue;
+        reader->chunk_header_fill = 0;
+        uint32_t declared = big_endian_32(reader->chunk_header);
+        char type[5];
+        for (int i = 0; i < 4; i++) {
+            unsigned char c = reader->chunk_header[4 + i];
+            type[i] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? (char)c : '?';
+        }
+        type[4] = '\0';
+        int ancillary = (reader->chunk_header[4] & 0x20) != 0;
+        const char *problem = declared > 0x7fffffffu ? "more than PNG allows (2^31 - 1)"
+                            : ancillary && declared > PNGSHIM_MAX_ANCILLARY_CHUNK ? "more than the 8 MB allowed for an ancillary chunk"
+                            : NULL;
+        if (problem != NULL) {
+            char text[PNGSHIM_MESSAGE_CAPACITY];
+            snprintf(text, sizeof text, "the %s chunk at byte offset %llu declares %lu bytes of data, %s", type,
+                     (unsigned long long)reader->offset, (unsigned long)declared, problem);
+            record(&reader->diagnostics, PNGSHIM_ERR_CORRUPT, text);
+            png_error(png, text);
+        }
+        reader->offset += sizeof reader->chunk_header;
+        reader->chunk_left = (uint64_t)declared + 4; /* data and CRC */
+    }
+}
+
+/* libpng's read callback: first the peeked IHDR bytes, then the file; every byte through
+ * check_chunks. */
 static void on_read(png_structp png, png_bytep data, size_t length) {
     pngshim_reader *reader = (pngshim_reader *)png_get_io_ptr(png);
+    png_bytep start = data;
+    size_t requested = length;
     while (length > 0 && reader->prefix_offset < sizeof reader->prefix) {
         *data++ = reader->prefix[reader->prefix_offset++];
         length--;
     }
-    if (length == 0) return;
-    if (read_up_to(reader->file, data, length) == length) return;
+    if (length == 0 || read_up_to(reader->file, data, length) == length) {
+        check_chunks(png, reader, start, requested);
+        return;
+    }
     if (ferror(reader->file)) {
         char text[PNGSHIM_MESSAGE_CAPACITY];
         snprintf(text, sizeof text, "read failed: %s", strerror(errno));
@@ -425,6 +482,7 @@ int pngshim_reader_open(const char *path, pngshim_reader **reader_out,
         pngshim_reader_destroy(reader);
         return fail(message, message_capacity, PNGSHIM_ERR_NO_MEMORY, "libpng could not allocate its read structures");
     }
+    reader->offset = 8; /* the signature, read above */
     png_set_read_fn(reader->png, reader, on_read);
     png_set_sig_bytes(reader->png, 8);
     *reader_out = reader;

@@ -19,6 +19,8 @@ struct DotsCommand: ParsableCommand {
     @Argument(help: "The scene file.")
     var scene: String
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @Option(help: "Only the dots of this session (1-based).")
     var session: Int?
 
@@ -26,12 +28,12 @@ struct DotsCommand: ParsableCommand {
     var format = Format.csv
 
     func run() throws {
-        FileHandle.standardOutput.write(Data(try csv().utf8))
+        try StandardOutput.write(try csv())
     }
 
     /// The table as text (CSV or JSON, per `--format`).
     func csv() throws -> String {
-        let (scene, _) = try loadScene(self.scene)
+        let (scene, _) = try limits.checkedScene(self.scene)
         let sessionCount = scene.sessions.count
         if let session, !(1...sessionCount).contains(session) {
             printError("--session \(session): \(self.scene) has \(sessionCount) session(s); allowed: 1 to \(sessionCount)")

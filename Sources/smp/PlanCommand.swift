@@ -11,6 +11,8 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: "The scene file.")
     var scene: String
 
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
     @OptionGroup var output: ReportFormatOption
 
     struct Row: Codable {
@@ -29,7 +31,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func rows() throws -> [Row] {
-        let (scene, _) = try loadScene(self.scene)
+        let (scene, _) = try limits.checkedScene(self.scene)
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
         let report = try DensityReport(scene: scene, map: map, dots: dots)
@@ -49,12 +51,14 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let rows = try rows()
+        var lines: [String] = []
+        func emit(_ line: String) { lines.append(line) }   // written in one go at the end (StandardOutput)
         switch output.format {
         case .json:
-            try ReportFormatOption.printJSON(rows)
+            emit(try ReportFormatOption.json(rows))
         case .table:
             let regions = ScalpRegion.allCases.map(\.rawValue).filter { name in rows.contains { $0.dotsPerCM2[name] != nil } }
-            print("session  day  needle mm       ink      dilution  new dots  total dots  " + regions.map { $0 + " /cm²" }.joined(separator: "  "))
+            emit("session  day  needle mm       ink      dilution  new dots  total dots  " + regions.map { $0 + " /cm²" }.joined(separator: "  "))
             for row in rows {
                 let needle = String(format: "%.2f %@", row.needleDiameterMM, row.needleConfiguration == "single" ? "1RL" : "3RL")
                 var line = String(format: "%7d  %3.0f  %-14@  %@  %8.2f  %8d  %10d", row.session, row.day, needle, row.ink, row.dilution,
@@ -62,8 +66,9 @@ struct PlanCommand: ParsableCommand {
                 for region in regions {
                     line += "  " + String(format: "%.1f", row.dotsPerCM2[region] ?? 0).padding(toLength: region.count + 5, withPad: " ", startingAt: 0)
                 }
-                print(line)
+                emit(line)
             }
         }
+        try StandardOutput.write(lines: lines)
     }
 }

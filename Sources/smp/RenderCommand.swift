@@ -16,7 +16,10 @@ struct RenderCommand: ParsableCommand {
             at-<time>.png for each render.at entry, comparison.png (before | after), density.png (a heat \
             map of dots per cm²), timeline.png (one 20 mm region from the last session to 5 years on, \
             labelled), dots.csv and report.json. Images are at the scene's true scale (pHYs \
-            set, so they print 1:1). Each file is written atomically.
+            set, so they print 1:1). Each file is written atomically. One render at a time per output \
+            folder: a second one into the same folder is refused (exit 75). A render removes the \
+            temporary files a killed render left in its folder, and says so. The --max-… options \
+            raise the ceilings checked before any work.
             """)
 
     @Argument(help: "The scene file.")
@@ -25,7 +28,9 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Output folder (default: Outputs/<scene name>).")
     var outputFolder: String?
 
-    @Option(help: "Rendering threads (the output is byte-identical for any count).")
+    // `.unconditional`: a negative number is this option's value ("-3"), which `validate`
+    // refuses in words, not a missing value followed by an unknown option.
+    @Option(parsing: .unconditional, help: "Rendering threads (the output is byte-identical for any count).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "PNG compression: fast, balanced or smallest. The same pixels; on renders the files differ by a few percent at most, and fast encodes quickest.")
@@ -34,7 +39,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "The moment after.png shows: day:N, session:K, session:K+Nd, healed (default), 1y, 5y ...")
     var at: String?
 
-    @Option(name: .customLong("px-per-mm"), help: "Pixels per mm, overriding the scene's render.pixelsPerMM.")
+    @Option(name: .customLong("px-per-mm"), parsing: .unconditional, help: "Pixels per mm, overriding the scene's render.pixelsPerMM.")
     var pixelsPerMM: Double?
 
     @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots.")
@@ -43,10 +48,23 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Print each image's render and encode times to standard error (they are not in report.json, whose bytes do not depend on the machine).")
+    var timings = false
+
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
+    /// The names `--only` lists, trimmed; nil when it is not given.
+    var onlyNames: [String]? {
+        only.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, got \(threads)") }
         if let pixelsPerMM, !(pixelsPerMM.isFinite && (1...200).contains(pixelsPerMM)) {
             throw ValidationError("--px-per-mm must be 1 to 200, got \(pixelsPerMM)")
+        }
+        if let names = onlyNames, names.contains("") {
+            throw ValidationError("--only \(only ?? ""): an empty output name; list names separated by commas, like --only before,after")
         }
         if let at, TreatmentTime(at) == nil {
             throw ValidationError("--at \(at): allowed forms are \(TreatmentTime.allowedForms)")
@@ -57,43 +75,48 @@ struct RenderCommand: ParsableCommand {
         Interruption.removeUnfinishedFilesOnSignal()
         var (scene, text) = try loadScene(self.scene)
         if let pixelsPerMM { scene.render.pixelsPerMM = pixelsPerMM }
+        if let names = onlyNames {
+            // A name the scene has no output for is a usage error (64), not a scene error.
+            let known = OutputSelection.names(sessions: scene.sessions.count, at: scene.render.at)
+            if let unknown = names.first(where: { !known.contains($0) && !OutputSelection.groups.contains($0) }) {
+                printError("--only: `\(unknown)` is not an output of \(self.scene); allowed: \(OutputSelection.describe(known))")
+                throw ExitStatus.usage
+            }
+        }
         let folder = URL(fileURLWithPath: outputFolder ?? "Outputs/\(scene.name)")
-        let rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression)
+        let rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression, limits: limits.limits)
+        // A progress line on standard error, only for a person watching a terminal.
+        let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        let line = RenderProgressLine(scene: scene.name)
         let result: SceneRendering.Result
         do {
-            // A progress line on standard error, only for a person watching a terminal.
-            let showProgress = !quiet && isatty(STDERR_FILENO) == 1
-            let line = RenderProgressLine(scene: scene.name)
             result = try rendering.render(
-                into: folder, after: at.flatMap(TreatmentTime.init),
-                only: only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
+                into: folder, after: at.flatMap(TreatmentTime.init), only: onlyNames,
                 progress: showProgress ? { @Sendable (name: String, fraction: Double) in
                     // Once a signal has come, nothing draws over the last message (`Interruption`).
                     guard !UnfinishedFiles.isStopping else { return }
-                    FileHandle.standardError.write(Data("\r\u{1B}[K\(line.update(name, fraction))".utf8))
+                    printError("\r\u{1B}[K\(line.update(name, fraction))", newline: false)
                 } : nil)
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        } catch let error as SceneError {
-            printError(error.description)
-            throw ExitStatus.invalidScene
-        } catch let error as PNGError {
-            printError(error.description)
-            throw ExitStatus.cannotWrite
-        } catch let error as TextError {
-            printError(error.description)
-            // The font is the machine's, not the scene's: a missing or broken one is an install
-            // problem (EX_OSFILE); anything else from the text drawing is ours.
-            switch error {
-            case .fontMissing, .fontUnreadable, .notAFont, .noUnicodeMap: throw ExitStatus.missingSystemFile
-            case .freeType, .outOfRange: throw ExitStatus.internalError
+        } catch {
+            if showProgress { printError("\r\u{1B}[K", newline: false) }
+            throw error
+        }
+        if showProgress { printError("\r\u{1B}[K", newline: false) }
+        if !quiet, !result.removedStaleFiles.isEmpty {
+            let count = result.removedStaleFiles.count
+            printError("\(folder.path): removed \(count) temporary file\(count == 1 ? "" : "s") left by an earlier render that was killed: "
+                       + result.removedStaleFiles.joined(separator: ", "))
+        }
+        if timings {
+            for file in result.files {
+                let name = file.deletingPathExtension().lastPathComponent
+                guard let times = result.timings[name] else { continue }
+                printError(String(format: "%@: render %.3f s, encode %.3f s, total %.3f s", name, times.renderSeconds, times.encodeSeconds,
+                                  times.totalSeconds))
             }
-        } catch let error as CocoaError where error.code == .fileWriteNoPermission || error.code == .fileWriteUnknown {
-            printError("\(folder.path): cannot create the output folder: \(error.localizedDescription)")
-            throw ExitStatus.cannotWrite
         }
         guard !quiet else { return }
-        print("\(scene.name): \(result.dotCount) dots")
-        for file in result.files { print("wrote \(file.path)") }
+        try StandardOutput.write(lines: ["\(scene.name): \(result.dotCount) dots"] + result.files.map { "wrote \($0.path)" })
     }
 }
 

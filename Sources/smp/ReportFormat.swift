@@ -8,10 +8,10 @@ struct ReportFormatOption: ParsableArguments {
     @Option(help: "table or json.")
     var format = Format.table
 
-    /// Prints `value` as the `json` format does: pretty, keys sorted, so the output diffs well.
-    static func printJSON<Value: Encodable>(_ value: Value) throws {
+    /// `value` as the `json` format prints it: pretty, keys sorted, so the output diffs well.
+    static func json<Value: Encodable>(_ value: Value) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
         for path in scenes {
             do {
                 _ = try loadScene(path)
-                print("\(path): valid")
+                try StandardOutput.write("\(path): valid\n")
             } catch let code as ExitCode {
                 worst = worst == ExitStatus.unreadableInput ? worst : code
             }

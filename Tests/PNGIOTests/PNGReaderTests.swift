@@ -242,6 +242,73 @@ struct PNGReaderTests {
         #expect(error?.description.contains("limit of 100000000 pixels") == true)
     }
 
+    /// The peak resident memory of this process so far, in bytes.
+    private static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024   // kilobytes on Linux
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        return usage.ru_maxrss          // bytes on macOS
+        #endif
+    }
+
+    @Test("a chunk declaring more than it may is refused from its header: nothing allocated for it, in a file of 41 to 70 bytes",
+          arguments: ["tEXt", "zTXt", "iTXt", "sPLT", "pCAL", "sCAL", "iCCP", "prVt"], [0, 1])
+    func chunkLengthBomb(type: String, afterImage: Int) throws {
+        // IHDR of a 1 × 1 grey image, then (after the image data, or before it) a chunk header
+        // declaring 2^31 - 16 bytes, and nothing more.
+        var bytes = RawPNG.signature + RawPNG.chunk("IHDR", RawPNG.bytes(bigEndian: 1) + RawPNG.bytes(bigEndian: 1) + [8, 0, 0, 0, 0])
+        if afterImage == 1 { bytes += RawPNG.chunk("IDAT", RawPNG.zlibStored([0, 0x80])) }
+        bytes += RawPNG.bytes(bigEndian: 0x7FFF_FFF0) + Array(type.utf8)
+        let before = Self.peakResidentBytes()
+        let start = Date()
+        let error = try readFailure(bytes)
+        #expect(error?.kind == .corrupt)
+        #expect(error?.description.contains("the \(type) chunk at byte offset \(bytes.count - 8) declares 2147483632 bytes of data, more than the 8 MB allowed") == true,
+                "\(String(describing: error))")
+        #expect(Date().timeIntervalSince(start) < 1)
+        // libpng 1.6 allocated and zeroed the 2 GB before finding the file short.
+        #expect(Self.peakResidentBytes() - before < 100 << 20)
+    }
+
+    @Test("a critical chunk past PNG's 2^31 - 1 bytes is refused from its header")
+    func criticalChunkBeyondPNG() throws {
+        let bytes = RawPNG.signature + RawPNG.chunk("IHDR", RawPNG.bytes(bigEndian: 1) + RawPNG.bytes(bigEndian: 1) + [8, 0, 0, 0, 0])
+            + RawPNG.bytes(bigEndian: 0xFFFF_FFF0) + Array("IDAT".utf8)
+        let error = try readFailure(bytes)
+        #expect(error?.kind == .corrupt)
+        #expect(error?.description.contains("declares 4294967280 bytes of data, more than PNG allows") == true, "\(String(describing: error))")
+    }
+
+    @Test("an image bomb under a high maxPixels throws instead of allocating: a file too small for its pixels")
+    func imageBombTooSmall() throws {
+        let bytes = RawPNG.make(width: 100_000, height: 100_000, bitDepth: 8, colorType: 2, scanlines: [0, 1, 2, 3])
+        let error = try readFailure(bytes, maxPixels: 1 << 40)
+        #expect(error?.kind == .corrupt)
+        #expect(error?.description.contains("even at zlib's best ratio those pixels need at least") == true, "\(String(describing: error))")
+    }
+
+    @Test("an image bomb under a high maxPixels throws instead of allocating: pixels needing more than half the memory")
+    func imageBombPastMemory() throws {
+        // A 1-bit grey image whose RGBA pixels need more than half the memory, padded with a
+        // private ancillary chunk (in 8 MB pieces) to the least size deflate could hold it in.
+        let pixels = Double(ProcessInfo.processInfo.physicalMemory / 2 / 4 + 1)
+        let side = UInt32(pixels.squareRoot().rounded(.up))
+        let raw = Int(side) * (1 + (Int(side) + 7) / 8)
+        var padding: [(String, [UInt8])] = []
+        var left = raw / PNGReader.deflateBestRatio + 1
+        while left > 0 {
+            padding.append(("prVt", [UInt8](repeating: 0, count: min(left, 8 << 20))))
+            left -= 8 << 20
+        }
+        let bytes = RawPNG.make(width: side, height: side, bitDepth: 1, colorType: 0, extra: padding, scanlines: [0, 0])
+        let error = try readFailure(bytes, maxPixels: 1 << 40)
+        #expect(error?.kind == .tooLarge)
+        #expect(error?.description.contains("more than half of this machine's memory") == true, "\(String(describing: error))")
+    }
+
     @Test("an image over a small maxPixels", arguments: [851 - 1, 100, 30, 1])
     func overMaxPixels(maxPixels: Int) throws {
         try withTemporaryDirectory { folder throws in

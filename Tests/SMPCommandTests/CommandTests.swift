@@ -98,7 +98,7 @@ struct CommandTests {
         #expect(abs(rows[2].impressionDiameterMM - 0.20) < 1e-12)
     }
 
-    @Test("--only renders just the named outputs; an unknown name is refused before writing")
+    @Test("--only renders just the named outputs; an unknown name is a usage error (64), refused before writing")
     func only() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let scene = try write("cli.yaml", """
@@ -111,7 +111,7 @@ struct CommandTests {
         #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--only", "after,session-2"]); try c.run() } == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["after.png", "session-2.png"])
         let other = folder.appendingPathComponent("other")
-        #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", other.path, "--quiet", "--only", "afterwards"]); try c.run() } == 65)
+        #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", other.path, "--quiet", "--only", "afterwards"]); try c.run() } == 64)
         #expect(!FileManager.default.fileExists(atPath: other.path))
     }
 
@@ -131,12 +131,7 @@ struct CommandTests {
     @Test("a render stopped by SIGTERM (or Ctrl-C) exits 128 + the signal, leaves no temporary file, and every PNG left is whole")
     func interruptedRender() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
-        // The smp binary SwiftPM builds beside the test bundle (Linux: the test executable; macOS:
-        // the .xctest bundle).
-        let candidates = ([Bundle.main] + Bundle.allBundles.filter { $0.bundleURL.pathExtension == "xctest" })
-            .flatMap { [$0.bundleURL.appendingPathComponent("smp"), $0.bundleURL.deletingLastPathComponent().appendingPathComponent("smp")] }
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                  "no smp binary among \(candidates.map(\.path))")
+        let binary = try SMPProcess.binary()
         let out = folder.appendingPathComponent("out")
         let scene = try write("wide.yaml", """
             name: wide

@@ -136,4 +136,50 @@ struct SceneLoadingTests {
         #expect(SRGBColor(hex: "#d7bd9") == nil)
         #expect(SRGBColor(hex: "#gggggg") == nil)
     }
+
+    @Test("a duplicated key gives its line and column and the one line it is on, not the whole file")
+    func duplicatedKey() throws {
+        let filler = String(repeating: "x", count: 200_000)
+        let text = "name: a\nseed: 1\nnotes: \"\(filler)\"\nrender:\n  pixelsPerMM: 5\n  pixelsPerMM: 6\nname: b\n"
+        for (yaml, line, column, key) in [(text, 5, 3, "pixelsPerMM"), (text.replacingOccurrences(of: "  pixelsPerMM: 6\n", with: ""), 1, 1, "name"), ("name: a\nrender:\n  pixelsPerMM: 5\n  pixelsPerMM: 6\n", 3, 3, "pixelsPerMM")] {
+            do {
+                _ = try Scene.load(yaml: yaml, file: "dup.yaml")
+                Issue.record("a duplicated key was accepted")
+            } catch let error as SceneError {
+                #expect(error.issues.count == 1)
+                #expect(error.issues.first?.line == line && error.issues.first?.column == column)
+                #expect(error.description.contains("`\(key)` appears more than once"), "\(error)")
+                #expect(error.description.count < 600, "the message holds \(error.description.count) characters")
+            }
+        }
+    }
+
+    @Test("a syntax error names its line and column and shows that line, shortened")
+    func syntaxError() throws {
+        let long = String(repeating: "y", count: 10_000)
+        do {
+            _ = try Scene.load(yaml: "name: a\nnotes: \(long)\nseed: [1\n", file: "bad.yaml")
+            Issue.record("invalid YAML was accepted")
+        } catch let error as SceneError {
+            #expect(error.issues.first?.line ?? 0 > 0)
+            #expect(error.description.contains("not valid YAML"))
+            #expect(error.description.count < 600, "\(error)")
+        }
+    }
+
+    @Test("a file with thousands of problems lists the first 50 and counts the rest")
+    func manyProblems() throws {
+        let count = 5_000
+        let yaml = "name: many\nrender:\n  at: [" + Array(repeating: "bad", count: count).joined(separator: ", ") + "]\n"
+        do {
+            _ = try Scene.load(yaml: yaml, file: "many.yaml")
+            Issue.record("a bad file was accepted")
+        } catch let error as SceneError {
+            let lines = error.description.split(separator: "\n")
+            #expect(lines.first == "many.yaml: \(count) problems in the scene file:")
+            #expect(lines.count == 1 + SceneError.listedIssues + 1)
+            #expect(lines.last == "  and \(count - SceneError.listedIssues) more")
+            #expect(error.issues.count == SceneReader.keptIssues)
+        }
+    }
 }

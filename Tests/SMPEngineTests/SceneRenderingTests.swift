@@ -17,7 +17,7 @@ struct SceneRenderingTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("smp-tests-\(UUID().uuidString)")
     }
 
-    @Test("the same scene and seed give byte-identical PNGs, whatever the thread count")
+    @Test("the same scene and seed give byte-identical PNGs, dots.csv and report.json, whatever the thread count")
     func reproducible() throws {
         let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
         var images: [[String: Data]] = []
@@ -28,12 +28,50 @@ struct SceneRenderingTests {
             #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png", "session-1.png", "session-1-healed.png",
                                                              "session-2.png", "session-2-healed.png", "session-3.png",
                                                              "session-3-healed.png", "comparison.png", "density.png", "timeline.png", "dots.csv", "report.json"])
-            images.append(Dictionary(uniqueKeysWithValues: try result.files.filter { $0.pathExtension == "png" }
-                .map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
+            images.append(Dictionary(uniqueKeysWithValues: try result.files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
         }
         #expect(images[0] == images[1])
         #expect(images[0] == images[2])
         #expect(images[0]["before.png"] != images[0]["after.png"])
+        #expect(images[0]["report.json"] != nil && images[0]["report.json"] == images[1]["report.json"])
+    }
+
+    @Test("a second render into a folder being rendered into is refused; a killed render's temporary files are removed and listed")
+    func outputFolder() throws {
+        let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var held: OutputFolder? = try OutputFolder.claim(folder)
+        let rendering = SceneRendering(scene: scene, sceneText: Self.scene, threads: 1)
+        #expect(throws: OutputFolderError.busy(path: folder.path)) { try rendering.render(into: folder, only: ["before"]) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        #expect(held != nil)
+        held = nil
+        // A temporary file of a process that no longer exists (pid 2^22 + 1 is above Linux's pid_max).
+        let stale = ".before.png.tmp-smp-4194305-1f"
+        try Data([1]).write(to: folder.appendingPathComponent(stale))
+        let result = try rendering.render(into: folder, only: ["before"])
+        #expect(result.removedStaleFiles == [stale])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["before.png"])
+    }
+
+    @Test("a render past a limit is refused before anything is written, naming the limit")
+    func limits() throws {
+        let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for kind in RenderLimits.Kind.allCases {
+            var limits = RenderLimits()
+            limits[kind] = 1
+            let rendering = SceneRendering(scene: scene, sceneText: Self.scene, threads: 2, limits: limits)
+            #expect(throws: RenderLimitError.self) {
+                do { _ = try rendering.render(into: folder) } catch let error as RenderLimitError {
+                    #expect(error.kind == kind && error.limit == 1 && error.estimate > 1)
+                    throw error
+                }
+            }
+            #expect(!FileManager.default.fileExists(atPath: folder.path))
+        }
     }
 
     @Test("the images carry true scale, the scene's identity, and differ only where dots are")
@@ -132,7 +170,7 @@ struct SceneRenderingTests {
         #expect(report.images.map(\.name) == ["before", "after", "session-1", "session-1-healed", "session-2", "session-2-healed", "session-3",
                                              "session-3-healed", "comparison", "density", "timeline"])
         #expect(report.settings.widthPixels == after.width && report.settings.after == "healed")
-        #expect(report.density.regions.count > 0 && report.images.allSatisfy { $0.timings.totalSeconds > 0 })
+        #expect(report.density.regions.count > 0 && result.timings.values.allSatisfy { $0.totalSeconds > 0 })
     }
 
     @Test("images written several at a time come back in order; after a failure none starts, and what was written is whole",

@@ -1,7 +1,9 @@
 import Foundation
 
 /// `report.json`: what a render made and from what. A stable format (keys sorted, numbers in
-/// physical units named in the key) that other tools read.
+/// physical units named in the key) that other tools read. Its bytes depend only on the scene,
+/// its seed and the settings that change the images: not on the thread count or the machine's
+/// speed, so timings are not in it (`SceneRendering.Result.timings`; `smp render --timings`).
 public struct RenderReport: Sendable, Codable, Equatable {
     public struct Settings: Sendable, Codable, Equatable {
         public var pixelsPerMM: Double
@@ -13,7 +15,6 @@ public struct RenderReport: Sendable, Codable, Equatable {
         public var heightPixels: Int
         /// The moment after.png shows, as given (`healed`, `5y`, ...).
         public var after: String
-        public var threads: Int
         public var compression: String
     }
 
@@ -22,7 +23,6 @@ public struct RenderReport: Sendable, Codable, Equatable {
         public var file: String
         /// Days after the first session; nil for images without pigment.
         public var day: Double?
-        public var timings: ImageTimings
     }
 
     public var software: String
@@ -34,7 +34,6 @@ public struct RenderReport: Sendable, Codable, Equatable {
     public var settings: Settings
     public var density: DensityReport
     public var images: [Image]
-    public var totalSeconds: Double
 
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()

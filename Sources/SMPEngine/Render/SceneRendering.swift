@@ -14,20 +14,27 @@ public struct SceneRendering: Sendable {
     /// four (`imagesInFlight`). The bytes written do not depend on it.
     public var threads: Int
     public var compression: PNGCompression
+    /// Checked before any work (`RenderEstimate`).
+    public var limits: RenderLimits
 
     public init(scene: Scene, sceneText: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-                compression: PNGCompression = .fast) {
+                compression: PNGCompression = .fast, limits: RenderLimits = RenderLimits()) {
         self.scene = scene
         self.sceneText = sceneText
         self.threads = threads
         self.compression = compression
+        self.limits = limits
     }
 
     /// What a render produced.
     public struct Result: Sendable {
         public var dotCount: Int
         public var files: [URL]
+        /// Wall-clock timings per image. Not in report.json, whose bytes do not depend on the
+        /// machine or the thread count.
         public var timings: [String: ImageTimings]
+        /// Temporary files of an earlier, killed render that were removed from the folder.
+        public var removedStaleFiles: [String] = []
     }
 
     /// The map view: the scene's crop, or the whole scalp, at the scene's scale.
@@ -80,14 +87,15 @@ public struct SceneRendering: Sendable {
         return list.filter { OutputSelection.includes(only ?? scene.render.outputs, $0.0) }
     }
 
-    /// Writes the outputs into `folder` (created if needed): the map images, `comparison.png`
+    /// Writes the outputs into `folder` (created if needed, locked against a second render and
+    /// cleared of a killed render's temporary files: `OutputFolder`): the map images, `comparison.png`
     /// (before | after), `density.png`, `timeline.png`, `dots.csv` and `report.json`. `after` overrides the
     /// scene's `render.after` and `only` its `render.outputs`. A time naming a session the plan
-    /// lacks, or an unknown output name, is refused before anything is written. `progress` hears
+    /// lacks, or an unknown output name, is refused before anything is written; so are a folder
+    /// that cannot be created (`OutputFolderError`) and a scene past `limits` (`RenderLimitError`). `progress` hears
     /// which output is being written and how far along it is.
     public func render(into folder: URL, after: TreatmentTime? = nil, only: [String]? = nil,
                        progress: (@Sendable (String, Double) -> Void)? = nil) throws -> Result {
-        let start = DispatchTime.now()
         let moment = after ?? scene.render.after
         guard let afterDay = moment.day(in: scene.sessions) else {
             throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
@@ -99,11 +107,16 @@ public struct SceneRendering: Sendable {
                 line: 0, column: 0, keyPath: "--only", message: "`\(unknown)` is not an output; allowed: \(OutputSelection.describe(names))")])
         }
         let selected = only ?? scene.render.outputs
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try limits.check(RenderEstimate(sessions: scene.sessions.count, dots: 0, pixelsPerImage: 0, peakMemoryBytes: 0, bytesWritten: 0))
         let map = ScalpMap(scene: scene)
         let view = view(of: map)
         let mapImages = images(after: moment, only: only)
         let drawsScalp = !mapImages.isEmpty || OutputSelection.includes(selected, "comparison")
+        try limits.check(RenderEstimate(
+            scene: scene, map: map, view: view, images: mapImages.count + (OutputSelection.includes(selected, "density") ? 1 : 0),
+            comparison: OutputSelection.includes(selected, "comparison"), threads: threads, imagesInFlight: imagesInFlight))
+        let claimed = try OutputFolder.claim(folder)
+        defer { withExtendedLifetime(claimed) {} }   // the lock is held until the last file is written
         // The dots, and the textured surface that places every hair of the view (0.65 G
         // instructions for the demo; built once, and only for outputs that draw the scalp), do
         // not depend on each other: with two threads or more they are built side by side.
@@ -117,7 +130,7 @@ public struct SceneRendering: Sendable {
             dots = try DotPlacement.dots(for: scene, on: map)
         }
         let surface = drawsScalp ? built.value ?? ScalpSurface(scene: scene, map: map, view: view) : nil
-        var result = Result(dotCount: dots.count, files: [], timings: [:])
+        var result = Result(dotCount: dots.count, files: [], timings: [:], removedStaleFiles: claimed.removedStaleFiles)
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
         // The images, in the order the report lists them; each builds its renderer when it starts.
@@ -148,7 +161,7 @@ public struct SceneRendering: Sendable {
             let url = folder.appendingPathComponent("\(job.name).png")
             result.timings[job.name] = timings
             result.files.append(url)
-            reportImages.append(RenderReport.Image(name: job.name, file: url.lastPathComponent, day: job.day, timings: timings))
+            reportImages.append(RenderReport.Image(name: job.name, file: url.lastPathComponent, day: job.day))
         }
         if OutputSelection.includes(selected, "dots") {
             let url = folder.appendingPathComponent("dots.csv")
@@ -165,9 +178,8 @@ public struct SceneRendering: Sendable {
                 dotCount: dots.count,
                 settings: .init(pixelsPerMM: view.pixelsPerMM, viewOriginXMM: view.originXMM, viewOriginYMM: view.originYMM,
                                 viewWidthMM: view.widthMM, viewHeightMM: view.heightMM, widthPixels: view.widthPixels,
-                                heightPixels: view.heightPixels, after: moment.description, threads: threads,
-                                compression: compression.rawValue),
-                density: density, images: reportImages, totalSeconds: BandedPNGOutput.seconds(since: start))
+                                heightPixels: view.heightPixels, after: moment.description, compression: compression.rawValue),
+                density: density, images: reportImages)
             try AtomicFileOutput.write(report.jsonData(), to: url)
             result.files.append(url)
         }

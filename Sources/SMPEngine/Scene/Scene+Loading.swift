@@ -10,18 +10,15 @@ extension Scene {
         } catch {
             throw SceneError.unreadable(file: url.path, reason: (error as NSError).localizedDescription)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw SceneError.unreadable(file: url.path, reason: "not UTF-8 text")
-        }
-        return try load(yaml: text, file: url.path)
+        return try load(yaml: SceneText.decode(data, file: url.path), file: url.path)
     }
 
     /// Decodes and validates a scene from YAML text; `file` names it in error messages.
     public static func load(yaml text: String, file: String) throws -> Scene {
         let reader = SceneReader()
-        guard let root = reader.root(of: text) else { throw SceneError.invalid(file: file, issues: reader.issues) }
+        guard let root = reader.root(of: text) else { throw reader.error(file: file) ?? SceneError.invalid(file: file, issues: []) }
         let scene = Scene(root)
-        guard reader.issues.isEmpty else { throw SceneError.invalid(file: file, issues: reader.issues) }
+        if let error = reader.error(file: file) { throw error }
         return scene
     }
 

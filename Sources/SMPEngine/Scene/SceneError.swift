@@ -26,21 +26,29 @@ public struct SceneIssue: Sendable, Equatable, CustomStringConvertible {
 public enum SceneError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be read at all.
     case unreadable(file: String, reason: String)
-    /// The file is not YAML, or its YAML has errors in it; every issue found is listed.
-    case invalid(file: String, issues: [SceneIssue])
+    /// The file is not YAML, or its YAML has errors in it: the issues found, with their text up
+    /// to `SceneReader.keptIssues`, and how many more were found past those.
+    case invalid(file: String, issues: [SceneIssue], unlisted: Int = 0)
 
     public var description: String {
         switch self {
         case let .unreadable(file, reason):
             return "\(file): cannot read the scene file: \(reason)"
-        case let .invalid(file, issues):
-            let count = issues.count == 1 ? "1 problem" : "\(issues.count) problems"
-            return "\(file): \(count) in the scene file:\n" + issues.map { "  \(file):\($0)" }.joined(separator: "\n")
+        case let .invalid(file, issues, unlisted):
+            let total = issues.count + unlisted
+            let count = total == 1 ? "1 problem" : "\(total) problems"
+            let listed = issues.prefix(SceneError.listedIssues).map { "  \(file):\($0)" }
+            let more = total > listed.count ? ["  and \(total - listed.count) more"] : []
+            return "\(file): \(count) in the scene file:\n" + (listed + more).joined(separator: "\n")
         }
     }
 
+    /// How many issues `description` lists; the rest are counted ("and 9,950 more"), so that a
+    /// file with a million bad entries is reported in a screenful.
+    public static let listedIssues = 50
+
     public var issues: [SceneIssue] {
-        if case let .invalid(_, issues) = self { return issues }
+        if case let .invalid(_, issues, _) = self { return issues }
         return []
     }
 }

@@ -10,9 +10,23 @@ import Yams
 /// A class because every nested reader appends to the same list of issues.
 final class SceneReader {
     private(set) var issues: [SceneIssue] = []
+    /// Issues found past `keptIssues`: counted, their messages never built.
+    private(set) var unlisted = 0
+    /// How many issues are kept with their text; a file with a million bad entries costs a count
+    /// past these, not a million messages (some with a "did you mean" search each).
+    static let keptIssues = 1_000
 
-    func report(_ mark: Mark?, _ keyPath: String, _ message: String) {
-        issues.append(SceneIssue(line: mark?.line ?? 0, column: mark?.column ?? 0, keyPath: keyPath, message: message))
+    func report(_ mark: Mark?, _ keyPath: @autoclosure () -> String, _ message: @autoclosure () -> String) {
+        guard issues.count < SceneReader.keptIssues else {
+            unlisted += 1
+            return
+        }
+        issues.append(SceneIssue(line: mark?.line ?? 0, column: mark?.column ?? 0, keyPath: keyPath(), message: message()))
+    }
+
+    /// The issues as an error, or nil when there are none.
+    func error(file: String) -> SceneError? {
+        issues.isEmpty ? nil : .invalid(file: file, issues: issues, unlisted: unlisted)
     }
 
     /// Parses `text`; nil (with the issue recorded) when it is not YAML or not a mapping.
@@ -21,7 +35,7 @@ final class SceneReader {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            report(nil, "", "not valid YAML: \(error)")
+            issues.append(SceneReader.issue(for: error, in: text))
             return nil
         } catch {
             report(nil, "", "not valid YAML: \(error)")
@@ -36,6 +50,41 @@ final class SceneReader {
             return nil
         }
         return SceneObject(reader: self, mapping: mapping, keyPath: "")
+    }
+
+    /// A YAML syntax error as one issue: its line and column, the problem, and the line it is on
+    /// (shortened), never the whole document (Yams's own description of a duplicated key
+    /// carries the whole file).
+    static func issue(for error: YamlError, in text: String) -> SceneIssue {
+        func at(_ mark: Mark, _ message: String) -> SceneIssue {
+            SceneIssue(line: mark.line, column: mark.column, keyPath: "", message: message + excerpt(of: text, line: mark.line, column: mark.column))
+        }
+        switch error {
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            return at(context.mark, "not valid YAML: \(keys) appear\(duplicates.count == 1 ? "s" : "") more than once in one mapping "
+                + "(the first is here); give each key once")
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let while_ = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            return at(mark, "not valid YAML: \(problem)\(while_)")
+        case let .reader(problem, offset, _, _):
+            return SceneIssue(line: 0, column: 0, keyPath: "", message: "not valid YAML: \(problem)\(offset.map { " at byte offset \($0)" } ?? "")")
+        default:
+            return SceneIssue(line: 0, column: 0, keyPath: "", message: "not valid YAML: \(String(describing: error).prefix(200))")
+        }
+    }
+
+    /// Line `line` of `text` (1-based) with a caret under `column`, at most 100 characters of
+    /// it around the column; empty when there is no such line.
+    static func excerpt(of text: String, line: Int, column: Int) -> String {
+        guard line > 0, let content = text.split(separator: "\n", maxSplits: line, omittingEmptySubsequences: false).dropFirst(line - 1).first
+        else { return "" }
+        let characters = Array(content.prefix(100_000))
+        let start = max(0, min(column - 1, characters.count) - 60)
+        let end = min(characters.count, start + 100)
+        let shown = (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+        let caret = max(0, column - 1 - start + (start > 0 ? 1 : 0))
+        return "\n    " + shown + "\n    " + String(repeating: " ", count: caret) + "^"
     }
 
     static func kind(of node: Node) -> String {
