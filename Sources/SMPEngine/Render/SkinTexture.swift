@@ -45,15 +45,19 @@ struct SkinTexture: Sendable {
     /// Darkening at a pore's centre at texture 1 (our estimate).
     static let poreDarkening = 0.35
     /// Scar tissue: paler (DOMAIN.md, "The scalp") and slightly pinker. Our estimate: a lift
-    /// R^0.75 (computed as √R · ⁴√R: sqrt is exactly rounded, so the same on every machine) of the skin's reflectance, which keeps the contrast similar on light and dark skin
+    /// R^0.625 (computed as √R · ⁸√R: sqrt is exactly rounded, so the same on every machine) of
+    /// the skin's reflectance, which keeps the contrast similar on light and dark skin
     /// (hypopigmented scars on dark skin read clearly paler), with green and blue 2.5 % lower.
     static let scarTint = LinearRGB(1, 0.975, 0.975)
     /// Scar tissue is smoother: mottling reduced to 30 % and no pores.
     static let scarMottlingKept = 0.3
+    /// Scar tissue is smooth and slightly shiny: this much reflectance added where it is (our
+    /// estimate, two thirds of bald scalp's strongest sheen at shine 1).
+    static let scarSheen: Float = 0.02
 
     static func scarTone(of skin: LinearRGB) -> LinearRGB {
         let root = skin.squareRoot()
-        return root * root.squareRoot() * scarTint
+        return root * root.squareRoot().squareRoot() * scarTint
     }
 
     init(scene: Scene, map: ScalpMap, view: MapView, meanPoreDepth: Float, seed: UInt64) {
@@ -115,7 +119,7 @@ struct SkinTexture: Sendable {
                 let sheen = shine * SkinTexture.sheenAmplitude * (1 - hair) * (sheenField[index] - meanSheen)
                 let pores = t * SkinTexture.poreDarkening * (1 - scar)
                 let normal = skin * red * Float(lum / (1 - pores * Double(meanPoreDepth)))
-                let colour = normal + (scarTone - normal) * Float(scar) + LinearRGB(repeating: Float(sheen))
+                let colour = normal + (scarTone - normal) * Float(scar) + LinearRGB(repeating: Float(sheen) + SkinTexture.scarSheen * Float(scar))
                 cells[index] = SIMD4(colour.x, colour.y, colour.z, Float(pores))
             }
         }

@@ -35,6 +35,10 @@ public struct HairLossPattern: Sendable, Equatable {
     public var patches: [Patch]
     /// Width over which a bald area's edge blends into hair.
     public var edgeMM: Double
+    /// How far a bald area's edge wanders in and out of its ideal shape, mm: nature draws no
+    /// circles. Our estimate: recession lines, crowns and areata patches show bays and
+    /// promontories of a few mm over a few cm (`ScalpMap.edgeWander`).
+    public var irregularityMM: Double = 5
 
     public enum ThinningZone: String, Sendable, CaseIterable {
         case none

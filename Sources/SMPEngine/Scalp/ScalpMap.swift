@@ -100,6 +100,8 @@ public struct ScalpMap: Sendable {
         let trimmedHairlineColumns = (0..<columns).map {
             PlacedHairline.Column(placedHairline, x: trimmedOrigin.x + (Double($0) + 0.5) * cellMM)
         }
+        let wander = ScalpMap.edgeWander(loss: loss, seed: scene.seed, xsMM: (0..<columns).map { trimmedOrigin.x + (Double($0) + 0.5) * cellMM },
+                                         ysMM: (0..<rows).map { trimmedOrigin.y + (Double($0) + 0.5) * cellMM })
         for row in 0..<rows {
             for column in 0..<columns {
                 let full = (row + r0) * fullColumns + (column + c0)
@@ -111,7 +113,8 @@ public struct ScalpMap: Sendable {
                 let fade = smoothstep(margins[full], margins[full] + 8, z)
                 ramps[index] = Float(placedHairline.ramp(trimmedHairlineColumns[column], y: y) * fade)
                 hair[index] = Float(ScalpMap.hairFraction(loss, x: x, y: y, z: z, behindHairline: d,
-                                                          cornerWidthMM: scene.hairline.cornerWidthMM, whorl: whorl))
+                                                          cornerWidthMM: scene.hairline.cornerWidthMM, whorl: whorl,
+                                                          edgeOffsetMM: wander[index]))
                 guard isScalp[full] else { continue }
                 let toWhorl = SIMD2(x, y) - whorl
                 if d < 20 && abs(x) <= scene.hairline.cornerWidthMM {
@@ -167,30 +170,43 @@ public struct ScalpMap: Sendable {
         return base + (30 - base) * overEar.squareRoot()
     }
 
-    /// The hair left at a point: 1 full, 0 bald (see `HairLossPattern`).
+    /// How far the edges of bald areas are pushed outward (positive) or inward at each cell,
+    /// mm: `irregularityMM` times smooth noise of two scales (20 and 6 mm), seeded from the
+    /// scene, so that recession lines and patches have bays and promontories and no two clients
+    /// look the same.
+    static func edgeWander(loss: HairLossPattern, seed: UInt64, xsMM: [Double], ysMM: [Double]) -> [Double] {
+        guard loss.irregularityMM > 0 else { return [Double](repeating: 0, count: xsMM.count * ysMM.count) }
+        let streamSeed = SplitMix64.derive(seed, stream: RandomStream.hairLossEdges.rawValue)
+        let coarse = ValueNoise(seed: SplitMix64.derive(streamSeed, stream: 1), pitchMM: 20).values(xsMM: xsMM, ysMM: ysMM)
+        let fine = ValueNoise(seed: SplitMix64.derive(streamSeed, stream: 2), pitchMM: 6).values(xsMM: xsMM, ysMM: ysMM)
+        return zip(coarse, fine).map { loss.irregularityMM * (0.75 * $0 + 0.35 * $1) }
+    }
+
+    /// The hair left at a point: 1 full, 0 bald (see `HairLossPattern`); `edgeOffsetMM` pushes
+    /// every bald area's edge outward there (`edgeWander`).
     static func hairFraction(_ loss: HairLossPattern, x: Double, y: Double, z: Double, behindHairline d: Double,
-                             cornerWidthMM: Double, whorl: SIMD2<Double>) -> Double {
+                             cornerWidthMM: Double, whorl: SIMD2<Double>, edgeOffsetMM w: Double = 0) -> Double {
         let e = loss.edgeMM / 2
         var bald = 0.0
         if loss.frontalDepthMidMM > 0 || loss.frontalDepthCornerMM > 0 {
             let t = min(1, abs(x) / cornerWidthMM)
-            let depth = loss.frontalDepthMidMM + (loss.frontalDepthCornerMM - loss.frontalDepthMidMM) * t * t
+            let depth = loss.frontalDepthMidMM + (loss.frontalDepthCornerMM - loss.frontalDepthMidMM) * t * t + w
             // Frontal recession is a loss of the top: the temporal fringe below keeps its hair.
             bald = max(bald, (1 - smoothstep(depth - e, depth + e, d)) * smoothstep(50, 60, z))
         }
         if loss.crownRadiusMM > 0 {
             let r = SIMD2(x, y) - whorl
-            bald = max(bald, 1 - smoothstep(loss.crownRadiusMM - e, loss.crownRadiusMM + e, (r * r).sum().squareRoot()))
+            bald = max(bald, 1 - smoothstep(loss.crownRadiusMM + w - e, loss.crownRadiusMM + w + e, (r * r).sum().squareRoot()))
         }
         if let sides = loss.fringeHeightSidesMM, let back = loss.fringeHeightBackMM {
             // The fringe's top runs from the sides (x large) to the back (y large).
             let towardsBack = max(0, y) / max((x * x + y * y).squareRoot(), 1)
-            let fringe = sides + (back - sides) * towardsBack
+            let fringe = sides + (back - sides) * towardsBack - w
             bald = max(bald, smoothstep(fringe - e, fringe + e, z))
         }
         for patch in loss.patches {
             let r = SIMD2(x - patch.xMM, y - patch.yMM)
-            bald = max(bald, 1 - smoothstep(patch.radiusMM - e, patch.radiusMM + e, (r * r).sum().squareRoot()))
+            bald = max(bald, 1 - smoothstep(patch.radiusMM + w - e, patch.radiusMM + w + e, (r * r).sum().squareRoot()))
         }
         var thinning = 0.0
         switch loss.thinningZone {

@@ -103,6 +103,7 @@ extension Scene {
         override("crownRadiusMM", &pattern.crownRadiusMM, 0...150)
         override("thinningRemaining", &pattern.thinningRemaining, 0...1, "")
         override("edgeMM", &pattern.edgeMM, 0.5...50)
+        override("irregularityMM", &pattern.irregularityMM, 0...30)
         let sides = object.optionalNumber("fringeHeightSidesMM", in: -60...140, unit: "mm")
         let back = object.optionalNumber("fringeHeightBackMM", in: -60...140, unit: "mm")
         if sides != nil || back != nil {

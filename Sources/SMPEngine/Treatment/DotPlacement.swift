@@ -30,6 +30,8 @@ public enum RandomStream: UInt64, Sendable {
     case sampling = 1
     case skinTexture = 2
     case hairline = 4
+    /// How the edges of bald areas wander (ScalpMap).
+    case hairLossEdges = 8
     case scars = 0x100
     /// The existing hair shaved to stubble: follicular units and their hairs (ScalpSurface).
     case existingHair = 0x200
