@@ -29,8 +29,15 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
-        // The only code that calls libpng: catches its longjmp errors with setjmp.
-        .target(name: "PNGShim", dependencies: ["CLibPNG"]),
+        // zlib, the system C library, for the IDAT pieces deflated on several threads.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The only code that calls libpng (catches its longjmp errors with setjmp), and the
+        // zlib code that deflates an image's IDAT in pieces.
+        .target(name: "PNGShim", dependencies: ["CLibPNG", "CZlib"]),
         .target(name: "PNGIO", dependencies: ["PNGShim"]),
         // Pure Swift, no Foundation: the libm it needs (sqrt, floor) is linked explicitly.
         .target(
