@@ -90,16 +90,16 @@ final class IDATPieces: @unchecked Sendable {
         // Enough slots that workers find a filled piece while the caller fills the next ones and
         // the oldest waits to be written; never more than the pieces.
         let slotCount = max(2, min(pieceCount, 2 * workerCount + 2))
-        let outCapacity = pngshim_piece_bound(rowsPerPiece, rowBytes) + 4
+        let outCapacity = pngshim_piece_bound(settings.library.rawValue, rowsPerPiece, rowBytes) + 4
         let rawBytes = (leadRows + rowsPerPiece) * rowBytes
         slots = (0..<slotCount).map { _ in Slot(rawBytes: rawBytes, outCapacity: outCapacity) }
 
         var deflaters: [OpaquePointer] = []
         for _ in 0..<workerCount {
-            guard let deflater = pngshim_deflater_create(Int32(settings.level), settings.strategy.rawValue,
-                                                         Int32(settings.memoryLevel)) else {
+            guard let deflater = pngshim_deflater_create(settings.library.rawValue, Int32(settings.level),
+                                                         settings.strategy.rawValue, Int32(settings.memoryLevel)) else {
                 deflaters.forEach { pngshim_deflater_destroy($0) }
-                throw PNGError(.outOfMemory, .writing, path: path, reason: "zlib could not set up a deflater with \(settings)")
+                throw PNGError(.outOfMemory, .writing, path: path, reason: "could not set up a deflater with \(settings)")
             }
             deflaters.append(deflater)
         }

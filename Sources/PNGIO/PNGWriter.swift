@@ -76,6 +76,10 @@ public final class PNGWriter {
         if case .parallel(let threads) = encoder, threads < 1 {
             throw PNGError(.invalidArgument, .writing, path: path, reason: "\(threads) encoding threads is not allowed: use 1 or more")
         }
+        if encoder == .libpng && encoderSettings.library != .zlib {
+            throw PNGError(.invalidArgument, .writing, path: path,
+                           reason: "libpng's own encoder deflates with zlib only; \(encoderSettings) needs the parallel encoder")
+        }
         let chunks = [PNGTextChunk("Software", software)] + text
         var encodedChunks: [(key: [UInt8], value: [UInt8], utf8: Bool)] = []
         for chunk in chunks {

@@ -19,6 +19,10 @@
 extern "C" {
 #endif
 
+/* The deflate libraries a deflater can use. */
+#define PNGSHIM_DEFLATE_ZLIB 0 /* zlib: levels 0-9, strategies, memory levels */
+#define PNGSHIM_DEFLATE_ISAL 1 /* Intel's ISA-L (igzip): levels 0-3, about twice zlib's speed at level 1 */
+
 /* deflate's window: the most of the preceding data a piece can refer to. */
 #define PNGSHIM_DICTIONARY_BYTES 32768
 
@@ -42,12 +46,13 @@ typedef struct {
 
 typedef struct pngshim_deflater pngshim_deflater;
 
-/* A deflater for one thread at a time; NULL when memory or the zlib settings fail. */
-pngshim_deflater *pngshim_deflater_create(int level, int strategy, int memory_level);
+/* A deflater for one thread at a time; NULL when memory or the settings fail. `strategy` and
+ * `memory_level` are zlib's, unused by ISA-L. */
+pngshim_deflater *pngshim_deflater_create(int library, int level, int strategy, int memory_level);
 void pngshim_deflater_destroy(pngshim_deflater *deflater);
 
-/* Bytes of output room a piece of `row_count` rows of `row_bytes` may need. */
-size_t pngshim_piece_bound(size_t row_count, size_t row_bytes);
+/* Bytes of output room a piece of `row_count` rows of `row_bytes` may need with `library`. */
+size_t pngshim_piece_bound(int library, size_t row_count, size_t row_bytes);
 
 /*
  * Filters and deflates `piece` into `out`: the zlib header first if piece->first, no Adler-32
