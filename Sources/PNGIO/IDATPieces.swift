@@ -14,9 +14,10 @@ import PNGShim
 /// The calling thread (the writer's owner) calls ``append(_:rows:)`` and ``finish()``; workers
 /// touch only their claimed slot and, under `condition`, the shared counters.
 final class IDATPieces: @unchecked Sendable {
-    /// Raw bytes per piece, about: large enough that the per-piece dictionary and flush cost
-    /// little, small enough that the last pieces, deflated after the last row arrives, are short.
-    static let targetPieceBytes = 256 * 1024
+    /// Raw bytes per piece, about: large enough that re-filtering the lead and hashing the
+    /// dictionary (32 KB a piece) cost little, small enough that the pieces in flight stay a few
+    /// MB and the last one, deflated after the last row arrives, is short.
+    static let targetPieceBytes = 512 * 1024
 
     let rowBytes: Int
     let height: Int
@@ -90,7 +91,7 @@ final class IDATPieces: @unchecked Sendable {
         // Enough slots that workers find a filled piece while the caller fills the next ones and
         // the oldest waits to be written; never more than the pieces.
         let slotCount = max(2, min(pieceCount, 2 * workerCount + 2))
-        let outCapacity = pngshim_piece_bound(settings.library.rawValue, rowsPerPiece, rowBytes) + 4
+        let outCapacity = pngshim_piece_bound(settings.library.rawValue, Int32(settings.level), rowsPerPiece, rowBytes) + 4
         let rawBytes = (leadRows + rowsPerPiece) * rowBytes
         slots = (0..<slotCount).map { _ in Slot(rawBytes: rawBytes, outCapacity: outCapacity) }
 

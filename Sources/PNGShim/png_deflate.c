@@ -72,11 +72,14 @@ void pngshim_deflater_destroy(pngshim_deflater *deflater) {
     free(deflater);
 }
 
-size_t pngshim_piece_bound(int library, size_t row_count, size_t row_bytes) {
+size_t pngshim_piece_bound(int library, int level, size_t row_count, size_t row_bytes) {
     size_t length = row_count * (row_bytes + 1);
-    /* ISA-L documents no bound; its level 0 codes literals with static tables of up to 13 bits
-     * (igzip's hufftables), so allow for that and its block framing. */
-    if (library == PNGSHIM_DEFLATE_ISAL) return length + length / 8 * 7 + 4096;
+    if (library == PNGSHIM_DEFLATE_ISAL) {
+        /* ISA-L documents no bound. Its level 0 codes every literal with fixed tables, whose
+         * longest codes are 15 bits; levels 1-3 fall back to stored blocks when coding does not
+         * pay (random bytes: 1.0001 of the input, against level 0's 1.23). Plus block framing. */
+        return level == 0 ? length + length / 8 * 7 + 4096 : length + length / 64 + 4096;
+    }
     /* zlib's deflateBound for the default settings plus stored-block framing for any others,
      * the zlib header and the sync flush's empty stored block. */
     return length + length / 1000 * 5 + (length >> 12) + (length >> 14) + (length >> 25) + 64;

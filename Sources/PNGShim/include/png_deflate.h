@@ -51,8 +51,8 @@ typedef struct pngshim_deflater pngshim_deflater;
 pngshim_deflater *pngshim_deflater_create(int library, int level, int strategy, int memory_level);
 void pngshim_deflater_destroy(pngshim_deflater *deflater);
 
-/* Bytes of output room a piece of `row_count` rows of `row_bytes` may need with `library`. */
-size_t pngshim_piece_bound(int library, size_t row_count, size_t row_bytes);
+/* Bytes of output room a piece of `row_count` rows of `row_bytes` may need with `library` at `level`. */
+size_t pngshim_piece_bound(int library, int level, size_t row_count, size_t row_bytes);
 
 /*
  * Filters and deflates `piece` into `out`: the zlib header first if piece->first, no Adler-32
