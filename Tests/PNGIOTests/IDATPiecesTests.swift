@@ -127,25 +127,28 @@ struct IDATPiecesTests {
 
     @Test("a failure after pieces reached the file, or a writer dropped there, leaves no file")
     func failureMidWrite() throws {
-        let (width, height) = (400, 2000)
+        // Noise does not compress, so every piece is over libpng's 64 KB write buffer. With two
+        // threads the writer holds six pieces in flight: starting the ninth waits until the
+        // third is in the file, so 3500 rows (437 a piece) put pieces in the file for certain.
+        let (width, height) = (400, 5000)
         let pixels = seededBytes(count: width * 3 * height, seed: 3)
         try withTemporaryDirectory { folder throws in
             let url = folder.appendingPathComponent("broken.png")
             let writer = try PNGWriter(url: url, width: width, height: height, format: .rgb8, software: "tests",
                                        compression: .fast, encoder: .parallel(threads: 2))
-            try writer.appendRows(Array(pixels[0..<(width * 3 * 1500)]))
-            // 1500 rows are several pieces, some already written to the temporary file.
+            try writer.appendRows(Array(pixels[0..<(width * 3 * 3500)]))
             let hidden = try folderContents(folder)
             #expect(hidden.count == 1 && hidden[0].hasPrefix(".broken.png.tmp-"))
-            #expect(try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(hidden[0]).path)[.size] as? Int ?? 0 > 1000)
-            #expect(throws: PNGError.self) { try writer.appendRows(Array(pixels[0..<(width * 3 * 501)])) }
+            let written = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(hidden[0]).path)[.size] as? Int
+            #expect((written ?? 0) > 1_000_000)
+            #expect(throws: PNGError.self) { try writer.appendRows(Array(pixels[0..<(width * 3 * 1501)])) }
             #expect(try folderContents(folder) == [])
             #expect(throws: PNGError.self) { try writer.finish() }
 
             do {
                 let dropped = try PNGWriter(url: url, width: width, height: height, format: .rgb8, software: "tests",
                                             compression: .fast, encoder: .parallel(threads: 4))
-                try dropped.appendRows(Array(pixels[0..<(width * 3 * 1200)]))
+                try dropped.appendRows(Array(pixels[0..<(width * 3 * 3500)]))
             }
             #expect(try folderContents(folder) == [])
         }
