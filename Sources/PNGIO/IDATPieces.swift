@@ -11,7 +11,7 @@ import PNGShim
 /// chunks and ends the stream with the Adler-32 combined from the pieces'. A bounded number of
 /// slots, each a fixed number of rows, keeps memory proportional to the width.
 ///
-/// The calling thread (the writer's owner) calls ``append(_:rows:)`` and ``finish()``; workers
+/// The calling thread (the writer's owner) calls ``append(_:rowCount:png:)`` and ``finish(png:)``; workers
 /// touch only their claimed slot and, under `condition`, the shared counters.
 final class IDATPieces: @unchecked Sendable {
     /// Raw bytes per piece, about: large enough that re-filtering the lead and hashing the
@@ -46,7 +46,7 @@ final class IDATPieces: @unchecked Sendable {
     private var nextToWrite = 0
     private var adler: UInt32 = 1
 
-    /// A zlib deflater handed to the one worker thread that uses and frees it.
+    /// A deflater (zlib or ISA-L) handed to the one worker thread that uses and frees it.
     private struct Deflater: @unchecked Sendable {
         let handle: OpaquePointer
     }

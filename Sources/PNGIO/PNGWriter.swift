@@ -61,7 +61,7 @@ public final class PNGWriter {
                       software: software, text: text, encoderSettings: compression.encoderSettings, encoder: encoder)
     }
 
-    /// Starts writing the PNG `url` with explicit zlib and filter settings.
+    /// Starts writing the PNG `url` with explicit deflate and filter settings.
     public init(url: URL, width: Int, height: Int, format: PNGPixelFormat,
                 pixelsPerMM: Double? = nil, software: String, text: [PNGTextChunk] = [],
                 encoderSettings: PNGEncoderSettings, encoder: Encoder = .parallel(threads: 1)) throws(PNGError) {
@@ -198,7 +198,7 @@ public final class PNGWriter {
             throw fail(.misuse, "finish() after \(rowsWritten) of \(height) rows: append all rows first")
         }
         var message = PNGError.messageBuffer()
-        var code: Int32
+        let code: Int32
         if let pieces, let handle {
             do {
                 try pieces.finish(png: handle)
