@@ -30,8 +30,22 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
-        // The only code that calls libpng: catches its longjmp errors with setjmp.
-        .target(name: "PNGShim", dependencies: ["CLibPNG"]),
+        // zlib, the system C library, for the IDAT pieces deflated on several threads.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Intel's ISA-L (igzip), the system C library: the `fast` preset's deflate, about twice
+        // zlib's speed on renders for files of the same size (Benchmarks/NOTES.md).
+        .systemLibrary(
+            name: "CISAL",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"])]
+        ),
+        // The only code that calls libpng (catches its longjmp errors with setjmp), and the
+        // code that deflates an image's IDAT in pieces with zlib or ISA-L.
+        .target(name: "PNGShim", dependencies: ["CLibPNG", "CZlib", "CISAL"]),
         .target(name: "PNGIO", dependencies: ["PNGShim"]),
         // FreeType, the system C library, for text on images. A missing libfreetype-dev gives
         // the apt hint.

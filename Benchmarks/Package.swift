@@ -47,7 +47,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "smp-profile",
-            dependencies: ["BenchmarkCases", .product(name: "PoissonDisk", package: "SMPPreview")],
+            dependencies: [
+                "BenchmarkCases",
+                .product(name: "PoissonDisk", package: "SMPPreview"),
+                .product(name: "SMPEngine", package: "SMPPreview"),
+            ],
             path: "Sources/Profile"
         ),
         .executableTarget(

@@ -11,22 +11,21 @@
 /// than `smallest` on renders and 13–16 × slower; levels 6–9 win, by 7–12 %, only on
 /// noise-free or flat content: choose them with ``PNGEncoderSettings`` for that.
 ///
-/// With RLE zlib ignores the level (any level above 0 is the same), so the presets differ in
-/// which row filters libpng tries per row. Trying all five was never smaller than average +
-/// Paeth, and slower.
+/// With RLE zlib ignores the level (any level above 0 is the same), so `balanced` and
+/// `smallest` differ in which row filters each row tries. Trying all five was never smaller
+/// than average + Paeth, and slower.
 ///
-/// Measured on a 2048 × 2048 render (CPU time of the encoding thread): `fast` 5.27 MB in
-/// 122 ms, `balanced` 5.06 MB in 142 ms, `smallest` 5.06 MB in 192 ms (raw: 12.6 MB).
+/// Measured on a 2048 × 2048 render (CPU time of libpng's encoding thread): zlib RLE with the up
+/// filter alone 5.27 MB in 122 ms, `balanced` 5.06 MB in 142 ms, `smallest` 5.06 MB in 192 ms
+/// (raw: 12.6 MB).
 public enum PNGCompression: String, Sendable, CaseIterable {
-    /// RLE with the up filter, the cheapest to compute; `smp render`'s default, where its
-    /// files are about as small as `balanced`'s for a fifth less encoding time. The demo
-    /// scene's seven images (3610 × 2640 and the density map; measured 2026-12-03, one thread)
-    /// against `balanced`: −0.1 % (before.png, comparison.png) to +2.4 % (the session images,
-    /// whose smooth red halos the average filter suits), 54.1 MB against 53.5 MB in all (+1.1 %);
-    /// before.png encoded in 0.36 s against 0.45–0.54 s, after.png in 0.46 s against 0.54–0.57 s.
+    /// ISA-L's level 1 (igzip) with the up filter: `smp render`'s default. On renders, about
+    /// twice zlib's RLE speed for files within half a per cent of its size, and much smaller
+    /// where an image repeats itself (the side-by-side comparison); Benchmarks/NOTES.md has the
+    /// figures. Needs ``PNGWriter/Encoder/parallel(threads:)``, as libpng's stream is zlib's.
     case fast
-    /// RLE trying the up and average filters: 4 % smaller than `fast` on the synthetic
-    /// render-like images above for 16 % more time; on real renders up to 2.4 % (see `fast`).
+    /// RLE trying the up and average filters: 4 % smaller than RLE with the up filter alone on
+    /// the synthetic render-like images above for 16 % more time; on real renders up to 2.4 %.
     /// On noise-free or flat images (charts, masks) it can be larger than `fast`; use
     /// `smallest` for those.
     case balanced
@@ -37,7 +36,7 @@ public enum PNGCompression: String, Sendable, CaseIterable {
     /// The zlib and filter settings behind the preset.
     public var encoderSettings: PNGEncoderSettings {
         switch self {
-        case .fast: PNGEncoderSettings(level: 1, strategy: .rle, filters: .up, memoryLevel: 9)
+        case .fast: PNGEncoderSettings(library: .isal, level: 1, filters: .up)
         case .balanced: PNGEncoderSettings(level: 1, strategy: .rle, filters: [.up, .average], memoryLevel: 9)
         case .smallest: PNGEncoderSettings(level: 1, strategy: .rle, filters: [.average, .paeth], memoryLevel: 9)
         }

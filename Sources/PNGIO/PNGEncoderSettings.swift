@@ -1,11 +1,20 @@
 import PNGShim
 
-/// The knobs of PNG encoding that trade file size against encoding time: the zlib
-/// level, strategy and memory level, and which row filters libpng may choose from.
+/// The knobs of PNG encoding that trade file size against encoding time: the deflate library,
+/// its level (and zlib's strategy and memory level), and which row filters each row may use.
 ///
 /// The ``PNGCompression`` presets are measured choices of these; use this type
 /// directly only to measure other settings.
 public struct PNGEncoderSettings: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// The library that deflates the image data.
+    public enum Library: Int32, Sendable, CaseIterable, Equatable, Hashable {
+        /// zlib: levels 0...9, every strategy and memory level.
+        case zlib = 0 // PNGSHIM_DEFLATE_ZLIB
+        /// Intel's ISA-L (igzip): levels 0...3; strategy and memory level do not apply. Only
+        /// with ``PNGWriter/Encoder/parallel(threads:)``: libpng's own stream is zlib's.
+        case isal = 1 // PNGSHIM_DEFLATE_ISAL
+    }
+
     /// zlib's compression strategy.
     public enum Strategy: Int32, Sendable, CaseIterable, Equatable, Hashable {
         /// Normal LZ77 matching plus Huffman coding.
@@ -41,7 +50,9 @@ public struct PNGEncoderSettings: Sendable, Equatable, Hashable, CustomStringCon
         }
     }
 
-    /// zlib level, 0 (store) ... 9 (smallest).
+    /// The deflate library.
+    public var library: Library
+    /// Level: zlib 0 (store) ... 9 (smallest); ISA-L 0 ... 3.
     public var level: Int
     /// zlib strategy.
     public var strategy: Strategy
@@ -50,7 +61,9 @@ public struct PNGEncoderSettings: Sendable, Equatable, Hashable, CustomStringCon
     /// zlib memory level, 1 ... 9 (8 is zlib's default).
     public var memoryLevel: Int
 
-    public init(level: Int, strategy: Strategy = .default, filters: RowFilters, memoryLevel: Int = 8) {
+    public init(library: Library = .zlib, level: Int, strategy: Strategy = .default, filters: RowFilters,
+                memoryLevel: Int = 8) {
+        self.library = library
         self.level = level
         self.strategy = strategy
         self.filters = filters
@@ -58,11 +71,19 @@ public struct PNGEncoderSettings: Sendable, Equatable, Hashable, CustomStringCon
     }
 
     public var description: String {
-        "level \(level), \(strategy), filters \(filters), memLevel \(memoryLevel)"
+        switch library {
+        case .zlib: "level \(level), \(strategy), filters \(filters), memLevel \(memoryLevel)"
+        case .isal: "ISA-L level \(level), filters \(filters)"
+        }
     }
 
     /// Throws unless every knob is in range.
     func validate(path: String) throws(PNGError) {
+        if library == .isal {
+            guard (0...3).contains(level) else {
+                throw PNGError(.invalidArgument, .writing, path: path, reason: "ISA-L level \(level) is not allowed: use 0...3")
+            }
+        }
         guard (0...9).contains(level) else {
             throw PNGError(.invalidArgument, .writing, path: path, reason: "zlib level \(level) is not allowed: use 0...9")
         }

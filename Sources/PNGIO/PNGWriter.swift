@@ -12,8 +12,22 @@ import PNGShim
 ///
 /// The PNG has 8 bits per channel, no interlacing, a `Software` text chunk, the caller's
 /// text chunks, and a pHYs chunk in pixels per metre when `pixelsPerMM` is given.
+/// The image data is deflated by ``Encoder/parallel(threads:)`` (the default): in pieces on
+/// worker threads, the same bytes for any thread count; or by ``Encoder/libpng``: libpng's own
+/// single zlib stream on the calling thread, the plain reference the parallel one is checked
+/// against. libpng writes every chunk but the image data in both.
+///
 /// It holds an open file and a libpng handle: one owner, not shared between threads.
 public final class PNGWriter {
+    /// Who deflates the image data.
+    public enum Encoder: Sendable, Equatable, Hashable {
+        /// libpng, row by row into one zlib stream on the calling thread.
+        case libpng
+        /// Pieces of a fixed number of rows filtered and deflated on `threads` worker threads
+        /// (see `IDATPieces`), the calling thread copying rows in and writing pieces out.
+        case parallel(threads: Int)
+    }
+
     /// Where the PNG appears on ``finish()``.
     public let url: URL
     /// Width in pixels.
@@ -31,6 +45,7 @@ public final class PNGWriter {
     private var state = State.writing
     private var handle: OpaquePointer?
     private var file: AtomicFile?
+    private var pieces: IDATPieces?
 
     /// Starts writing the PNG `url` with a compression preset.
     ///
@@ -40,15 +55,16 @@ public final class PNGWriter {
     ///   - text: further text chunks, e.g. `Scene`, `Scene hash`, `Seed`.
     public convenience init(url: URL, width: Int, height: Int, format: PNGPixelFormat,
                             pixelsPerMM: Double? = nil, software: String, text: [PNGTextChunk] = [],
-                            compression: PNGCompression = .balanced) throws(PNGError) {
+                            compression: PNGCompression = .balanced,
+                            encoder: Encoder = .parallel(threads: 1)) throws(PNGError) {
         try self.init(url: url, width: width, height: height, format: format, pixelsPerMM: pixelsPerMM,
-                      software: software, text: text, encoderSettings: compression.encoderSettings)
+                      software: software, text: text, encoderSettings: compression.encoderSettings, encoder: encoder)
     }
 
-    /// Starts writing the PNG `url` with explicit zlib and filter settings.
+    /// Starts writing the PNG `url` with explicit deflate and filter settings.
     public init(url: URL, width: Int, height: Int, format: PNGPixelFormat,
                 pixelsPerMM: Double? = nil, software: String, text: [PNGTextChunk] = [],
-                encoderSettings: PNGEncoderSettings) throws(PNGError) {
+                encoderSettings: PNGEncoderSettings, encoder: Encoder = .parallel(threads: 1)) throws(PNGError) {
         let path = url.path
         let maxDimension = Int(Int32.max)
         guard (1...maxDimension).contains(width), (1...maxDimension).contains(height) else {
@@ -57,6 +73,13 @@ public final class PNGWriter {
         }
         let pixelsPerMetre = try Self.pixelsPerMetre(pixelsPerMM, path: path)
         try encoderSettings.validate(path: path)
+        if case .parallel(let threads) = encoder, threads < 1 {
+            throw PNGError(.invalidArgument, .writing, path: path, reason: "\(threads) encoding threads is not allowed: use 1 or more")
+        }
+        if encoder == .libpng && encoderSettings.library != .zlib {
+            throw PNGError(.invalidArgument, .writing, path: path,
+                           reason: "libpng's own encoder deflates with zlib only; \(encoderSettings) needs the parallel encoder")
+        }
         let chunks = [PNGTextChunk("Software", software)] + text
         var encodedChunks: [(key: [UInt8], value: [UInt8], utf8: Bool)] = []
         for chunk in chunks {
@@ -112,6 +135,15 @@ public final class PNGWriter {
         }
         self.handle = created
         self.file = file
+        if case .parallel(let threads) = encoder {
+            do {
+                pieces = try IDATPieces(width: width, height: height, format: format, settings: encoderSettings,
+                                        threads: threads, path: path)
+            } catch {
+                abandon()
+                throw error
+            }
+        }
     }
 
     deinit {
@@ -129,7 +161,17 @@ public final class PNGWriter {
         guard rows <= height - rowsWritten else {
             throw fail(.misuse, "too many rows: \(rows) appended after \(rowsWritten), but the image has \(height) rows")
         }
-        guard rows > 0, let baseAddress = bytes.baseAddress else { return }
+        guard rows > 0, let baseAddress = bytes.baseAddress, let handle else { return }
+        if let pieces {
+            do {
+                try pieces.append(baseAddress.assumingMemoryBound(to: UInt8.self), rowCount: rows, png: handle)
+            } catch {
+                abandon()
+                throw error
+            }
+            rowsWritten += rows
+            return
+        }
         var message = PNGError.messageBuffer()
         let code = pngshim_writer_write_rows(handle, baseAddress.assumingMemoryBound(to: UInt8.self), rows,
                                              &message, message.count)
@@ -156,7 +198,19 @@ public final class PNGWriter {
             throw fail(.misuse, "finish() after \(rowsWritten) of \(height) rows: append all rows first")
         }
         var message = PNGError.messageBuffer()
-        let code = pngshim_writer_finish(handle, &message, message.count)
+        let code: Int32
+        if let pieces, let handle {
+            do {
+                try pieces.finish(png: handle)
+            } catch {
+                abandon()
+                throw error
+            }
+            self.pieces = nil
+            code = pngshim_writer_finish_idat(handle, &message, message.count)
+        } else {
+            code = pngshim_writer_finish(handle, &message, message.count)
+        }
         guard code == PNGSHIM_OK else {
             abandon()
             throw PNGError(shimCode: code, .writing, path: url.path, message: message)
@@ -190,6 +244,9 @@ public final class PNGWriter {
 
     /// Destroys the libpng handle and removes the temporary file, unless finished.
     private func abandon() {
+        // The workers first: they read the rows this writer's buffers hold.
+        pieces?.stop()
+        pieces = nil
         if let handle {
             pngshim_writer_destroy(handle)
             self.handle = nil

@@ -114,6 +114,7 @@ struct pngshim_writer {
     size_t row_bytes;
     uint32_t height;
     uint32_t rows_written;
+    int idat_written; /* IDAT came through pngshim_writer_write_idat, so rows may not */
     size_t buffered;
     unsigned char buffer[PNGSHIM_WRITE_BUFFER];
 };
@@ -254,8 +255,8 @@ int pngshim_writer_create(int fd, const pngshim_write_options *options,
 
 int pngshim_writer_write_rows(pngshim_writer *writer, const uint8_t *rows, size_t row_count,
                               char *message, size_t message_capacity) {
-    if (writer == NULL || writer->failed || writer->finished) {
-        return fail(message, message_capacity, PNGSHIM_ERR_USAGE, "the writer has failed or finished");
+    if (writer == NULL || writer->failed || writer->finished || writer->idat_written) {
+        return fail(message, message_capacity, PNGSHIM_ERR_USAGE, "the writer has failed or finished, or takes IDAT");
     }
     if (row_count == 0) return PNGSHIM_OK;
     if (rows == NULL || row_count > (size_t)(writer->height - writer->rows_written)) {
@@ -284,6 +285,40 @@ int pngshim_writer_finish(pngshim_writer *writer, char *message, size_t message_
         return report(&writer->diagnostics, message, message_capacity);
     }
     png_write_end(writer->png, NULL);
+    flush_buffer(writer->png, writer);
+    writer->finished = 1;
+    return PNGSHIM_OK;
+}
+
+int pngshim_writer_write_idat(pngshim_writer *writer, const uint8_t *bytes, size_t length,
+                              char *message, size_t message_capacity) {
+    if (writer == NULL || writer->failed || writer->finished || writer->rows_written != 0) {
+        return fail(message, message_capacity, PNGSHIM_ERR_USAGE, "the writer has failed, finished or takes rows");
+    }
+    if (length == 0) return PNGSHIM_OK;
+    if (bytes == NULL || length > PNG_UINT_31_MAX) {
+        return fail(message, message_capacity, PNGSHIM_ERR_USAGE, "an IDAT chunk of no data or over 2^31-1 bytes");
+    }
+    if (setjmp(png_jmpbuf(writer->png))) {
+        writer->failed = 1;
+        return report(&writer->diagnostics, message, message_capacity);
+    }
+    static const png_byte idat[5] = {'I', 'D', 'A', 'T', '\0'};
+    png_write_chunk(writer->png, idat, bytes, length);
+    writer->idat_written = 1;
+    return PNGSHIM_OK;
+}
+
+int pngshim_writer_finish_idat(pngshim_writer *writer, char *message, size_t message_capacity) {
+    if (writer == NULL || writer->failed || writer->finished || !writer->idat_written) {
+        return fail(message, message_capacity, PNGSHIM_ERR_USAGE, "no IDAT written, or the writer has failed or finished");
+    }
+    if (setjmp(png_jmpbuf(writer->png))) {
+        writer->failed = 1;
+        return report(&writer->diagnostics, message, message_capacity);
+    }
+    static const png_byte iend[5] = {'I', 'E', 'N', 'D', '\0'};
+    png_write_chunk(writer->png, iend, NULL, 0);
     flush_buffer(writer->png, writer);
     writer->finished = 1;
     return PNGSHIM_OK;

@@ -4,13 +4,14 @@ import Testing
 
 @Suite("PNGCompression")
 struct PNGCompressionTests {
-    @Test("the presets are distinct RLE settings, each trying more filters than the one before")
+    @Test("fast is ISA-L's level 1, the others distinct zlib RLE settings, each trying more filters than fast")
     func presets() {
         let settings = PNGCompression.allCases.map(\.encoderSettings)
         #expect(Set(settings).count == 3)
         #expect(settings.map(\.filters.rawValue.nonzeroBitCount) == [1, 2, 2])
-        for setting in settings {
-            #expect(setting.strategy == .rle && (1...9).contains(setting.level))
+        #expect(settings[0].library == .isal && settings[0].level == 1)
+        for setting in settings.dropFirst() {
+            #expect(setting.library == .zlib && setting.strategy == .rle && (1...9).contains(setting.level))
         }
         #expect(PNGCompression(rawValue: "balanced") == .balanced)
     }
@@ -34,7 +35,8 @@ struct PNGCompressionTests {
             let fast = try #require(sizes[.fast]), balanced = try #require(sizes[.balanced])
             let smallest = try #require(sizes[.smallest])
             #expect(smallest <= fast && balanced <= fast, "sizes: \(sizes)")
-            #expect(fast < width * height * 3 * 6 / 10, "sizes: \(sizes)")
+            // ISA-L's level 1 (fast) is a little weaker than zlib's RLE on an image this small and noisy.
+            #expect(fast < width * height * 3 * 2 / 3, "sizes: \(sizes)")
         }
     }
 

@@ -19,21 +19,6 @@ private func write(_ pixels: [UInt8], to url: URL, width: Int, height: Int, form
     try writer.finish()
 }
 
-/// `pixels` in `format` expanded to RGBA8, as the reader documents.
-private func expandedToRGBA(_ pixels: [UInt8], format: PNGPixelFormat) -> [UInt8] {
-    let channels = format.channels
-    var rgba: [UInt8] = []
-    for start in stride(from: 0, to: pixels.count, by: channels) {
-        let pixel = Array(pixels[start..<(start + channels)])
-        switch format {
-        case .gray8: rgba += [pixel[0], pixel[0], pixel[0], 255]
-        case .rgb8: rgba += pixel + [255]
-        case .rgba8: rgba += pixel
-        }
-    }
-    return rgba
-}
-
 @Suite("PNGWriter")
 struct PNGWriterTests {
     static let formatsAndPresets = PNGPixelFormat.allCases.flatMap { format in

@@ -5,11 +5,12 @@ import Foundation
 import PNGIO
 import SMPEngine
 
-/// The renderer's targets (issue 6), release, both cores: the demo scene's after.png at
-/// 10 px/mm: rendering alone (all bands, no encoding), libpng encoding alone of the same
-/// pixels with the `fast` preset, the two overlapped end to end, and the ratio of the first
-/// two timed back to back (the target, robust to the machine's drift); and a 20,000-pixel-wide
-/// wall print of the same scalp, end to end, for peak memory.
+/// The renderer's targets (issues 6 and 24), release, both cores: the demo scene's after.png at
+/// 10 px/mm: rendering alone (all bands, no encoding), encoding alone of the same pixels with
+/// the `fast` preset, the two overlapped end to end, libpng's own one-core level-1 encode
+/// without filters of the same pixels, and two ratios of pairs timed back to back (the
+/// targets, robust to the machine's drift); and a 20,000-pixel-wide wall print of the same
+/// scalp, end to end, for peak memory.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .peakMemoryResident],
@@ -36,7 +37,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("encode only, fast preset, \(size)") { benchmark in
         let pixels = pixels.value
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { try demo.encode(pixels, to: encodeURL) }
+        for _ in benchmark.scaledIterations { try demo.encode(pixels, to: encodeURL, threads: threads) }
     }
 
     // The target itself, render only < 1/4 of encode only: both timed in each iteration, one
@@ -51,9 +52,35 @@ let benchmarks: @Sendable () -> Void = {
             let start = DispatchTime.now().uptimeNanoseconds
             demo.renderAll(threads: threads)
             let rendered = DispatchTime.now().uptimeNanoseconds
-            try demo.encode(pixels, to: encodeURL)
+            try demo.encode(pixels, to: encodeURL, threads: threads)
             let encoded = DispatchTime.now().uptimeNanoseconds
             benchmark.measurement(ratio, Int(1000 * Double(rendered - start) / Double(encoded - rendered)))
+        }
+    }
+
+    // Issue 24's yardstick: libpng alone at its fastest, on one core.
+    let libpngURL = folder.appendingPathComponent("libpng.png")
+    Benchmark("libpng level 1 no filter, one core, \(size)") { benchmark in
+        let pixels = pixels.value
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try demo.encode(pixels, to: libpngURL, settings: RenderCase.libpngFastest, encoder: .libpng)
+        }
+    }
+
+    // Issue 24's target, end to end < 0.75 of that, both timed in each iteration.
+    let versus = BenchmarkMetric.custom("end to end / libpng level 1 (per mille)", polarity: .prefersSmaller, useScalingFactor: false)
+    Benchmark("end to end / libpng level 1 no filter, interleaved, \(size)",
+              configuration: .init(metrics: [versus], maxDuration: .seconds(30), maxIterations: 12)) { benchmark in
+        let pixels = pixels.value
+        for _ in benchmark.scaledIterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            blackHole(try BandedPNGOutput.write(after, to: folder.appendingPathComponent("after.png"), threads: threads,
+                                                software: "bench", text: [], compression: .fast))
+            let written = DispatchTime.now().uptimeNanoseconds
+            try demo.encode(pixels, to: libpngURL, settings: RenderCase.libpngFastest, encoder: .libpng)
+            let encoded = DispatchTime.now().uptimeNanoseconds
+            benchmark.measurement(versus, Int(1000 * Double(written - start) / Double(encoded - written)))
         }
     }
 

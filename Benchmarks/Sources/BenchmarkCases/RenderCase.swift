@@ -58,10 +58,20 @@ public struct RenderCase: Sendable {
         return pixels
     }
 
-    /// `pixels` encoded by libpng into `url` with `compression`, 64 rows at a time: encoding alone.
-    public func encode(_ pixels: [UInt8], to url: URL, compression: PNGCompression = .fast) throws {
+    /// libpng's fastest setting on one core, the issue-24 yardstick: its own zlib stream at level 1,
+    /// default strategy, no row filter.
+    public static let libpngFastest = PNGEncoderSettings(level: 1, strategy: .default, filters: .none)
+
+    /// `pixels` encoded into `url` with `compression` by the parallel encoder on `threads`
+    /// threads, 64 rows at a time: encoding alone.
+    public func encode(_ pixels: [UInt8], to url: URL, compression: PNGCompression = .fast, threads: Int = 1) throws {
+        try encode(pixels, to: url, settings: compression.encoderSettings, encoder: .parallel(threads: threads))
+    }
+
+    /// `pixels` encoded into `url` with explicit settings and encoder, 64 rows at a time.
+    public func encode(_ pixels: [UInt8], to url: URL, settings: PNGEncoderSettings, encoder: PNGWriter.Encoder) throws {
         let writer = try PNGWriter(url: url, width: after.widthPixels, height: after.heightPixels, format: .rgb8,
-                                   pixelsPerMM: 10, software: "bench", compression: compression)
+                                   pixelsPerMM: 10, software: "bench", encoderSettings: settings, encoder: encoder)
         try pixels.withUnsafeBytes { all in
             for start in stride(from: 0, to: after.heightPixels, by: 64) {
                 let end = min(start + 64, after.heightPixels)

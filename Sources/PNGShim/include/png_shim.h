@@ -93,6 +93,20 @@ int pngshim_writer_write_rows(pngshim_writer *writer, const uint8_t *rows, size_
 /* Writes IEND and flushes every byte to the file descriptor (no fsync, no close). */
 int pngshim_writer_finish(pngshim_writer *writer, char *message, size_t message_capacity);
 
+/*
+ * For IDAT deflated elsewhere (png_deflate.h) instead of through write_rows: appends one IDAT
+ * chunk holding `length` bytes of the zlib stream (libpng frames it and computes its CRC).
+ */
+int pngshim_writer_write_idat(pngshim_writer *writer, const uint8_t *bytes, size_t length,
+                              char *message, size_t message_capacity);
+
+/*
+ * Ends a PNG whose IDAT came through write_idat: writes IEND and flushes every byte to the file
+ * descriptor (no fsync, no close). libpng's png_write_end refuses a file whose image data its
+ * own compressor did not write, so IEND goes through png_write_chunk like the IDAT chunks.
+ */
+int pngshim_writer_finish_idat(pngshim_writer *writer, char *message, size_t message_capacity);
+
 /* Frees libpng's structures. Does not close the file descriptor. NULL is allowed. */
 void pngshim_writer_destroy(pngshim_writer *writer);
 

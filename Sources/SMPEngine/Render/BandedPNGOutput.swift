@@ -11,11 +11,11 @@ public struct ImageTimings: Sendable, Codable, Equatable {
 
 /// Writes a `RowImage` to a PNG in horizontal bands: `threads` workers render bands into a ring
 /// of band buffers, each taking the next band as soon as its slot is free, while the calling
-/// thread hands finished bands to the streaming writer in order. Rendering runs ahead of
-/// encoding by up to a ring's worth of bands, so neither waits for the other while there is
-/// work (the earlier lock-step batches left cores idle: end to end took 1.7× the encoding alone,
-/// with work for 1.35×). Memory grows with the image width, not its area; each pixel is
-/// computed on its own, so the bytes do not depend on the thread count.
+/// thread hands finished bands to the streaming writer in order, whose own `threads` workers
+/// filter and deflate the image data in pieces. Rendering runs ahead of encoding by up to a
+/// ring's worth of bands, so neither waits for the other while there is work. Memory grows with
+/// the image width, not its area; each pixel is computed on its own and the writer's pieces do
+/// not depend on the thread count, so neither do the bytes.
 public enum BandedPNGOutput {
     public static let bandHeight = 16
     /// Bands in flight per rendering thread.
@@ -30,7 +30,7 @@ public enum BandedPNGOutput {
         let width = renderer.widthPixels, height = renderer.heightPixels
         let writer = try PNGWriter(url: url, width: width, height: height, format: .rgb8,
                                    pixelsPerMM: renderer.pixelsPerMM, software: software, text: text,
-                                   compression: compression)
+                                   compression: compression, encoder: .parallel(threads: max(1, threads)))
         let threadCount = max(1, threads)
         let bands = (height + bandHeight - 1) / bandHeight
         let bytesPerRow = width * 3
@@ -77,13 +77,12 @@ public enum BandedPNGOutput {
                             totalSeconds: seconds(since: start))
     }
 
-    /// The encoder is the critical path: with as many workers as cores, a fair share would
-    /// leave it two thirds of a core while they run. Workers are their own threads (not the
-    /// shared pool's) at nice 19, so the encoder keeps a whole core whenever it has a band to
-    /// encode and the workers use the rest. Measured end to end on the demo (2 cores): equal
-    /// priority 358 ms, nice 5 298 ms (the scheduler's weights still gave the encoder only
-    /// three quarters of a core), nice 19 269 ms. Idle cores are theirs at any nice value;
-    /// on a busy machine the workers also yield to other programs, which keeps it responsive.
+    /// The encoder is the critical path: its workers deflate each piece once, and a band the
+    /// renderer finished early only waits in the ring. Render workers are their own threads (not
+    /// the shared pool's) at nice 19, so the deflating workers and the thread writing the file
+    /// get a whole core whenever they have work and the render workers use the rest. Idle cores
+    /// are theirs at any nice value; on a busy machine they also yield to other programs, which
+    /// keeps it responsive.
     static func lowerThisThreadsPriority() {
         #if os(Linux)
         // On Linux the nice value belongs to the thread: "process" 0 is the calling thread.

@@ -108,6 +108,14 @@ public struct SceneRendering: Sendable {
         }
         let selected = only ?? scene.render.outputs
         try limits.check(RenderEstimate(sessions: scene.sessions.count, dots: 0, pixelsPerImage: 0, peakMemoryBytes: 0, bytesWritten: 0))
+        // The dots' pattern tile depends on the regularity alone, the scalp map not at all, and
+        // both are set-up before the first pixel that would each leave the other core idle: with
+        // two threads or more the tile is built beside the map (the sampler takes it from the
+        // process's cache, waiting for it if need be).
+        if threads > 1 {
+            let regularity = scene.design.regularity
+            DispatchQueue.global().async { _ = ProgressiveTile.shared(regularity: regularity) }
+        }
         let map = ScalpMap(scene: scene)
         let view = view(of: map)
         let mapImages = images(after: moment, only: only)
@@ -203,12 +211,11 @@ public struct SceneRendering: Sendable {
         }
     }
 
-    /// How many images `write` encodes at once: libpng encodes an image on one thread, which
-    /// the image's bands keep waiting, so one image at a time left the second core of a
-    /// two-core machine idle half the time (the demo: 7.4 s of CPU in 5.2 s). Two at a time,
-    /// the demo's nine outputs took 3.9 s instead of about 4.7 s, peak memory 95 MB instead of
-    /// 83 (measured 2026-12-03, best of three). Each image in flight holds its own band ring
-    /// and renderer (a few MB); at most four.
+    /// How many images `write` encodes at once. Each image's bands and IDAT pieces spread over
+    /// the threads, but its start (building the renderer, the first bands) and its end (the last
+    /// bands and pieces) leave cores idle, which a second image in flight fills: one image at a
+    /// time was slower on two cores (Benchmarks/NOTES.md). Each image in flight holds its own
+    /// band ring, pieces and renderer (a few MB); at most four.
     var imagesInFlight: Int { min(4, max(1, threads)) }
 
     /// Writes `images` into `folder`, `imagesInFlight` at a time, each on its own thread with
