@@ -100,6 +100,11 @@ struct DotVariation {
     var blownOut: Bool
     var elongation: Double
     var axis: SIMD2<Double>
+    /// The hand's depth: this dot's deposit depth over the session's.
+    var depthFactor: Double
+    /// Days this dot's crust is shed later (or earlier, negative) than the session's mean, so
+    /// that the second week looks patchy, some dots still crusted beside clean ones.
+    var sheddingDelayDays: Double
 
     init(dot: PoissonDot, model: PigmentModel, session: Session) {
         var variation = SplitMix64(seed: dot.variationSeed)
@@ -117,5 +122,8 @@ struct DotVariation {
             if length2 > 0.01 && length2 <= 1 { axis = candidate / length2.squareRoot(); break }
         }
         impressionSigmaMM = dot.diameterMM / 2.354_82 * sizeFactor
+        // Drawn after the others, so the earlier draws stay what they were.
+        depthFactor = 1 + PigmentModel.depthVariation * uniform()
+        sheddingDelayDays = PigmentModel.sheddingSpreadDays * uniform()
     }
 }

@@ -36,7 +36,8 @@ import PoissonDisk
 /// **Surface ink and crust**, the part healing takes away ("phantom fade"): mass (1 − ρ)·m₀ on
 /// the surface at the impression's width, slightly swollen in the first days
 /// (×(1 + 0.25·(1 − s(0, 3, t)))), darker while scabbed (×(1 + 0.3·bump over days 3–7)), shed
-/// with the scabs between days 3 and 10: × (1 − s(3, 10, t)), s the smoothstep. Its optical
+/// with the scabs between days 3 and 10: × (1 − s(3, 10, t)), s the smoothstep, each dot's
+/// crust up to 2.5 days earlier or later than that (the patchy second week). Its optical
 /// depth is seen directly, with no veil.
 ///
 /// **Redness** of the worked skin (irritation, like mild sunburn): haemoglobin-like absorption
@@ -45,7 +46,8 @@ import PoissonDisk
 /// × (1 − s(0, rednessDays, t)).
 ///
 /// Shape: each cloud is oval, long axis σ·√e and short σ/√e (area kept), e uniform in
-/// [1, maximumElongation], the axis in a random direction from the dot's own stream.
+/// [1, maximumElongation], the axis in a random direction from the dot's own stream; its depth
+/// varies by ±15 % around the session's, as a hand's does.
 ///
 /// Blowout: a fraction of dots, larger for deeper deposits (× e^((depth − 0.35 mm)/0.1 mm)),
 /// went into the deep dermis and spreads wide from the start: σ × `blowoutSpread`, at twice the
@@ -100,8 +102,9 @@ public struct PigmentModel: Sendable, Equatable {
     static let rednessPerPuncture = 0.34
     /// Density of carbon, g/cm³, for the granules' mass absorption.
     static let carbonDensityGPerCM3 = 1.8
-    /// Per-dot variation, uniform ±.
-    static let sizeVariation = 0.12, inkVariation = 0.15
+    /// Per-dot variation, uniform ± (our estimates of a hand's variation): size, ink, depth,
+    /// and the day its crust comes off.
+    static let sizeVariation = 0.12, inkVariation = 0.15, depthVariation = 0.15, sheddingSpreadDays = 2.5
     /// Dots are oval up to this ratio of long to short σ (our estimate: a needle never enters
     /// quite square to the skin, and healed dots are seldom perfectly round).
     public var maximumElongation = 1.3
@@ -161,7 +164,7 @@ public struct PigmentModel: Sendable, Equatable {
         let shape = DotVariation(dot: dot, model: self, session: session)
         let depositedMG = depositedInkMG(dot: dot, session: session, variation: shape)
         var sigma = inkCloudDiameterRatio * shape.impressionSigmaMM * spreadFactor(ageDays: t)
-        var depth = inkDepthMM(session: session, ageDays: t)
+        var depth = inkDepthMM(session: session, ageDays: t) * shape.depthFactor
         if shape.blownOut {
             sigma *= blowoutSpread
             depth *= 2
@@ -191,7 +194,8 @@ public struct PigmentModel: Sendable, Equatable {
         guard let cloud = cloud(of: dot, session: session, ageDays: t) else { return [] }
         var result = cloud.transportComponents()
         let shape = DotVariation(dot: dot, model: self, session: session)
-        let surface = surfaceInkFactor(ageDays: t)
+        // Each crust keeps its own time once the scabs form: t − delay, eased in over days 0–3.
+        let surface = surfaceInkFactor(ageDays: max(0, t - shape.sheddingDelayDays * smoothstep(0, 3, t)))
         if surface > 0 {
             let swelling = 1 + 0.25 * (1 - smoothstep(0, 3, t))
             let mass = depositedInkMG(dot: dot, session: session, variation: shape) * (1 - retainedAfterHealing) * surface
