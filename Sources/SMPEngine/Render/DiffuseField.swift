@@ -26,65 +26,77 @@ struct DiffuseField: Sendable {
     let dermal: [SIMD4<Float>]
     let surface: [SIMD4<Float>]
     let hasDermal: Bool, hasSurface: Bool
+    /// Per pixel column of the view, its left cell and the blend toward the next: the same for
+    /// every row, so worked out once.
+    let pixelCells: [Int32], pixelBlends: [Float]
 
     /// The field of `components` (all of them at least `minimumSigmaMM` wide) over `view`;
-    /// dermal depths are multiplied by `dermalScale`.
-    init(components: [InkDot], view: MapView, dermalScale: SIMD4<Float>) {
-        let base = Self.minimumSigmaMM / Self.samplesPerSigma
-        cellMM = base
+    /// dermal depths are multiplied by `dermalScale`. `adding` is a field built before over the
+    /// same view (the hair's, which every image of a view shares), summed in.
+    init(components: [InkDot], view: MapView, dermalScale: SIMD4<Float>, adding base: DiffuseField? = nil) {
+        let cell = Self.minimumSigmaMM / Self.samplesPerSigma
+        cellMM = cell
         // One cell beyond the view on every side, so that every pixel centre has four cells.
-        originXMM = view.originXMM - base / 2
-        originYMM = view.originYMM - base / 2
-        columns = Int((view.widthMM / base).rounded(.up)) + 2
-        rows = Int((view.heightMM / base).rounded(.up)) + 2
-        hasDermal = components.contains { $0.layer == .dermal }
-        hasSurface = components.contains { $0.layer == .surface }
-        guard !components.isEmpty else {
-            dermal = []
-            surface = []
+        originXMM = view.originXMM - cell / 2
+        originYMM = view.originYMM - cell / 2
+        columns = Int((view.widthMM / cell).rounded(.up)) + 2
+        rows = Int((view.heightMM / cell).rounded(.up)) + 2
+        let pixelMM = 1 / view.pixelsPerMM, (x0, y0, fineColumns, fineRows) = (originXMM, originYMM, columns, rows)
+        let columnSteps = (0..<view.widthPixels).map { column -> (Int32, Float) in
+            let g = (view.originXMM + (Double(column) + 0.5) * pixelMM - x0) / cell
+            let left = min(max(Int(g.rounded(.down)), 0), fineColumns - 2)
+            return (Int32(left), Float(min(max(g - Double(left), 0), 1)))
+        }
+        pixelCells = columnSteps.map(\.0)
+        pixelBlends = columnSteps.map(\.1)
+        let usable = base.flatMap { $0.columns == fineColumns && $0.rows == fineRows && $0.originXMM == x0 && $0.originYMM == y0 ? $0 : nil }
+        hasDermal = components.contains { $0.layer == .dermal } || usable?.hasDermal == true
+        hasSurface = components.contains { $0.layer == .surface } || usable?.hasSurface == true
+        var dermal = usable?.dermal.isEmpty == false ? usable!.dermal : [SIMD4<Float>](repeating: .zero, count: columns * rows)
+        var surface = usable?.surface.isEmpty == false ? usable!.surface : [SIMD4<Float>](repeating: .zero, count: columns * rows)
+        guard !components.isEmpty || usable != nil else {
+            self.dermal = []
+            self.surface = []
             return
         }
         var levels: [Level] = []
-        let (x0, y0, fineColumns, fineRows) = (originXMM, originYMM, columns, rows)
         for component in components {
-            let index = (component.sigmaMM / (Self.samplesPerSigma * base)).log2Floor
+            let index = (component.sigmaMM / (Self.samplesPerSigma * cell)).log2Floor
             while levels.count <= index {
                 let k = levels.count
-                levels.append(Level(originXMM: x0, originYMM: y0, cellMM: base * Double(1 << k),
+                levels.append(Level(originXMM: x0, originYMM: y0, cellMM: cell * Double(1 << k),
                                     columns: (fineColumns - 1) / (1 << k) + 2, rows: (fineRows - 1) / (1 << k) + 2))
             }
             levels[index].add(component, scale: component.layer == .dermal ? dermalScale : SIMD4(repeating: 1))
         }
-        var dermal = [SIMD4<Float>](repeating: .zero, count: columns * rows)
-        var surface = hasSurface ? [SIMD4<Float>](repeating: .zero, count: columns * rows) : []
         for level in levels {
-            level.interpolate(into: &dermal, &surface, columns: columns, rows: rows, baseCellMM: base)
+            level.interpolate(into: &dermal, &surface, columns: fineColumns, rows: fineRows, baseCellMM: cell)
         }
-        self.dermal = dermal
-        self.surface = surface
+        self.dermal = hasDermal ? dermal : []
+        self.surface = hasSurface ? surface : []
     }
 
-    /// One row of pixel-centre values along a view row: `xsMM` the pixel centres' x, `yMM` the
-    /// row's y. Adds the dermal and surface depths into the planes at `line`.
-    func addRow(yMM: Double, firstXMM: Double, stepMM: Double, count: Int, dermalPlanes: DepthPlanes, surfacePlanes: DepthPlanes,
-                line: Int) {
+    /// Adds the field at the centres of view row `yMM`'s pixels into the planes at `line`.
+    func addRow(yMM: Double, dermalPlanes: DepthPlanes, surfacePlanes: DepthPlanes, line: Int) {
         let gy = (yMM - originYMM) / cellMM
         let row = min(max(Int(gy.rounded(.down)), 0), rows - 2)
         let fy = Float(min(max(gy - Double(row), 0), 1))
-        let gx0 = (firstXMM - originXMM) / cellMM, gStep = stepMM / cellMM
         for (values, planes, used) in [(dermal, dermalPlanes, hasDermal), (surface, surfacePlanes, hasSurface)] where used {
             values.withUnsafeBufferPointer { cells in
-                let top = cells.baseAddress! + row * columns, bottom = top + columns
-                for c in 0..<count {
-                    let gx = gx0 + Double(c) * gStep
-                    let column = min(max(Int(gx.rounded(.down)), 0), columns - 2)
-                    let fx = Float(min(max(gx - Double(column), 0), 1))
-                    let upper = top[column] + (top[column + 1] - top[column]) * fx
-                    let lower = bottom[column] + (bottom[column + 1] - bottom[column]) * fx
-                    let value = upper + (lower - upper) * fy
-                    planes.red[line + c] += value.x
-                    planes.green[line + c] += value.y
-                    planes.blue[line + c] += value.z
+                pixelCells.withUnsafeBufferPointer { lefts in
+                    pixelBlends.withUnsafeBufferPointer { blends in
+                        let top = cells.baseAddress! + row * columns, bottom = top + columns
+                        let red = planes.red + line, green = planes.green + line, blue = planes.blue + line
+                        for c in 0..<lefts.count {
+                            let i = Int(lefts[c]), fx = blends[c]
+                            let upper = top[i] + (top[i + 1] - top[i]) * fx
+                            let lower = bottom[i] + (bottom[i + 1] - bottom[i]) * fx
+                            let value = upper + (lower - upper) * fy
+                            red[c] += value.x
+                            green[c] += value.y
+                            blue[c] += value.z
+                        }
+                    }
                 }
             }
         }
@@ -110,6 +122,8 @@ struct DiffuseField: Sendable {
         let columns: Int, rows: Int
         var dermal: [SIMD4<Float>]
         var surface: [SIMD4<Float>]
+        /// One component's exponentials across, reused from component to component.
+        var across: [Float] = []
 
         init(originXMM: Double, originYMM: Double, cellMM: Double, columns: Int, rows: Int) {
             self.originXMM = originXMM
@@ -132,17 +146,22 @@ struct DiffuseField: Sendable {
             let q = Float(cellMM * cellMM / (2 * sigma * sigma))
             let peak = component.peakDepth
             let depth = SIMD4<Float>(peak.x, peak.y, peak.z, 0) * scale
-            let across = (c0...c1).map { FastExp.exp(SIMD4(repeating: -q * Float((Double($0) - cx) * (Double($0) - cx))))[0] }
+            across.removeAll(keepingCapacity: true)
+            for column in c0...c1 {
+                let dx = Float(Double(column) - cx)
+                across.append(FastExp.exp(SIMD4(repeating: -q * dx * dx))[0])
+            }
             let isDermal = component.layer == .dermal
-            for row in r0...r1 {
-                let dy = Float(Double(row) - cy)
-                let down = depth * FastExp.exp(SIMD4(repeating: -q * dy * dy))[0]
-                let line = row * columns
-                if isDermal {
-                    for (k, weight) in across.enumerated() { dermal[line + c0 + k] += down * weight }
-                } else {
-                    for (k, weight) in across.enumerated() { surface[line + c0 + k] += down * weight }
+            across.withUnsafeBufferPointer { weights in
+                func splat(_ cells: UnsafeMutableBufferPointer<SIMD4<Float>>) {
+                    for row in r0...r1 {
+                        let dy = Float(Double(row) - cy)
+                        let down = depth * FastExp.exp(SIMD4(repeating: -q * dy * dy))[0]
+                        let line = cells.baseAddress! + row * columns + c0
+                        for k in 0..<weights.count { line[k] += down * weights[k] }
+                    }
                 }
+                if isDermal { dermal.withUnsafeMutableBufferPointer { splat($0) } } else { surface.withUnsafeMutableBufferPointer { splat($0) } }
             }
         }
 

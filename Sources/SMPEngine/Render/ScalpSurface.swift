@@ -27,8 +27,10 @@ public struct ScalpSurface: Sendable {
     /// How much the buried shaft darkens each channel: none where the hair is as light as skin.
     let buriedTint: LinearRGB
     /// The shadow the hair shafts under the skin cast through it (`HairStubble.transportShadow`),
-    /// drawn by the renderer with the ink.
+    /// drawn by the renderer with the ink: its narrower components listed, its wider ones summed
+    /// once per view into a field every image of the view adds.
     public let hairShadow: [InkDot]
+    let hairShadowField: DiffuseField
 
     // Pixel → cell and pixel → pore lattice coordinates: u = x · scale + offset.
     let cellScale: Float, cellOffsetX: Float, cellOffsetY: Float
@@ -74,7 +76,12 @@ public struct ScalpSurface: Sendable {
         hair = HairStubble(scene: scene, map: map, view: view,
                            seed: SplitMix64.derive(scene.seed, stream: RandomStream.existingHair.rawValue))
         hairColor = scene.existingHair.color.linear
-        hairShadow = hair.transportShadow(hairColor: hairColor, view: view, depthMM: scene.existingHair.shaftShadowDepthMM)
+        let shadow = hair.transportShadow(hairColor: hairColor, view: view, depthMM: scene.existingHair.shaftShadowDepthMM)
+        hairShadow = shadow.filter { $0.sigmaMM < DiffuseField.minimumSigmaMM }
+        // The veil is the scene's, the same for every image (`PigmentModel.veil(sessions:)`).
+        let veil = scene.pigment.veil(sessions: scene.sessions)
+        hairShadowField = DiffuseField(components: shadow.filter { $0.sigmaMM >= DiffuseField.minimumSigmaMM }, view: view,
+                                       dermalScale: SIMD4(1 / (1 - veil.x), 1 / (1 - veil.y), 1 / (1 - veil.z), 0))
         let skin = scene.skin.color.linear
         buriedTint = LinearRGB(max(0, 1 - hairColor.x / max(skin.x, 1e-6)), max(0, 1 - hairColor.y / max(skin.y, 1e-6)),
                                max(0, 1 - hairColor.z / max(skin.z, 1e-6)))
