@@ -120,8 +120,7 @@ struct CoverageMask {
     func cellAndBit(x: Float, y: Float) -> (column: Int, row: Int, bit: UInt64) {
         // At the grid's far edges Float rounding can put a point past the last subcell: that
         // one is the nearest, and in the clamped cell. Clamping the subcell index gives both
-        // the cell and the subcell in it (measured 2026-11-25: clamping the cell, then the
-        // subcell in it, took 2 % more of the uniform benchmark's instructions).
+        // the cell and the subcell in it, with one clamp instead of two.
         let u = min(Int(x * subcellsPerMM), lastSubcellColumn), v = min(Int(y * subcellsPerMM), lastSubcellRow)
         return (u &>> 3, v &>> 3, 1 &<< UInt64(truncatingIfNeeded: (v & 7) &<< 3 | u & 7))
     }

@@ -4,9 +4,8 @@
 extension SamplerState {
     /// Marks full the subcells of the last grid column and row that lie wholly outside the
     /// domain: no dot goes there, and left open they kept the sweep splitting and trying the
-    /// edge cells down to its finest squares (measured 2026-11-25 on the uniform 1,000 cm²
-    /// benchmark: 368,800 of the sweep's 382,400 tries that got past its gathered discs landed
-    /// outside; without them the run takes about 10 % less time). A subcell is marked only if
+    /// edge cells down to its finest squares, where most of the sweep's tries then landed
+    /// (Benchmarks/NOTES.md). A subcell is marked only if
     /// its near edge is a hundredth of a subcell past the domain's: `CoverageMask.cellAndBit`
     /// puts no point inside the domain there, whatever the Float rounding.
     func markOutsideDomain() {
@@ -59,8 +58,8 @@ extension SamplerState {
                 if uniformSpacingsWithinTwofold && contract == 2 * half {
                     // A dot of this layer (c = 2a) whose spacing is at most twice any newcomer's
                     // s: `radius` is then the mean a + s/2 exactly (its max and min cannot pick
-                    // the other terms, Float rounding being monotone), without them (measured
-                    // 2026-11-25: uniform benchmark 3 % fewer instructions, the same dots).
+                    // the other terms, Float rounding being monotone), without them: the same
+                    // dots, with less work per mark.
                     coverage.markFromTable(x: x, y: y, reach: reach) { cell in half + 0.5 * cellSpacings[cell] }
                 } else {
                     coverage.markFromTable(x: x, y: y, reach: reach) { cell in radius(cellSpacings[cell]) }

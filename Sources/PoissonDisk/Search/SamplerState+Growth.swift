@@ -12,11 +12,8 @@ extension SamplerState {
     /// past the edge. The sweep follows below the waiting dots' reach, so every area is grown
     /// before it is swept, as when growth ran over the whole grid before the sweep. What the
     /// run touches stays within a strip or two (a few hundred KB) rather than wherever the
-    /// growth front wandered over the grid (12 MB for the uniform 1,000 cm² benchmark).
-    /// Measured 2026-11-25, best of alternating runs: uniform benchmark 50 → 42 ms, ramp 54 →
-    /// 48 ms; misses of a simulated 1 MB L2 in the uniform benchmark 850,000 → 540,000, page
-    /// faults per run 3,000 → 1,900, for 3 to 4 % more instructions. The layers benchmark,
-    /// whose grids of a few MB the caches held already, takes about 2 % longer.
+    /// growth front wandered over the grid (megabytes for a large area): fewer cache misses
+    /// and page faults for a few per cent more instructions (Benchmarks/NOTES.md).
     ///
     /// The edge is fuzzed per dot (`waits`): along a straight edge the dots waiting there lined
     /// up against it like particles against a wall, rows 5 % denser and 4 % sparser just past
@@ -30,8 +27,8 @@ extension SamplerState {
     mutating func run() {
         // Earlier layers' dots, active from the start, wait for their strips too: in order of
         // the row where they stop waiting, each is taken in its strip without being looked at
-        // in every one before (a scan per strip took 6 % of the layers benchmark's
-        // instructions; a comparison sort, 4 %). Rounding can put a dot a row early in that
+        // in every one before (a counting sort: cheaper than a scan per strip or a comparison
+        // sort, Benchmarks/NOTES.md). Rounding can put a dot a row early in that
         // order: the dots after it then wait until it stops waiting, a strip at most.
         let earlier = SamplerState.sortedByRow(active.buffer, rows: grid.rows,
                                                inverseCellSize: grid.inverseCellSize)

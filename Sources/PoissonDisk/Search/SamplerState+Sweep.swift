@@ -66,9 +66,8 @@ extension SamplerState {
         // same tries, the same dots). The quadtree works depth first, the fourth quarter (x
         // and y high) first, so it reaches depth-3 squares in descending order of their Morton
         // code (row and column bits interleaved): each is taken when the stack runs empty,
-        // from these bits (measured 2026-11-25: stacking all of them at the start, sorted,
-        // took 4.5 % of the uniform benchmark's instructions and 6 % of the layers'; a cell the
-        // sweep opens has a dozen open subcells, and a try in the first few mostly places a dot).
+        // from these bits rather than all stacked at the start, sorted: a cell the sweep opens
+        // has a dozen open subcells, and a try in the first few mostly places a dot.
         var openSubcells: UInt64 = 0
         if fromSubcells {
             openSubcells = SamplerState.mortonOrdered(~coverage.words[cell])
