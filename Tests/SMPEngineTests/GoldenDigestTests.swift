@@ -16,6 +16,10 @@ import Testing
 /// centroid of the dots the scene shows (those in its close-up, or all of them).
 /// The digest of a PNG is that of its decoded pixels (RGBA) and size, so a change of
 /// compression or PNG chunks does not move it; dots.csv is hashed as its bytes.
+///
+/// The digests hold for one set of libraries: the labels of timeline.png are drawn by the
+/// system's FreeType in DejaVu Sans, so another FreeType or font version moves that digest
+/// alone (and another libm could move a last bit of the chart). Bless on the machine CI uses.
 @Suite("Golden digests of the shipped scenes")
 struct GoldenDigestTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -157,6 +161,7 @@ struct GoldenDigestTests {
             Outputs differ from the golden digests (\(Self.goldenFile.lastPathComponent)):
             \(lines.map { "  " + $0 }.joined(separator: "\n"))
             If the change is meant, re-bless them and commit the file: \(Self.blessCommand)
+            (Only timeline.png changed, on another machine? Its labels depend on the FreeType and DejaVu versions.)
             """)
     }
 
