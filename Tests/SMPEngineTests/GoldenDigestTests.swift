@@ -149,7 +149,7 @@ struct GoldenDigestTests {
             #expect(digests["dots in window"] != "0", "\(name): the golden window \(digests["window"] ?? "") holds no dot")
         }
         if Self.isBlessing {
-            let data = try JSONSerialization.data(withJSONObject: current, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: current, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try FileManager.default.createDirectory(at: Self.goldenFile.deletingLastPathComponent(), withIntermediateDirectories: true)
             try (data + Data("\n".utf8)).write(to: Self.goldenFile)
             return
