@@ -31,8 +31,8 @@ public struct PoissonDiskRequest: Sendable {
 
     public static let defaultRegularity = 0.35
     /// Six: with candidates walking the circle in even steps, more mostly retry where the
-    /// sweep fills anyway, and cost more than that sweep (measured 2026-11-25: 12 → 6 is 20 %
-    /// faster with ρ within 0.01; fewer than 5 lowers ρ at regularity 1 towards 0.80).
+    /// sweep fills anyway, and cost more than that sweep; fewer than five lower ρ at
+    /// regularity 1 towards 0.80 (Benchmarks/NOTES.md, "Search sampler").
     public static let defaultAttemptsPerDot = 6
 
     public init(bounds: RectMM, density: DensityRaster, regularity: Double = PoissonDiskRequest.defaultRegularity,
@@ -56,12 +56,12 @@ public struct PoissonDiskRequest: Sendable {
 
 /// The two ways the sampler can place dots. Both keep the invariant exactly and pass the same
 /// quality tests (density, ramp, empty circle, ρ, isotropy); they differ in speed and in what
-/// they accept as earlier layers. The treatment plan (`DotPlacement`) uses `.tiled`, 18 times
-/// faster; a request that names no method gets `.search`, which takes any earlier dots and is
+/// they accept as earlier layers. The treatment plan (`DotPlacement`) uses `.tiled`, much
+/// faster (Benchmarks/NOTES.md); a request that names no method gets `.search`, which takes any earlier dots and is
 /// what the calibration table and the stubble's follicles were measured and tuned with.
 public enum PoissonDiskMethod: String, Sendable, CaseIterable {
     /// Dots picked by rank from a precomputed progressive tile (`TiledSampler`): no search, a
-    /// few tens of instructions a dot. Earlier layers must come from the same seed,
+    /// little arithmetic per dot. Earlier layers must come from the same seed,
     /// regularity and pattern peak; any other earlier dots make the run fall back to `.search`.
     case tiled
     /// Bridson-style growth with neighbour search (`SamplerState`): fills around any earlier
@@ -92,12 +92,10 @@ public enum PoissonDiskMethod: String, Sendable, CaseIterable {
 /// (`SamplerState.run`). Earlier layers' dots are put in the grid first and grow the new layer
 /// from where they stand, so new dots fall between old ones.
 ///
-/// Why growth and not plain dart throwing cell by cell (measured 2026-12-03, uniform
-/// benchmark): two darts per cell, row by row, then the sweep, placed 1.3 times the dots per
-/// second (2,700 instructions a dot against 3,200, a quarter less time per dot), but a fill
-/// in a fixed order leans the pattern: up to 14 % more neighbour pairs in some directions
-/// than in others, against 2 % here (the test `isotropic`). Cells in a random order, in
-/// random tiles of 16 × 16 for the cache, were as even as growth and a fifth slower.
+/// Why growth and not plain dart throwing cell by cell: darts row by row, then the sweep, were
+/// faster, but a fill in a fixed order leans the pattern: up to 14 % more neighbour pairs in
+/// some directions than in others, against 2 % here (the test `isotropic`). Cells in a random
+/// order were as even as growth, and slower (figures in Benchmarks/NOTES.md).
 ///
 /// Every dot also marks, in a coverage mask of 8 × 8 subcells per grid cell, the subcells its
 /// exclusion disc holds whole (`CoverageMask`; from a precomputed table, `DiscMarkTable`, for
@@ -122,10 +120,8 @@ public enum PoissonDiskSampler {
         }
         var state = try SamplerState(request: request, existing: existing)
         state.run()
-        // The grid, the mask and the scratch (12 MB for the uniform 1,000 cm² benchmark) go
-        // before the dots are copied out, so the copy can take over memory the process already
-        // has (measured 2026-11-25 with glibc: a quarter fewer page faults per run on the
-        // uniform and ramp benchmarks, 2 to 5 % less time; and a lower peak).
+        // The grid, the mask and the scratch go before the dots are copied out, so the copy
+        // can take over memory the process already has: fewer page faults and a lower peak.
         state.deallocateSearchStructures()
         defer { state.dots.deallocate() }
         return state.newDots()

@@ -87,8 +87,7 @@ struct PlacedHairline: Sendable {
     }
 
     /// What `distanceBehind` needs of x alone (the edge, its slope, the irregularity): a
-    /// raster works it out once per column, not once per cell (0.2 G instructions of the
-    /// demo's 8.2 G went to recomputing it per cell).
+    /// raster works it out once per column, not once per cell.
     struct Column {
         let edgeY: Double
         /// √(1 + slope²): the vertical distance to the edge over this is the normal distance.

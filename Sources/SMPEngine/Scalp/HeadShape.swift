@@ -54,7 +54,7 @@ public struct HeadShape: Sendable, Equatable {
     }
 
     /// `areaDensity` from sin θ, cos θ and `lateral(azimuth: φ)`: the chart's table takes each
-    /// from a row or a column instead of four libm calls per entry (0.16 G instructions).
+    /// from a row or a column instead of four libm calls per entry.
     func areaDensity(sinPolar s: Double, cosPolar co: Double, lateral: Double) -> Double {
         let a = frontToBackMM, b = sideToSideMM, c = earToTopMM
         return s * (c * c * s * s * lateral + a * a * b * b * co * co).squareRoot()

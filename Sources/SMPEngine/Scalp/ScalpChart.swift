@@ -79,9 +79,8 @@ public struct ScalpChart: Sendable {
 
     /// `surfaceAngles`, bit for bit, for a raster swept point by point: `hint` carries the polar
     /// step found at the previous point, and the search walks from there instead of bisecting
-    /// (neighbouring cells lie a step or two apart: 61 M of the demo map's 536 M instructions
-    /// saved, and the bisection's unpredictable branches were half of the map's own time in
-    /// `perf`). nil: bisect.
+    /// (neighbouring cells lie a step or two apart, and the bisection's branches are ones the
+    /// processor cannot predict). nil: bisect.
     ///
     /// Both searches find the same step: the last i < polarSteps with ρ(i) < r (or 0), because
     /// the interpolated column ρ(i) never decreases: the table's columns are square roots of

@@ -126,8 +126,7 @@ public enum ScalpRegion: String, Sendable, CaseIterable, Codable, Comparable {
     }
 
     /// The region's position in `allCases`: per-region figures live in arrays indexed by it
-    /// (a dictionary keyed by the region hashed its name per cell: 0.5 G instructions of the
-    /// demo's 8.2 G went to the density report's lookups).
+    /// (a dictionary keyed by the region hashed its name per cell).
     public var caseIndex: Int {
         switch self {
         case .frontalHairline: 0

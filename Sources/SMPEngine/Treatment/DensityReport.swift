@@ -32,7 +32,7 @@ public struct DensityReport: Sendable, Codable, Equatable {
         let areas = map.areaPerRegionCM2
         let cellArea = map.cellMM * map.cellMM / 100
         // Per-region figures in arrays indexed by `ScalpRegion.caseIndex`: a dictionary hashed the
-        // region's name for every cell and dot (0.4 G of the report's 0.55 G instructions, demo).
+        // region's name for every cell and dot, most of the report's work.
         let regionCount = ScalpRegion.allCases.count
         // Mean target per region: the target raster summed over the region's cells.
         var targets: [[Double]] = []

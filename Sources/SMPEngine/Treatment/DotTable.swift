@@ -26,8 +26,7 @@ public enum DotTable {
     }
 
     /// Micrometre precision, no exponent: what a CSV reader anywhere parses. The same text as
-    /// `String(format: "%.4f", value)`, which took half of `smp dots` (10,000 instructions a
-    /// number: 1.15 G of 2.13 G for the demo's 22,546 dots, callgrind 2026-12-03).
+    /// `String(format: "%.4f", value)`, which took half of `smp dots`.
     static func number(_ value: Double) -> String {
         guard let scaled = FixedPoint.tenThousandths(value) else { return String(format: "%.4f", value) }
         let fraction = String(scaled % 10_000)

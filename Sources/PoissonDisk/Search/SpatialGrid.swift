@@ -67,8 +67,7 @@ struct SpatialGrid {
 
     /// Wrapping arithmetic here and in the hot loops' other index sums (`DensityRaster`'s
     /// lookups, `GatheredDiscs`' lanes): the values are far from overflowing (a grid has at most
-    /// `PoissonDiskRequest.maximumGridCells` cells), and the overflow checks took 2 % of the
-    /// benchmarks' instructions (measured 2026-11-25).
+    /// `PoissonDiskRequest.maximumGridCells` cells), and the checks cost in the hot loops.
     @inline(__always)
     func index(column: Int, row: Int) -> Int { row &* stride &+ column }
 
@@ -186,7 +185,7 @@ struct SpatialGrid {
                 if any(keep) {
                     // All four lanes stored at once, then the kept ones moved down over the
                     // others in memory: picking single lanes out of the vectors went through
-                    // the stack, lane by lane (a third of this function's instructions).
+                    // the stack, lane by lane.
                     SpatialGrid.store4(gx, discs + count)
                     SpatialGrid.store4(gy, discs + (lane &+ count))
                     SpatialGrid.store4(r * r, discs + (2 &* lane &+ count))

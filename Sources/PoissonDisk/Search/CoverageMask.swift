@@ -120,8 +120,7 @@ struct CoverageMask {
     func cellAndBit(x: Float, y: Float) -> (column: Int, row: Int, bit: UInt64) {
         // At the grid's far edges Float rounding can put a point past the last subcell: that
         // one is the nearest, and in the clamped cell. Clamping the subcell index gives both
-        // the cell and the subcell in it (measured 2026-11-25: clamping the cell, then the
-        // subcell in it, took 2 % more of the uniform benchmark's instructions).
+        // the cell and the subcell in it, with one clamp instead of two.
         let u = min(Int(x * subcellsPerMM), lastSubcellColumn), v = min(Int(y * subcellsPerMM), lastSubcellRow)
         return (u &>> 3, v &>> 3, 1 &<< UInt64(truncatingIfNeeded: (v & 7) &<< 3 | u & 7))
     }
@@ -130,14 +129,14 @@ struct CoverageMask {
     /// at (x0, y0) marked? Depth d ≤ 3 squares are 8/2^d subcells wide and start on a subcell
     /// edge; deeper ones lie inside one subcell.
     @inline(__always)
-    func covers(_ square: SIMD4<Float>, cell: Int, x0: Float, y0: Float) -> Bool {
+    func covers(_ square: SweepSquare, cell: Int, x0: Float, y0: Float) -> Bool {
         let word = words[cell]
         if word == 0 { return false }
         // The square's corner is a multiple of 1/8 subcell from the cell's: a small bias makes
         // the truncation robust to rounding.
         let u = Int((square.x - x0) * subcellsPerMM + 0.0078125)
         let v = Int((square.y - y0) * subcellsPerMM + 0.0078125)
-        let depth = Int(square.w)
+        let depth = Int(square.depth)
         let width = depth >= 3 ? 1 : CoverageMask.subdivisions >> depth
         let rowBits: UInt64 = ((1 &<< UInt64(width)) &- 1) &<< UInt64(u)
         // One byte per subcell row: repeat the row's bits `width` times, 8 bits apart.

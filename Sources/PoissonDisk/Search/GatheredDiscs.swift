@@ -28,9 +28,9 @@ struct GatheredDiscs {
     /// the square and what lies in it from the shorter list; the test keeps a disc up to 0.1 %
     /// beyond its radius, so Float rounding cannot drop one.
     @inline(__always)
-    func reaching(_ square: SIMD4<Float>, count: Int, into other: GatheredDiscs) -> Int {
-        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.z)
-        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.z)
+    func reaching(_ square: SweepSquare, count: Int, into other: GatheredDiscs) -> Int {
+        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.side)
+        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.side)
         let zero = SIMD4<Float>(repeating: 0)
         var kept = 0
         var k = 0
@@ -64,9 +64,9 @@ struct GatheredDiscs {
     /// Does one of the first `count` discs hold all four corners of the square (x, y, size,
     /// depth)? Four discs per step; the padding discs cover nothing.
     @inline(__always)
-    func cover(_ square: SIMD4<Float>, count: Int) -> Bool {
-        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.z)
-        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.z)
+    func cover(_ square: SweepSquare, count: Int) -> Bool {
+        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.side)
+        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.side)
         var k = 0
         while k < count {
             let x = SpatialGrid.load4(values + k), y = SpatialGrid.load4(values + (lane &+ k))
@@ -81,9 +81,9 @@ struct GatheredDiscs {
 
     /// `cover(_:count:)` with the discs' radii worked out for a newcomer of spacing s.
     @inline(__always)
-    func cover(_ square: SIMD4<Float>, count: Int, spacing s: Float) -> Bool {
-        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.z)
-        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.z)
+    func cover(_ square: SweepSquare, count: Int, spacing s: Float) -> Bool {
+        let xa = SIMD4<Float>(repeating: square.x), xb = SIMD4<Float>(repeating: square.x + square.side)
+        let ya = SIMD4<Float>(repeating: square.y), yb = SIMD4<Float>(repeating: square.y + square.side)
         let ps = SIMD4<Float>(repeating: s)
         var k = 0
         while k < count {

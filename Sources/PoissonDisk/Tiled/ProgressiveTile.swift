@@ -31,8 +31,8 @@ import Darwin
 ///    set, this gives every density between two passes an even subset.
 /// 5. The exact gaps of the final order (`gaps`).
 ///
-/// Built once per process and regularity: 48 ms at regularity 0, 62 ms at the default 0.35,
-/// 206 ms at 1 (mostly the repulsion's 48 rounds), on the 2-core test machine.
+/// Built once per process and regularity (tens to hundreds of milliseconds, most of it the
+/// repulsion's rounds; Benchmarks/NOTES.md), then shared.
 public struct ProgressiveTile: Sendable {
     /// Points in progressive order, coordinates in [0, 1).
     public let xs: [Float]

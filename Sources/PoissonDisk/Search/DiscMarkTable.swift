@@ -2,8 +2,8 @@
 /// centre lies in a given quarter-subcell of its grid cell, and a neighbouring cell whose
 /// exclusion radius falls in a given class, the UInt64 of that cell's subcells the disc holds
 /// whole wherever in the quarter-subcell the centre is. Marking a dot is then a load and an OR
-/// per neighbouring cell, where `CoverageMask.mark` works out a distance per subcell (that was
-/// 45 % of a uniform run's instructions, with a dozen mispredicted branches per dot).
+/// per neighbouring cell, where `CoverageMask.mark` works out a distance per subcell, with
+/// branches the processor cannot predict.
 ///
 /// Conservative by construction, so the mask still never lets a conflict through: a radius
 /// class is the radius rounded *down* to a quarter subcell, the centre is taken at the worst
@@ -11,10 +11,9 @@
 /// the exact marks. It marks about 95.6 % of the bits `CoverageMask.mark` does (a test holds
 /// it to a subset of them, and to at least 90 %); what it leaves open goes to the exact checks.
 ///
-/// Why these steps (measured 2026-11-25 on the uniform 1,000 cm² benchmark): with half-subcell
-/// centres the table marks 93 % of the exact bits, the sweep opens 35,000 cells instead of the
-/// exact marks' 21,000, and the run takes 8 % more instructions than with quarter-subcells
-/// (29,000 cells); radius classes of half a subcell would lose 2 % more bits than quarter ones.
+/// Why quarter-subcell steps: with half-subcell centres the table marks 93 % of the exact
+/// bits, and every bit it misses sends the sweep into another cell; radius classes of half a
+/// subcell would lose 2 % more bits than quarter ones (Benchmarks/NOTES.md).
 /// Layout: per class, per x offset of a neighbour's column from the centre (in quarter
 /// subcells, `32·dx − i`) and per phase of the centre's quarter-subcell row, one byte per
 /// subcell row offset (a row's eight subcell bits); a neighbour's eight rows are consecutive,
@@ -67,9 +66,8 @@ struct DiscMarkTable {
     static let lastClass = Int(largestRadiusInSubcells * Float(classesPerSubcell))
 
     /// Every class a run can ask for, from `firstClass` to `lastClass` (20 of them, 0.61 MB),
-    /// built on first use and kept: the bytes of a class are the same in every run, and building
-    /// a run's own took 1.6 % of the uniform benchmark's instructions, 2.3 % of the ramp's and
-    /// 5.5 % of the three layers' (measured 2026-11-25, on runs after the first).
+    /// built on first use and kept: the bytes of a class are the same in every run, and each
+    /// run building its own was a measurable share of a run (Benchmarks/NOTES.md).
     /// `nonisolated(unsafe)`: written only while the lazy global initialiser runs (once,
     /// synchronised), read-only after.
     nonisolated(unsafe) static let allClasses: UnsafePointer<UInt8> = {
