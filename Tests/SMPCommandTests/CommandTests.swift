@@ -6,22 +6,8 @@ import Testing
 
 /// The command line's contract: exit codes, nothing written on an invalid scene, the dots CSV.
 @Suite("smp commands")
-struct CommandTests {
+struct CommandTests: TemporarySceneFolder {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smp-cli-\(UUID().uuidString)")
-
-    func write(_ name: String, _ text: String) throws -> String {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
-
-    static let small = """
-        name: cli
-        seed: 3
-        hairLoss: { pattern: norwood7 }
-        render: { pixelsPerMM: 5, crop: { xMM: -10, yMM: -80, widthMM: 20, heightMM: 10 } }
-        """
 
     func exitCode(_ body: () throws -> Void) -> Int32? {
         do {

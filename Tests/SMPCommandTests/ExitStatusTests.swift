@@ -5,22 +5,8 @@ import Testing
 /// cannot be written, output folders that cannot be, bad options, a render killed with SIGKILL,
 /// two renders into one folder. Each runs the built `smp` binary.
 @Suite("smp exit statuses, as a process")
-struct ExitStatusTests {
+struct ExitStatusTests: TemporarySceneFolder {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smp-exit-\(UUID().uuidString)")
-
-    func write(_ name: String, _ text: String) throws -> String {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent(name)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
-
-    static let small = """
-        name: cli
-        seed: 3
-        hairLoss: { pattern: norwood7 }
-        render: { pixelsPerMM: 5, crop: { xMM: -10, yMM: -80, widthMM: 20, heightMM: 10 } }
-        """
 
     /// A render that takes a few seconds: long enough to be caught in the middle.
     static let wide = """
