@@ -5,6 +5,7 @@ import SMPEngine
 /// prints `SkinTransportTable.swift`, the table the renderer reads:
 ///   swift run -c release smp-skin-transport > ../Sources/SMPEngine/Pigment/SkinTransportTable.swift
 ///   swift run -c release smp-skin-transport --report     # the fit against the histogram
+///   PHOTONS=20000 swift run -c release smp-skin-transport --report   # a quick look
 let report = CommandLine.arguments.contains("--report")
 let photons = Int(ProcessInfo.processInfo.environment["PHOTONS"] ?? "") ?? 400_000
 let depths = SkinTransportTable.depthsMM

@@ -194,10 +194,9 @@ public enum TransportKernelFit {
     public static func weights(annulusMass: [Double], radiiMM: [Double] = SkinTransportSimulation.radiiMM) -> [Double] {
         var cumulative: [Double] = []
         var sum = 0.0
-        for (k, edge) in radiiMM.enumerated() {
+        for k in radiiMM.indices {
             sum += annulusMass[k]
             cumulative.append(sum)
-            _ = edge
         }
         let total = annulusMass.reduce(0, +)
         // Rows: C at each edge, plus the total (the kernel's whole mass), weighted up so that
