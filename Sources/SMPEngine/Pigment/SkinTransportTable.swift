@@ -9,7 +9,8 @@
 /// with gσ the unit 2-D Gaussian of width σ. To first order in α this is the simulation's
 /// ΔR/R∞ = K ∗ α exactly; an opaque sheet everywhere leaves V, the light scattered back before
 /// reaching the ink. Between a sparse stipple and a solid tattoo the exponential is a closure
-/// (our choice), checked in the tests against DOMAIN.md's independent Monte-Carlo of discs.
+/// (our choice), checked in the tests against DOMAIN.md's independent Monte-Carlo of opaque
+/// discs: 15–27 % more loss than it found (`InkDiscLatticeTests`).
 public enum SkinTransportTable {
     /// Depths of the table's rows, mm: the epidermis to the deep dermis where blow-outs sit.
     public static let depthsMM: [Double] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0, 1.5]
