@@ -81,7 +81,7 @@ public struct ScalpSurface: Sendable {
         // The veil is the scene's, the same for every image (`PigmentModel.veil(sessions:)`).
         let veil = scene.pigment.veil(sessions: scene.sessions)
         hairShadowField = DiffuseField(components: shadow.filter { $0.sigmaMM >= DiffuseField.minimumSigmaMM }, view: view,
-                                       dermalScale: SIMD4(1 / (1 - veil.x), 1 / (1 - veil.y), 1 / (1 - veil.z), 0))
+                                       dermalScale: SIMD4<Float>(1 / (1 - veil.x), 1 / (1 - veil.y), 1 / (1 - veil.z), 0))
         let skin = scene.skin.color.linear
         buriedTint = LinearRGB(max(0, 1 - hairColor.x / max(skin.x, 1e-6)), max(0, 1 - hairColor.y / max(skin.y, 1e-6)),
                                max(0, 1 - hairColor.z / max(skin.z, 1e-6)))
