@@ -1,0 +1,288 @@
+import Foundation
+
+/// The whole head a view looks at, in millimetres, in `HeadShape`'s frame (X to the patient's
+/// right, Y to the back, Z up, origin at the centre of the ear-line plane): the chart's cranium
+/// ellipsoid, continued by a neutral mannequin (brow ridge, a featureless face with a nose and
+/// eye-socket suggestion, cheekbones, chin, ears, neck), each part an ellipsoid or an elliptic
+/// cylinder blended into the others by a smooth minimum of signed distances.
+///
+/// The mannequin is deliberately generic: proportions from adult head and face means (tragion
+/// to menton about 130 mm, bizygomatic breadth about 140 mm, nose projection about 25 mm, neck
+/// circumference about 380 mm; our estimates from anthropometric tables), scaled with the
+/// scene's cranium. It must read as a head, not as the patient's face.
+///
+/// The scalp (everything the chart maps) is the cranium ellipsoid exactly wherever the other
+/// parts are more than their blend radius away, which is all of the treated area; `scalpWeight`
+/// says how much a surface point belongs to it.
+public struct HeadModel: Sendable {
+    public let shape: HeadShape
+
+    /// One blended part: an ellipsoid (`height` nil) or a vertical elliptic cylinder from
+    /// `centre.z − height` to `centre.z + height`, radii in mm; `blendMM` is the smooth-minimum
+    /// radius with which it joins what came before, `carves` subtracts it instead.
+    struct Part: Sendable {
+        var centre: SIMD3<Double>
+        var radii: SIMD3<Double>
+        var height: Double?
+        var blendMM: Double
+        var carves: Bool = false
+    }
+
+    /// The cranium is `parts[0]` and is not blended.
+    let parts: [Part]
+    /// The cranium ellipsoid ends (smoothly, over `craniumCutBlendMM`) at this height: below
+    /// the nape the jaw and neck take over, instead of the ellipsoid's lower half bulging under
+    /// the chin.
+    let craniumCutMM: Double
+    let craniumCutBlendMM: Double
+
+    /// Where the neck is cut off: below every view's frame.
+    static let neckBottomMM = -420.0
+
+    public init(shape: HeadShape) {
+        self.shape = shape
+        // Proportions relative to the man's default cranium (100, 77, 131 mm semi-axes).
+        let sx = shape.sideToSideMM / 77, sy = shape.frontToBackMM / 100, sz = shape.earToTopMM / 131
+        func p(_ x: Double, _ y: Double, _ z: Double) -> SIMD3<Double> { SIMD3(x * sx, y * sy, z * sz) }
+        let s = (sx + sy + sz) / 3
+        var parts = [Part(centre: .zero, radii: SIMD3(shape.sideToSideMM, shape.frontToBackMM, shape.earToTopMM),
+                          height: nil, blendMM: 0)]
+        // Jaw and face mass: the mandible's breadth at its angles, front at the lips.
+        parts.append(Part(centre: p(0, -46, -60), radii: p(57, 52, 45), height: nil, blendMM: 28 * s))
+        parts.append(Part(centre: p(0, -82, -93), radii: p(20, 13, 14), height: nil, blendMM: 18 * s))     // chin
+        for side in [-1.0, 1.0] {
+            // Cheekbones, flowing back into the zygomatic arches.
+            parts.append(Part(centre: p(side * 40, -64, -14), radii: p(22, 24, 13), height: nil, blendMM: 22 * s))
+        }
+        parts.append(Part(centre: p(0, -91, 23), radii: p(44, 9, 7), height: nil, blendMM: 20 * s))        // brow ridge
+        parts.append(Part(centre: p(0, -101, -2), radii: p(7, 12, 20), height: nil, blendMM: 9 * s))        // nose bridge
+        parts.append(Part(centre: p(0, -106, -26), radii: p(15, 12, 9), height: nil, blendMM: 9 * s))       // nose tip and wings
+        for side in [-1.0, 1.0] {
+            // Eye sockets: a shallow hollow under the brow, so the face reads as a face.
+            parts.append(Part(centre: p(side * 32, -108, 6), radii: p(18, 12, 11), height: nil, blendMM: 12 * s, carves: true))
+        }
+        for side in [-1.0, 1.0] {
+            parts.append(Part(centre: SIMD3(side * (shape.sideToSideMM + 2 * sx), 14 * sy, -4 * sz), radii: p(8, 17, 31),
+                              height: nil, blendMM: 6 * s))   // ear
+        }
+        // Neck: a cylinder from inside the head down past the frame.
+        let neckTop = -30 * sz
+        parts.append(Part(centre: SIMD3(0, 18 * sy, 0.5 * (neckTop + Self.neckBottomMM)), radii: p(58, 62, 1),
+                          height: 0.5 * (neckTop - Self.neckBottomMM), blendMM: 34 * s))
+        self.parts = parts
+        craniumCutMM = -80 * sz
+        craniumCutBlendMM = 20 * s
+    }
+
+    // MARK: Signed distance
+
+    /// Every part: `distance(_:active:)` with all of them.
+    var allParts: UInt32 { parts.count >= 32 ? .max : (1 << UInt32(parts.count)) - 1 }
+
+    /// Signed distance (approximate, a lower bound near the surface) of `q` to the head: negative
+    /// inside. `active` (bit i: `parts[i]`) leaves out parts too far from a ray to shape the
+    /// surface along it (`intersect`): the same value wherever the ray can meet the surface.
+    func distance(_ q: SIMD3<Double>, active: UInt32) -> Double {
+        var d = Double.infinity
+        var bits = active
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            let part = parts[index]
+            let di = Self.distance(q, to: part)
+            if index == 0 {
+                d = Self.smoothMax(di, craniumCutMM - q.z, craniumCutBlendMM)
+            } else {
+                d = part.carves ? Self.smoothMax(d, -di, part.blendMM) : Self.smoothMin(d, di, part.blendMM)
+            }
+        }
+        return d
+    }
+
+    /// How much the surface at `q` is the cranium's, 0…1: 1 where no other part comes within its
+    /// blend radius, falling to 0 where another part takes over (face, ears, neck).
+    public func scalpWeight(at q: SIMD3<Double>, active: UInt32? = nil) -> Double {
+        let cranium = Self.distance(q, to: parts[0])
+        var weight = 1.0
+        var bits = (active ?? allParts) & ~1
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            let part = parts[index]
+            guard !part.carves else { continue }
+            let di = Self.distance(q, to: part)
+            // 1 while the part is a blend radius farther than the cranium, 0 once it is as near.
+            let t = min(max((di - cranium) / max(part.blendMM, 1), 0), 1)
+            weight = min(weight, t * t * (3 - 2 * t))
+        }
+        return weight
+    }
+
+    static func distance(_ q: SIMD3<Double>, to part: Part) -> Double {
+        let p = q - part.centre
+        if let height = part.height {
+            let r = SIMD2(part.radii.x, part.radii.y), xy = SIMD2(p.x, p.y)
+            let k0 = (xy / r * (xy / r)).sum().squareRoot(), k1 = (xy / (r * r) * (xy / (r * r))).sum().squareRoot()
+            let radial = k1 > 0 ? k0 * (k0 - 1) / k1 : -min(r.x, r.y)
+            let vertical = abs(p.z) - height
+            let outside = SIMD2(max(radial, 0), max(vertical, 0))
+            return (outside * outside).sum().squareRoot() + min(max(radial, vertical), 0)
+        }
+        // Quilez's ellipsoid bound: exact on the surface, close near it.
+        let r = part.radii
+        let k0 = (p / r * (p / r)).sum().squareRoot(), k1 = (p / (r * r) * (p / (r * r))).sum().squareRoot()
+        return k1 > 0 ? k0 * (k0 - 1) / k1 : -min(r.x, r.y, r.z)
+    }
+
+    /// Polynomial smooth minimum: equals min(a, b) when they differ by more than k, and lies at
+    /// most k/4 below it.
+    static func smoothMin(_ a: Double, _ b: Double, _ k: Double) -> Double {
+        guard k > 0 else { return min(a, b) }
+        let h = max(k - abs(a - b), 0) / k
+        return min(a, b) - h * h * k / 4
+    }
+
+    static func smoothMax(_ a: Double, _ b: Double, _ k: Double) -> Double { -smoothMin(-a, -b, k) }
+
+    /// The outward unit normal at `q` (the distance's gradient, tetrahedral differences).
+    func normal(at q: SIMD3<Double>, active: UInt32) -> SIMD3<Double> {
+        let h = 0.02
+        let a = SIMD3<Double>(1, -1, -1), b = SIMD3<Double>(-1, -1, 1), c = SIMD3<Double>(-1, 1, -1), d = SIMD3<Double>(1, 1, 1)
+        let g = a * distance(q + a * h, active: active) + b * distance(q + b * h, active: active)
+            + c * distance(q + c * h, active: active) + d * distance(q + d * h, active: active)
+        let length = (g * g).sum().squareRoot()
+        return length > 0 ? g / length : SIMD3(0, 0, 1)
+    }
+
+    // MARK: Rays
+
+    /// Where a ray meets the head.
+    public struct Hit: Sendable {
+        /// Distance along the (unit) ray, mm.
+        public var distanceMM: Double
+        public var point: SIMD3<Double>
+        public var normal: SIMD3<Double>
+        /// The ray passed within `nearMissMM` of the surface without hitting it, or passed close
+        /// to a nearer part before hitting: the pixel is on an edge and needs more rays.
+        public var onEdge: Bool
+        /// The parts that shape the surface near the ray (`distance(_:active:)`).
+        var active: UInt32
+    }
+
+    /// The first hit of the ray `origin + t·direction` (unit direction), or nil. `edgeSlope` is
+    /// the pixel's half-width per mm of distance: a ray passing closer than that cone is flagged
+    /// `onEdge` (hit or not, returned with `hit == nil` as a miss on an edge).
+    public func intersect(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double) -> (hit: Hit?, onEdge: Bool) {
+        // Every part's bound: the blends only add volume within a quarter of the blend radius
+        // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
+        // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
+        // does not shape the surface along it and is left out of the distance.
+        var craniumT = Double.infinity
+        var nearestOther = Double.infinity
+        var farthest = -Double.infinity
+        var active: UInt32 = 0
+        let widest = parts.map(\.blendMM).max() ?? 0
+        for (index, part) in parts.enumerated() {
+            let reach = index == 0 ? 1.5 * widest + 1 : 1.5 * part.blendMM + 1
+            guard Self.bounds(origin: origin, direction: direction, part: part, grow: reach) != nil else { continue }
+            active |= 1 << UInt32(index)
+            let grow = index == 0 ? 0 : part.blendMM / 2 + 0.5
+            guard let (enter, exit) = Self.bounds(origin: origin, direction: direction, part: part, grow: grow) else { continue }
+            // A carved part only removes volume, but it may remove some of the cranium's.
+            if index == 0 { craniumT = enter } else { nearestOther = min(nearestOther, enter) }
+            if !part.carves { farthest = max(farthest, exit) }
+        }
+        // The cranium ellipsoid met before any other part's bound, at a point no other part
+        // blends into: exactly the ellipsoid there.
+        if craniumT.isFinite && craniumT < nearestOther && unblended(origin + direction * craniumT, active: active) {
+            let point = origin + direction * craniumT
+            let r = parts[0].radii
+            var n = point / (r * r)
+            n /= (n * n).sum().squareRoot()
+            let facing = -(n * direction).sum()
+            return (Hit(distanceMM: craniumT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
+        }
+        let start = min(craniumT, nearestOther)
+        guard start.isFinite, farthest > 0 else { return (nil, false) }
+        var t = max(start, 0)
+        var closestRatio = Double.infinity   // smallest distance / (cone radius) seen far from the hit
+        for _ in 0..<200 {
+            let q = origin + direction * t
+            let d = distance(q, active: active)
+            // A twentieth of a millimetre: a tenth of the finest pixel footprint a view has.
+            if d < 0.05 {
+                let n = normal(at: q, active: active)
+                let edge = closestRatio < 1 || -(n * direction).sum() < 0.12
+                return (Hit(distanceMM: t, point: q, normal: n, onEdge: edge, active: active), edge)
+            }
+            // Far from the eventual hit, remember how close the ray grazed a surface.
+            if d > 1 { closestRatio = min(closestRatio, d / max(edgeSlope * t, 1e-9)) }
+            t += d * 0.9
+            if t > farthest { break }
+        }
+        return (nil, closestRatio < 1)
+    }
+
+    /// Is `q` farther from every active part but the cranium than that part's blend radius (so
+    /// that the distance there is the cranium's alone)?
+    func unblended(_ q: SIMD3<Double>, active: UInt32) -> Bool {
+        guard q.z - craniumCutMM > craniumCutBlendMM else { return false }
+        var bits = active & ~1
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            if Self.distance(q, to: parts[index]) < parts[index].blendMM { return false }
+        }
+        return true
+    }
+
+    /// Entry and exit distances of a ray through `part` grown by `grow` mm, nil if it misses.
+    static func bounds(origin: SIMD3<Double>, direction: SIMD3<Double>, part: Part, grow: Double) -> (Double, Double)? {
+        let o = origin - part.centre
+        if let height = part.height {
+            let r = SIMD2(part.radii.x + grow, part.radii.y + grow)
+            let oo = SIMD2(o.x, o.y) / r, dd = SIMD2(direction.x, direction.y) / r
+            let a = (dd * dd).sum(), b = (oo * dd).sum(), c = (oo * oo).sum() - 1
+            var enter = -Double.infinity, exit = Double.infinity
+            if a > 1e-12 {
+                let disc = b * b - a * c
+                guard disc >= 0 else { return nil }
+                let root = disc.squareRoot()
+                enter = (-b - root) / a
+                exit = (-b + root) / a
+            } else if c > 0 {
+                return nil
+            }
+            let top = height + grow
+            if abs(direction.z) > 1e-12 {
+                let t0 = (-top - o.z) / direction.z, t1 = (top - o.z) / direction.z
+                enter = max(enter, min(t0, t1))
+                exit = min(exit, max(t0, t1))
+            } else if abs(o.z) > top {
+                return nil
+            }
+            return enter <= exit && exit > 0 ? (enter, exit) : nil
+        }
+        let r = part.radii + grow
+        let oo = o / r, dd = direction / r
+        let a = (dd * dd).sum(), b = (oo * dd).sum(), c = (oo * oo).sum() - 1
+        let disc = b * b - a * c
+        guard disc >= 0 else { return nil }
+        let root = disc.squareRoot()
+        let exit = (-b + root) / a
+        guard exit > 0 else { return nil }
+        return ((-b - root) / a, exit)
+    }
+
+    // MARK: Chart
+
+    /// The surface angles (θ from the top, parametric φ) of the cranium point in the direction
+    /// of `q` in the ellipsoid's own coordinates: exact on the cranium, a nearby chart point for
+    /// points the blends push off it.
+    public func surfaceAngles(of q: SIMD3<Double>) -> (polar: Double, azimuth: Double) {
+        let u = q / parts[0].radii
+        let length = (u * u).sum().squareRoot()
+        guard length > 0 else { return (0, 0) }
+        return (acos(min(max(u.z / length, -1), 1)), atan2(u.y, u.x))
+    }
+}
