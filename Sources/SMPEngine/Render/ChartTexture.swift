@@ -68,6 +68,15 @@ public struct ChartTexture: Sendable {
         self.heights = heights
     }
 
+    /// 1 inside the texture, falling smoothly to 0 over the last `fadeMM` before its edge: a view
+    /// blends from the map's skin to plain skin there instead of stepping at the map's border.
+    public func edgeFade(_ centre: SIMD2<Double>, fadeMM: Double = 8) -> Double {
+        let inside = min(centre.x - view.originXMM, view.originXMM + view.widthMM - centre.x,
+                         centre.y - view.originYMM, view.originYMM + view.heightMM - centre.y)
+        let t = min(max(inside / fadeMM, 0), 1)
+        return t * t * (3 - 2 * t)
+    }
+
     /// Bilinear lookup in level `level` at texel coordinates (u, v) of level 0 (texel centres at
     /// half-integers), clamped to the edge.
     @inline(__always)

@@ -105,7 +105,8 @@ public struct HeadViewRenderer: RowImage {
     /// The linear radiance of pixel (column, row).
     public func pixel(column: Int, row: Int) -> LinearRGB {
         let x = Double(column) + 0.5, y = Double(row) + 0.5
-        let slope = 0.5 / camera.focalPixels
+        // A ray passing within a pixel of a surface it misses marks an edge.
+        let slope = 1 / camera.focalPixels
         let direction = camera.ray(x: x, y: y)
         let (hit, onEdge) = head.intersect(origin: camera.eye, direction: direction, edgeSlope: slope)
         guard onEdge else { return hit.map { shade($0, direction: direction, x: x, y: y, footprint: 1) } ?? background }
@@ -130,8 +131,8 @@ public struct HeadViewRenderer: RowImage {
         var albedo = skin
         var bare: Float = 1
         let weight = texture == nil ? 0 : head.scalpWeight(at: hit.point, active: hit.active)
-        if weight > 0, let texture, let seen = chartReflectance(hit, texture: texture, x: x, y: y, footprint: footprint) {
-            let w = Float(weight)
+        if weight > 0, let texture, let (seen, fade) = chartReflectance(hit, texture: texture, x: x, y: y, footprint: footprint) {
+            let w = Float(weight * fade)
             albedo = seen * w + skin * (1 - w)
             let ratio = min(max((seen * LinearRGB(0.2126, 0.7152, 0.0722)).sum() / max((skin * LinearRGB(0.2126, 0.7152, 0.0722)).sum(), 1e-4), 0), 1)
             bare = 1 - w + w * ratio * ratio
@@ -147,9 +148,9 @@ public struct HeadViewRenderer: RowImage {
         return albedo * Float(diffuse) + LinearRGB(repeating: Float(specular) * bare)
     }
 
-    /// The texture's mean over the chart footprint of the ray's share of pixel (x, y), nil
-    /// outside the texture.
-    func chartReflectance(_ hit: HeadModel.Hit, texture: ChartTexture, x: Double, y: Double, footprint: Double) -> LinearRGB? {
+    /// The texture's mean over the chart footprint of the ray's share of pixel (x, y) and how far
+    /// inside the texture the point is (`ChartTexture.edgeFade`), nil outside it.
+    func chartReflectance(_ hit: HeadModel.Hit, texture: ChartTexture, x: Double, y: Double, footprint: Double) -> (LinearRGB, Double)? {
         let centre = chartPoint(hit.point)
         // Ray differentials: where the rays one footprint to the right and down meet the hit's
         // tangent plane.
@@ -160,7 +161,10 @@ public struct HeadViewRenderer: RowImage {
             return camera.eye + d * (planeDistance / (abs(facing) > 0.02 ? facing : (facing < 0 ? -0.02 : 0.02)))
         }
         let px = onPlane(camera.ray(x: x + footprint, y: y)), py = onPlane(camera.ray(x: x, y: y + footprint))
-        return texture.filtered(centre: centre, edgeX: chartPoint(px) - centre, edgeY: chartPoint(py) - centre)
+        let fade = texture.edgeFade(centre)
+        guard fade > 0, let seen = texture.filtered(centre: centre, edgeX: chartPoint(px) - centre, edgeY: chartPoint(py) - centre)
+        else { return nil }
+        return (seen, fade)
     }
 
     @inline(__always)

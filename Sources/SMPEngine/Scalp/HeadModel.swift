@@ -30,6 +30,29 @@ public struct HeadModel: Sendable {
 
     /// The cranium is `parts[0]` and is not blended.
     let parts: [Part]
+    /// A part grown by some millimetres, as a ray test reads it: the inverse radii (no division
+    /// per ray), and the half height of a cylinder (nil: an ellipsoid).
+    struct Bound: Sendable {
+        var centre: SIMD3<Double>
+        var inverseRadii: SIMD3<Double>
+        var halfHeight: Double?
+
+        init(_ part: Part, grow: Double) {
+            centre = part.centre
+            inverseRadii = 1 / (part.radii + grow)
+            halfHeight = part.height.map { $0 + grow }
+        }
+    }
+
+    /// Each part grown by the reach of its blend (where it can shape the surface), and by the
+    /// most its blend adds to the volume (where the surface can be).
+    let reachBounds: [Bound]
+    let surfaceBounds: [Bound]
+    /// The largest blend radius: how far the cranium can shape the surface.
+    let widestBlendMM: Double
+    /// A sphere holding every part but the neck, with its blend reach.
+    let boundingCentre: SIMD3<Double>
+    let boundingRadius: Double
     /// The cranium ellipsoid ends (smoothly, over `craniumCutBlendMM`) at this height: below
     /// the nape the jaw and neck take over, instead of the ellipsoid's lower half bulging under
     /// the chin.
@@ -70,6 +93,17 @@ public struct HeadModel: Sendable {
         parts.append(Part(centre: SIMD3(0, 18 * sy, 0.5 * (neckTop + Self.neckBottomMM)), radii: p(58, 62, 1),
                           height: 0.5 * (neckTop - Self.neckBottomMM), blendMM: 34 * s))
         self.parts = parts
+        let widest = parts.map(\.blendMM).max() ?? 0
+        widestBlendMM = widest
+        reachBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? 1.5 * widest + 1 : 1.5 * parts[$0].blendMM + 1) }
+        surfaceBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? 0 : parts[$0].blendMM / 2 + 0.5) }
+        // Every part but the neck, grown by the widest reach, lies within this sphere.
+        let centre = SIMD3<Double>(0, -10 * sy, -20 * sz)
+        boundingCentre = centre
+        boundingRadius = parts.dropLast().map { part in
+            let offset = part.centre - centre
+            return (offset * offset).sum().squareRoot() + part.radii.max() + 1.5 * (parts.map(\.blendMM).max() ?? 0) + 1
+        }.max() ?? 0
         craniumCutMM = -80 * sz
         craniumCutBlendMM = 20 * s
     }
@@ -173,6 +207,14 @@ public struct HeadModel: Sendable {
     /// the pixel's half-width per mm of distance: a ray passing closer than that cone is flagged
     /// `onEdge` (hit or not, returned with `hit == nil` as a miss on an edge).
     public func intersect(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double) -> (hit: Hit?, onEdge: Bool) {
+        // Most rays of a view miss the head: one sphere around the head and the neck's bound
+        // tell them apart before the parts are tried one by one.
+        let toCentre = boundingCentre - origin
+        let along = (toCentre * direction).sum()
+        let missesHead = (toCentre * toCentre).sum() - along * along > boundingRadius * boundingRadius
+        if missesHead && Self.bounds(origin: origin, direction: direction, reachBounds[parts.count - 1]) == nil {
+            return (nil, false)
+        }
         // Every part's bound: the blends only add volume within a quarter of the blend radius
         // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
         // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
@@ -181,13 +223,11 @@ public struct HeadModel: Sendable {
         var nearestOther = Double.infinity
         var farthest = -Double.infinity
         var active: UInt32 = 0
-        let widest = parts.map(\.blendMM).max() ?? 0
-        for (index, part) in parts.enumerated() {
-            let reach = index == 0 ? 1.5 * widest + 1 : 1.5 * part.blendMM + 1
-            guard Self.bounds(origin: origin, direction: direction, part: part, grow: reach) != nil else { continue }
+        for index in parts.indices {
+            guard Self.bounds(origin: origin, direction: direction, reachBounds[index]) != nil else { continue }
             active |= 1 << UInt32(index)
-            let grow = index == 0 ? 0 : part.blendMM / 2 + 0.5
-            guard let (enter, exit) = Self.bounds(origin: origin, direction: direction, part: part, grow: grow) else { continue }
+            guard let (enter, exit) = Self.bounds(origin: origin, direction: direction, surfaceBounds[index]) else { continue }
+            let part = parts[index]
             // A carved part only removes volume, but it may remove some of the cranium's.
             if index == 0 { craniumT = enter } else { nearestOther = min(nearestOther, enter) }
             if !part.carves { farthest = max(farthest, exit) }
@@ -203,9 +243,14 @@ public struct HeadModel: Sendable {
             return (Hit(distanceMM: craniumT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
         }
         let start = min(craniumT, nearestOther)
-        guard start.isFinite, farthest > 0 else { return (nil, false) }
+        guard start.isFinite, farthest > 0 else {
+            return (nil, active & 1 != 0 && grazesCranium(origin: origin, direction: direction, edgeSlope: edgeSlope))
+        }
         var t = max(start, 0)
-        var closestRatio = Double.infinity   // smallest distance / (cone radius) seen far from the hit
+        // The ray's closest passes by a surface it does not stop at: where the distance, having
+        // fallen, rises again. Passing within the cone makes the pixel an edge.
+        var closestRatio = Double.infinity
+        var previous = Double.infinity, previousT = t, falling = true
         for _ in 0..<200 {
             let q = origin + direction * t
             let d = distance(q, active: active)
@@ -215,12 +260,29 @@ public struct HeadModel: Sendable {
                 let edge = closestRatio < 1 || -(n * direction).sum() < 0.12
                 return (Hit(distanceMM: t, point: q, normal: n, onEdge: edge, active: active), edge)
             }
-            // Far from the eventual hit, remember how close the ray grazed a surface.
-            if d > 1 { closestRatio = min(closestRatio, d / max(edgeSlope * t, 1e-9)) }
-            t += d * 0.9
+            if d > previous && falling { closestRatio = min(closestRatio, previous / max(edgeSlope * previousT, 1e-9)) }
+            falling = d <= previous
+            previous = d
+            previousT = t
+            t += d * 0.95
             if t > farthest { break }
         }
-        return (nil, closestRatio < 1)
+        // Out of steps in a crease (ear against the head), creeping along between two surfaces
+        // a fraction of a millimetre away: the surface is there, not behind the head.
+        if t <= farthest && previous < 0.5 {
+            let q = origin + direction * t
+            let n = normal(at: q, active: active)
+            return (Hit(distanceMM: t, point: q, normal: n, onEdge: true, active: active), true)
+        }
+        if falling { closestRatio = min(closestRatio, previous / max(edgeSlope * previousT, 1e-9)) }
+        return (nil, closestRatio < 1 || grazesCranium(origin: origin, direction: direction, edgeSlope: edgeSlope))
+    }
+
+    /// Does a ray that missed the head pass within its cone of the cranium ellipsoid (the exact
+    /// path's silhouette, which marching does not see)?
+    func grazesCranium(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double) -> Bool {
+        let grow = edgeSlope * ((origin * origin).sum().squareRoot() + parts[0].radii.max())
+        return Self.bounds(origin: origin, direction: direction, Bound(parts[0], grow: grow)) != nil
     }
 
     /// Is `q` farther from every active part but the cranium than that part's blend radius (so
@@ -236,12 +298,13 @@ public struct HeadModel: Sendable {
         return true
     }
 
-    /// Entry and exit distances of a ray through `part` grown by `grow` mm, nil if it misses.
-    static func bounds(origin: SIMD3<Double>, direction: SIMD3<Double>, part: Part, grow: Double) -> (Double, Double)? {
-        let o = origin - part.centre
-        if let height = part.height {
-            let r = SIMD2(part.radii.x + grow, part.radii.y + grow)
-            let oo = SIMD2(o.x, o.y) / r, dd = SIMD2(direction.x, direction.y) / r
+    /// Entry and exit distances of a ray through `bound`, nil if it misses.
+    @inline(__always)
+    static func bounds(origin: SIMD3<Double>, direction: SIMD3<Double>, _ bound: Bound) -> (Double, Double)? {
+        let o = origin - bound.centre
+        if let top = bound.halfHeight {
+            let r = SIMD2(bound.inverseRadii.x, bound.inverseRadii.y)
+            let oo = SIMD2(o.x, o.y) * r, dd = SIMD2(direction.x, direction.y) * r
             let a = (dd * dd).sum(), b = (oo * dd).sum(), c = (oo * oo).sum() - 1
             var enter = -Double.infinity, exit = Double.infinity
             if a > 1e-12 {
@@ -253,7 +316,6 @@ public struct HeadModel: Sendable {
             } else if c > 0 {
                 return nil
             }
-            let top = height + grow
             if abs(direction.z) > 1e-12 {
                 let t0 = (-top - o.z) / direction.z, t1 = (top - o.z) / direction.z
                 enter = max(enter, min(t0, t1))
@@ -263,8 +325,7 @@ public struct HeadModel: Sendable {
             }
             return enter <= exit && exit > 0 ? (enter, exit) : nil
         }
-        let r = part.radii + grow
-        let oo = o / r, dd = direction / r
+        let oo = o * bound.inverseRadii, dd = direction * bound.inverseRadii
         let a = (dd * dd).sum(), b = (oo * dd).sum(), c = (oo * oo).sum() - 1
         let disc = b * b - a * c
         guard disc >= 0 else { return nil }
