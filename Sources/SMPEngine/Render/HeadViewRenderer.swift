@@ -143,8 +143,10 @@ public struct HeadViewRenderer: RowImage {
         h /= (h * h).sum().squareRoot()
         let cosine = max(0, (n * view).sum())
         // Schlick's Fresnel for skin lipids (4 % at normal incidence), rising toward grazing.
-        let fresnel = 0.04 + 0.96 * pow(1 - cosine, 5)
-        let specular = shine * 2.2 * fresnel * pow(max(0, (n * h).sum()), 40) * max(0, (n * keyLight).sum())
+        let m = 1 - cosine, m2 = m * m
+        let fresnel = 0.04 + 0.96 * m2 * m2 * m
+        let nh = max(0, (n * h).sum()), nh5 = nh * nh * nh * nh * nh, nh10 = nh5 * nh5, nh20 = nh10 * nh10
+        let specular = shine * 2.2 * fresnel * nh20 * nh20 * max(0, (n * keyLight).sum())
         return albedo * Float(diffuse) + LinearRGB(repeating: Float(specular) * bare)
     }
 

@@ -21,11 +21,24 @@ public struct HeadModel: Sendable {
     /// `centre.z − height` to `centre.z + height`, radii in mm; `blendMM` is the smooth-minimum
     /// radius with which it joins what came before, `carves` subtracts it instead.
     struct Part: Sendable {
-        var centre: SIMD3<Double>
-        var radii: SIMD3<Double>
-        var height: Double?
-        var blendMM: Double
-        var carves: Bool = false
+        let centre: SIMD3<Double>
+        let radii: SIMD3<Double>
+        let height: Double?
+        let blendMM: Double
+        let carves: Bool
+        /// 1/r and 1/r²: the distance is evaluated some 10⁸ times a view, without a division.
+        let inverseRadii: SIMD3<Double>
+        let inverseRadiiSquared: SIMD3<Double>
+
+        init(centre: SIMD3<Double>, radii: SIMD3<Double>, height: Double?, blendMM: Double, carves: Bool = false) {
+            self.centre = centre
+            self.radii = radii
+            self.height = height
+            self.blendMM = blendMM
+            self.carves = carves
+            inverseRadii = 1 / radii
+            inverseRadiiSquared = inverseRadii * inverseRadii
+        }
     }
 
     /// The cranium is `parts[0]` and is not blended.
@@ -155,17 +168,19 @@ public struct HeadModel: Sendable {
     static func distance(_ q: SIMD3<Double>, to part: Part) -> Double {
         let p = q - part.centre
         if let height = part.height {
-            let r = SIMD2(part.radii.x, part.radii.y), xy = SIMD2(p.x, p.y)
-            let k0 = (xy / r * (xy / r)).sum().squareRoot(), k1 = (xy / (r * r) * (xy / (r * r))).sum().squareRoot()
-            let radial = k1 > 0 ? k0 * (k0 - 1) / k1 : -min(r.x, r.y)
+            let xy = SIMD2(p.x, p.y)
+            let a = xy * SIMD2(part.inverseRadii.x, part.inverseRadii.y)
+            let b = xy * SIMD2(part.inverseRadiiSquared.x, part.inverseRadiiSquared.y)
+            let k0 = (a * a).sum().squareRoot(), k1 = (b * b).sum().squareRoot()
+            let radial = k1 > 0 ? k0 * (k0 - 1) / k1 : -min(part.radii.x, part.radii.y)
             let vertical = abs(p.z) - height
             let outside = SIMD2(max(radial, 0), max(vertical, 0))
             return (outside * outside).sum().squareRoot() + min(max(radial, vertical), 0)
         }
         // Quilez's ellipsoid bound: exact on the surface, close near it.
-        let r = part.radii
-        let k0 = (p / r * (p / r)).sum().squareRoot(), k1 = (p / (r * r) * (p / (r * r))).sum().squareRoot()
-        return k1 > 0 ? k0 * (k0 - 1) / k1 : -min(r.x, r.y, r.z)
+        let a = p * part.inverseRadii, b = p * part.inverseRadiiSquared
+        let k0 = (a * a).sum().squareRoot(), k1 = (b * b).sum().squareRoot()
+        return k1 > 0 ? k0 * (k0 - 1) / k1 : -part.radii.min()
     }
 
     /// Polynomial smooth minimum: equals min(a, b) when they differ by more than k, and lies at
