@@ -207,4 +207,26 @@ struct HeadViewRendererTests {
         #expect(abs((rows[0] - rows[1]) - (expected[0] - expected[1])) < 1.5, "seen \(rows), projected \(expected)")
         for (seen, projected) in zip(rows, expected) { #expect(abs(seen - projected) < 4, "seen \(seen), projected \(projected)") }
     }
+
+    @Test("which views a render writes: the scene's views by default, none for a close-up unless asked, any moment by name")
+    func selection() throws {
+        let base = Self.scene(viewPixels: 64)
+        let rendering = SceneRendering(scene: try Scene.load(yaml: base, file: "a.yaml"), sceneText: base)
+        let map = ScalpMap(scene: rendering.scene)
+        func names(_ r: SceneRendering, _ selected: [String]?, views: [HeadViewName]? = nil) throws -> [String] {
+            try r.viewJobs(map: map, dots: [], after: .healed, selected: selected, views: views).map(\.name)
+        }
+        #expect(try names(rendering, nil) == ["view-front-before", "view-top-before", "view-left-before", "view-crown-before",
+                                              "view-front-after", "view-top-after", "view-left-after", "view-crown-after", "view-sheet"])
+        #expect(try names(rendering, ["before", "after"]).isEmpty)
+        #expect(try names(rendering, ["views"], views: [.back]) == ["view-back-before", "view-back-after", "view-sheet"])
+        // A moment the scene's map outputs leave out is still there for the views.
+        let mapOnly = base.replacingOccurrences(of: "viewPixels: 64", with: "viewPixels: 64, outputs: [before]")
+        let limited = SceneRendering(scene: try Scene.load(yaml: mapOnly, file: "b.yaml"), sceneText: mapOnly)
+        #expect(try names(limited, ["view-right-session-1-healed"]) == ["view-right-session-1-healed"])
+        let close = base.replacingOccurrences(of: "viewPixels: 64", with: "viewPixels: 64, crop: { xMM: -10, yMM: -80, widthMM: 20, heightMM: 10 }")
+        let closeUp = SceneRendering(scene: try Scene.load(yaml: close, file: "c.yaml"), sceneText: close)
+        #expect(try names(closeUp, nil).isEmpty)
+        #expect(try names(closeUp, nil, views: [.top]) == ["view-top-before", "view-top-after", "view-sheet"])
+    }
 }

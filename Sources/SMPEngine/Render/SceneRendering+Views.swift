@@ -68,7 +68,8 @@ extension SceneRendering {
         let everything = selected == nil
         if everything && views == nil && scene.render.crop != nil { return [] }
         var wanted: [(view: HeadViewName, moment: String, day: Double?)] = []
-        for (momentName, day) in images(after: moment, only: nil) {
+        // Every moment the map has, whatever the scene's `render.outputs` selects of the map.
+        for (momentName, day) in images(after: moment, only: ["before", "after", "sessions", "at"]) {
             for view in HeadViewName.allCases {
                 let name = "view-\(view.rawValue)-\(momentName)"
                 let inGroup = chosen.contains(view) && defaultMoments(momentName)
