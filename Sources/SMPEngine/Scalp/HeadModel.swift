@@ -61,6 +61,8 @@ public struct HeadModel: Sendable {
     /// most its blend adds to the volume (where the surface can be).
     let reachBounds: [Bound]
     let surfaceBounds: [Bound]
+    /// The neck itself (the last part), for rays that meet it first.
+    let neckBound: Bound
     /// The largest blend radius: how far the cranium can shape the surface.
     let widestBlendMM: Double
     /// A sphere holding every part but the neck, with its blend reach.
@@ -109,6 +111,7 @@ public struct HeadModel: Sendable {
         let widest = parts.map(\.blendMM).max() ?? 0
         widestBlendMM = widest
         reachBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? 1.5 * widest + 1 : 1.5 * parts[$0].blendMM + 1) }
+        neckBound = Bound(parts[parts.count - 1], grow: 0)
         surfaceBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? 0 : parts[$0].blendMM / 2 + 0.5) }
         // Every part but the neck, grown by the widest reach, lies within this sphere.
         let centre = SIMD3<Double>(0, -10 * sy, -20 * sz)
@@ -235,9 +238,10 @@ public struct HeadModel: Sendable {
         // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
         // does not shape the surface along it and is left out of the distance.
         var craniumT = Double.infinity
-        var nearestOther = Double.infinity
+        var nearestOther = Double.infinity, nearestButNeck = Double.infinity
         var farthest = -Double.infinity
         var active: UInt32 = 0
+        let neck = parts.count - 1
         for index in parts.indices {
             guard Self.bounds(origin: origin, direction: direction, reachBounds[index]) != nil else { continue }
             active |= 1 << UInt32(index)
@@ -245,7 +249,22 @@ public struct HeadModel: Sendable {
             let part = parts[index]
             // A carved part only removes volume, but it may remove some of the cranium's.
             if index == 0 { craniumT = enter } else { nearestOther = min(nearestOther, enter) }
+            if index != 0 && index != neck { nearestButNeck = min(nearestButNeck, enter) }
             if !part.carves { farthest = max(farthest, exit) }
+        }
+        // Likewise the neck's cylinder, met before the cranium and every other part's bound, where
+        // nothing blends into it: a side view's neck is a large part of the image.
+        if active & (1 << UInt32(neck)) != 0,
+           let (neckT, _) = Self.bounds(origin: origin, direction: direction, neckBound),
+           neckT > 0, neckT < craniumT, neckT < nearestButNeck {
+            let point = origin + direction * neckT
+            let local = point - parts[neck].centre
+            if abs(local.z) < parts[neck].height! - 1 && neckUnblended(point, active: active) {
+                var n = SIMD3(local.x * parts[neck].inverseRadiiSquared.x, local.y * parts[neck].inverseRadiiSquared.y, 0)
+                n /= (n * n).sum().squareRoot()
+                let facing = -(n * direction).sum()
+                return (Hit(distanceMM: neckT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
+            }
         }
         // The cranium ellipsoid met before any other part's bound, at a point no other part
         // blends into: exactly the ellipsoid there.
@@ -309,6 +328,21 @@ public struct HeadModel: Sendable {
             let index = bits.trailingZeroBitCount
             bits &= bits - 1
             if Self.distance(q, to: parts[index]) < parts[index].blendMM { return false }
+        }
+        return true
+    }
+
+    /// Is the neck's surface at `q` its own, no other part near enough to blend into it (the
+    /// neck's blend radius, plus what that part's own blends may add)?
+    func neckUnblended(_ q: SIMD3<Double>, active: UInt32) -> Bool {
+        let neck = parts.count - 1
+        var bits = active & ~(1 << UInt32(neck))
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            let part = parts[index]
+            let needed = part.carves ? part.blendMM : parts[neck].blendMM + (index == 0 ? craniumCutBlendMM : part.blendMM) / 4 + 0.5
+            if Self.distance(q, to: part) < needed { return false }
         }
         return true
     }
