@@ -11,8 +11,11 @@ import Foundation
 /// mean reflectance of any area, so a patch of a view is as dark as the same patch on the map.
 public struct ChartTexture: Sendable {
     public let view: MapView
-    /// Level k: `widths[k]` × `heights[k]` texels, row-major, RGB in the first three lanes.
-    let levels: [[SIMD4<Float>]]
+    /// Level k: `widths[k]` × `heights[k]` texels, row-major, RGB in the first three lanes, in
+    /// units of 1/65535 of linear reflectance: half the memory of floats (a render holds a
+    /// texture per moment in flight, 100–200 MB each as floats for a whole scalp at 8 px/mm),
+    /// and a step far below what a view's 8-bit sRGB output resolves.
+    let levels: [[SIMD4<UInt16>]]
     let widths: [Int]
     let heights: [Int]
 
@@ -22,8 +25,8 @@ public struct ChartTexture: Sendable {
     public init<Image: RowImage>(rendering image: Image, view: MapView, threads: Int) {
         self.view = view
         let width = image.widthPixels, height = image.heightPixels
-        let decode = (0...255).map { SRGBTransfer.decode(UInt8($0)) }
-        var base = [SIMD4<Float>](repeating: .zero, count: width * height)
+        let decode = (0...255).map { UInt16((SRGBTransfer.decode(UInt8($0)) * 65535).rounded()) }
+        var base = [SIMD4<UInt16>](repeating: .zero, count: width * height)
         let band = 16, bands = (height + band - 1) / band
         base.withUnsafeMutableBufferPointer { texels in
             let texels = UnsafeSendable(texels)
@@ -51,12 +54,14 @@ public struct ChartTexture: Sendable {
             let w = widths.last!, h = heights.last!
             let nw = (w + 1) / 2, nh = (h + 1) / 2
             let previous = levels.last!
-            var next = [SIMD4<Float>](repeating: .zero, count: nw * nh)
+            var next = [SIMD4<UInt16>](repeating: .zero, count: nw * nh)
             for r in 0..<nh {
                 let r0 = 2 * r, r1 = min(2 * r + 1, h - 1)
                 for c in 0..<nw {
                     let c0 = 2 * c, c1 = min(2 * c + 1, w - 1)
-                    next[r * nw + c] = 0.25 * (previous[r0 * w + c0] + previous[r0 * w + c1] + previous[r1 * w + c0] + previous[r1 * w + c1])
+                    let sum = SIMD4<UInt32>(truncatingIfNeeded: previous[r0 * w + c0]) &+ SIMD4<UInt32>(truncatingIfNeeded: previous[r0 * w + c1])
+                        &+ SIMD4<UInt32>(truncatingIfNeeded: previous[r1 * w + c0]) &+ SIMD4<UInt32>(truncatingIfNeeded: previous[r1 * w + c1])
+                    next[r * nw + c] = SIMD4<UInt16>(truncatingIfNeeded: (sum &+ 2) / 4)   // rounded mean
                 }
             }
             levels.append(next)
@@ -89,9 +94,10 @@ public struct ChartTexture: Sendable {
         let c0 = min(max(Int(fx), 0), w - 1), c1 = min(max(Int(fx) + 1, 0), w - 1)
         let r0 = min(max(Int(fy), 0), h - 1), r1 = min(max(Int(fy) + 1, 0), h - 1)
         return levels[level].withUnsafeBufferPointer { t in
-            let top = t[r0 * w + c0] + (t[r0 * w + c1] - t[r0 * w + c0]) * tx
-            let bottom = t[r1 * w + c0] + (t[r1 * w + c1] - t[r1 * w + c0]) * tx
-            return top + (bottom - top) * ty
+            let a = SIMD4<Float>(t[r0 * w + c0]), b = SIMD4<Float>(t[r0 * w + c1])
+            let c = SIMD4<Float>(t[r1 * w + c0]), d = SIMD4<Float>(t[r1 * w + c1])
+            let top = a + (b - a) * tx, bottom = c + (d - c) * tx
+            return (top + (bottom - top) * ty) * (1 / 65535)
         }
     }
 
