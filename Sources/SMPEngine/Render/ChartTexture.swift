@@ -13,8 +13,8 @@ public struct ChartTexture: Sendable {
     public let view: MapView
     /// Level k: `widths[k]` × `heights[k]` texels, row-major, RGB in the first three lanes, in
     /// units of 1/65535 of linear reflectance: half the memory of floats (a render holds a
-    /// texture per moment in flight, 100–200 MB each as floats for a whole scalp at 8 px/mm),
-    /// and a step far below what a view's 8-bit sRGB output resolves.
+    /// whole-scalp texture per moment in flight), and a step far below what a view's 8-bit sRGB
+    /// output resolves.
     let levels: [[SIMD4<UInt16>]]
     let widths: [Int]
     let heights: [Int]

@@ -26,7 +26,8 @@ public struct HeadModel: Sendable {
         let height: Double?
         let blendMM: Double
         let carves: Bool
-        /// 1/r and 1/r²: the distance is evaluated some 10⁸ times a view, without a division.
+        /// 1/r and 1/r²: the distance, evaluated at every step of every marched ray, without a
+        /// division.
         let inverseRadii: SIMD3<Double>
         let inverseRadiiSquared: SIMD3<Double>
 
