@@ -62,7 +62,9 @@ public struct HeadModel: Sendable {
     /// most its blend adds to the volume (where the surface can be).
     let reachBounds: [Bound]
     let surfaceBounds: [Bound]
-    /// The neck itself (the last part), for rays that meet it first.
+    /// The cranium and the neck themselves (the first and the last part), for rays that meet
+    /// them first.
+    let craniumBound: Bound
     let neckBound: Bound
     /// The largest blend radius: how far the cranium can shape the surface.
     let widestBlendMM: Double
@@ -113,7 +115,9 @@ public struct HeadModel: Sendable {
         widestBlendMM = widest
         reachBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? 1.5 * widest + 1 : 1.5 * parts[$0].blendMM + 1) }
         neckBound = Bound(parts[parts.count - 1], grow: 0)
-        surfaceBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? 0 : parts[$0].blendMM / 2 + 0.5) }
+        // The blends lift the cranium's surface by up to a quarter of the widest blend radius.
+        surfaceBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? widest / 4 + 0.5 : parts[$0].blendMM / 2 + 0.5) }
+        craniumBound = Bound(parts[0], grow: 0)
         // Every part but the neck, grown by the widest reach, lies within this sphere.
         let centre = SIMD3<Double>(0, -10 * sy, -20 * sz)
         boundingCentre = centre
@@ -238,7 +242,7 @@ public struct HeadModel: Sendable {
         // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
         // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
         // does not shape the surface along it and is left out of the distance.
-        var craniumT = Double.infinity
+        var craniumT = Double.infinity, craniumExactT = Double.infinity
         var nearestOther = Double.infinity, nearestButNeck = Double.infinity
         var farthest = -Double.infinity
         var active: UInt32 = 0
@@ -250,6 +254,7 @@ public struct HeadModel: Sendable {
             let part = parts[index]
             // A carved part only removes volume, but it may remove some of the cranium's.
             if index == 0 { craniumT = enter } else { nearestOther = min(nearestOther, enter) }
+            if index == 0, let (exact, _) = Self.bounds(origin: origin, direction: direction, craniumBound) { craniumExactT = exact }
             if index != 0 && index != neck { nearestButNeck = min(nearestButNeck, enter) }
             if !part.carves { farthest = max(farthest, exit) }
         }
@@ -269,13 +274,13 @@ public struct HeadModel: Sendable {
         }
         // The cranium ellipsoid met before any other part's bound, at a point no other part
         // blends into: exactly the ellipsoid there.
-        if craniumT.isFinite && craniumT < nearestOther && unblended(origin + direction * craniumT, active: active) {
-            let point = origin + direction * craniumT
+        if craniumExactT.isFinite && craniumExactT < nearestOther && unblended(origin + direction * craniumExactT, active: active) {
+            let point = origin + direction * craniumExactT
             let r = parts[0].radii
             var n = point / (r * r)
             n /= (n * n).sum().squareRoot()
             let facing = -(n * direction).sum()
-            return (Hit(distanceMM: craniumT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
+            return (Hit(distanceMM: craniumExactT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
         }
         let start = min(craniumT, nearestOther)
         guard start.isFinite, farthest > 0 else {
