@@ -229,4 +229,21 @@ struct HeadViewRendererTests {
         #expect(try names(closeUp, nil).isEmpty)
         #expect(try names(closeUp, nil, views: [.top]) == ["view-top-before", "view-top-after", "view-sheet"])
     }
+
+    @Test("head views past a limit are refused before anything is drawn, naming the limit")
+    func limits() throws {
+        let text = Self.scene(viewPixels: 2000)
+        var rendering = SceneRendering(scene: try Scene.load(yaml: text, file: "a.yaml"), sceneText: text)
+        let map = ScalpMap(scene: rendering.scene)
+        #expect(try rendering.viewJobs(map: map, dots: [], after: .healed, selected: ["views"], views: nil).count == 9)
+        rendering.limits.pixelsPerImage = 3_000_000
+        #expect(throws: RenderLimitError.self) {
+            try rendering.viewJobs(map: map, dots: [], after: .healed, selected: ["view-top-after"], views: nil)
+        }
+        rendering.limits = RenderLimits()
+        rendering.limits.peakMemoryBytes = 150 << 20
+        #expect(throws: RenderLimitError.self) {
+            try rendering.viewJobs(map: map, dots: [], after: .healed, selected: ["view-top-after"], views: nil)
+        }
+    }
 }

@@ -91,6 +91,8 @@ extension SceneRendering {
             users[Self.dayKey(nil), default: 0] += 1
             users[Self.dayKey(afterDay), default: 0] += 1
         }
+        try limits.check(viewEstimate(textureView: textureView, images: wanted.count, sheet: sheet ? sheetViews.count : nil,
+                                      moments: users.count, dots: dots.count))
         let textures = ViewTextures(users: users)
         let rendering = self
         @Sendable func texture(_ day: Double?) -> (ChartTexture, LinearRGB) {
@@ -126,6 +128,27 @@ extension SceneRendering {
             })
         }
         return jobs
+    }
+
+    /// What the head views take, checked against the limits on their own (before any file is
+    /// written): the largest view image's pixels, the uncompressed bytes of the views and the
+    /// sheet, and in memory the floor plus a texture (16-bit RGBA texels, a third more for the
+    /// mip levels) per moment in flight (each image in flight may hold one, and the sheet holds
+    /// the before and after ones), the texture's 8-bit rendering and the dots, with a tenth
+    /// more for what the texture's map renderer holds besides.
+    func viewEstimate(textureView: MapView, images: Int, sheet: Int?, moments: Int, dots: Int) -> RenderEstimate {
+        let viewPixels = scene.render.viewPixels * scene.render.viewPixels
+        let sheetPixels = sheet.map { count in
+            let rows = (2 * count + ViewSheet.panelsPerRow - 1) / ViewSheet.panelsPerRow
+            return (ViewSheet.panelsPerRow * (ViewSheet.panelPixels + 40)) * (rows * (ViewSheet.panelPixels + 80) + 100)
+        } ?? 0
+        let texels = textureView.widthPixels * textureView.heightPixels
+        let textureBytes = texels * 8 * 4 / 3
+        let held = min(moments, imagesInFlight + 1)
+        return RenderEstimate(sessions: scene.sessions.count, dots: 0, pixelsPerImage: max(viewPixels, sheetPixels),
+                              peakMemoryBytes: RenderEstimate.baseBytes + (held * textureBytes + texels * 3) * 11 / 10
+                                + dots * RenderEstimate.bytesPerDot,
+                              bytesWritten: images * viewPixels * 3 + sheetPixels * 3)
     }
 
     static func dayKey(_ day: Double?) -> String { day.map { "\($0)" } ?? "none" }
