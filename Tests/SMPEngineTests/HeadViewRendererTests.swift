@@ -220,6 +220,8 @@ struct HeadViewRendererTests {
                                               "view-front-after", "view-top-after", "view-left-after", "view-crown-after", "view-sheet"])
         #expect(try names(rendering, ["before", "after"]).isEmpty)
         #expect(try names(rendering, ["views"], views: [.back]) == ["view-back-before", "view-back-after", "view-sheet"])
+        #expect(try names(rendering, ["view-sessions"], views: [.top, .back]) == ["view-top-session-1", "view-back-session-1",
+                                                                                  "view-top-session-1-healed", "view-back-session-1-healed"])
         // A moment the scene's map outputs leave out is still there for the views.
         let mapOnly = base.replacingOccurrences(of: "viewPixels: 64", with: "viewPixels: 64, outputs: [before]")
         let limited = SceneRendering(scene: try Scene.load(yaml: mapOnly, file: "b.yaml"), sceneText: mapOnly)

@@ -3,9 +3,10 @@
 /// `session-2-healed`, `comparison`, `density`, `timeline`, `report`, `dots`), or a group: `sessions` (every
 /// `session-K` and `session-K-healed`),
 /// `at` (every `at-<time>`), `views` (before, after and the `at` moments of the scene's head
-/// views, and `view-sheet`). A head view is `view-<view>-<moment>` for any view and moment.
+/// views, and `view-sheet`), `view-sessions` (the scene's head views just after each session
+/// and healed before the next). A head view is `view-<view>-<moment>` for any view and moment.
 public enum OutputSelection {
-    public static let groups = ["sessions", "at", "views"]
+    public static let groups = ["sessions", "at", "views", "view-sessions"]
 
     /// Every output name a scene with `sessions` sessions and these `render.at` times has.
     public static func names(sessions: Int, at: [TreatmentTime]) -> [String] {

@@ -58,7 +58,8 @@ extension SceneRendering {
 
     /// The head views a render writes: `view-<name>-<moment>` for each chosen view (`views`,
     /// else the scene's `render.views`) and each map moment (`before`, `after`, `session-K`,
-    /// `session-K-healed`, `at-<time>`) the selection names, and `view-sheet`. `selected` nil
+    /// `session-K-healed`, `at-<time>`) the selection names (`views`: before, after and the `at`
+    /// moments; `view-sessions`: the session moments), and `view-sheet`. `selected` nil
     /// (everything) writes before, after and the `at` moments of each chosen view and the sheet,
     /// unless the scene is a close-up (`render.crop`) and no views were asked for.
     func viewJobs(map: ScalpMap, dots: [PoissonDot], after moment: TreatmentTime, selected: [String]?,
@@ -72,8 +73,9 @@ extension SceneRendering {
         for (momentName, day) in images(after: moment, only: ["before", "after", "sessions", "at"]) {
             for view in HeadViewName.allCases {
                 let name = "view-\(view.rawValue)-\(momentName)"
-                let inGroup = chosen.contains(view) && defaultMoments(momentName)
-                    && (everything || selected!.contains("views"))
+                let inGroup = chosen.contains(view)
+                    && ((defaultMoments(momentName) && (everything || selected!.contains("views")))
+                        || (momentName.hasPrefix("session-") && selected?.contains("view-sessions") == true))
                 if inGroup || (selected?.contains(name) ?? false) { wanted.append((view, momentName, day)) }
             }
         }
