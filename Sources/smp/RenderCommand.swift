@@ -16,7 +16,10 @@ struct RenderCommand: ParsableCommand {
             at-<time>.png for each render.at entry, comparison.png (before | after), density.png (a heat \
             map of dots per cm²), timeline.png (one 20 mm region from the last session to 5 years on, \
             labelled), dots.csv and report.json. Images are at the scene's true scale (pHYs \
-            set, so they print 1:1). Each file is written atomically. One render at a time per output \
+            set, so they print 1:1). Head views: view-<view>-before.png and view-<view>-after.png \
+            (and at-<time>) for each of the scene's render.views (default front, top, crown, left) or \
+            --views, and view-sheet.png with all of them; a perspective camera on a parametric head, \
+            render.viewDistanceMM (600) away, render.viewPixels (1600) on a side. Each file is written atomically. One render at a time per output \
             folder: a second one into the same folder is refused (exit 75). A render removes the \
             temporary files a killed render left in its folder, and says so. The --max-… options \
             raise the ceilings checked before any work.
@@ -42,8 +45,28 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("px-per-mm"), parsing: .unconditional, help: "Pixels per mm, overriding the scene's render.pixelsPerMM.")
     var pixelsPerMM: Double?
 
-    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots.")
+    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots, views, view-sessions, view-sheet, view-<view>-<moment>.")
     var only: String?
+
+    @Option(help: "Head views, comma-separated, overriding the scene's render.views: \(HeadViewName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var views: String?
+
+    @Option(name: .customLong("view-pixels"), help: "Head views' size in pixels on a side, overriding render.viewPixels (64 to 8000).")
+    var viewPixels: Int?
+
+    /// The views `--views` lists; nil when it is not given.
+    var viewNames: [HeadViewName]? {
+        get throws {
+            guard let views else { return nil }
+            return try views.split(separator: ",").map { name in
+                let trimmed = name.trimmingCharacters(in: .whitespaces)
+                guard let view = HeadViewName(rawValue: trimmed) else {
+                    throw ValidationError("--views: `\(trimmed)` is not a view; allowed: \(HeadViewName.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return view
+            }
+        }
+    }
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -66,6 +89,10 @@ struct RenderCommand: ParsableCommand {
         if let names = onlyNames, names.contains("") {
             throw ValidationError("--only \(only ?? ""): an empty output name; list names separated by commas, like --only before,after")
         }
+        if let viewPixels, !(64...8000).contains(viewPixels) {
+            throw ValidationError("--view-pixels must be 64 to 8000, got \(viewPixels)")
+        }
+        if try viewNames?.isEmpty == true { throw ValidationError("--views \(views ?? ""): no view named") }
         if let at, TreatmentTime(at) == nil {
             throw ValidationError("--at \(at): allowed forms are \(TreatmentTime.allowedForms)")
         }
@@ -75,6 +102,7 @@ struct RenderCommand: ParsableCommand {
         Interruption.removeUnfinishedFilesOnSignal()
         var (scene, text) = try loadScene(self.scene)
         if let pixelsPerMM { scene.render.pixelsPerMM = pixelsPerMM }
+        if let viewPixels { scene.render.viewPixels = viewPixels }
         if let names = onlyNames {
             // A name the scene has no output for is a usage error (64), not a scene error.
             let known = OutputSelection.names(sessions: scene.sessions.count, at: scene.render.at)
@@ -91,7 +119,7 @@ struct RenderCommand: ParsableCommand {
         let result: SceneRendering.Result
         do {
             result = try rendering.render(
-                into: folder, after: at.flatMap(TreatmentTime.init), only: onlyNames,
+                into: folder, after: at.flatMap(TreatmentTime.init), only: onlyNames, views: try viewNames,
                 progress: showProgress ? { @Sendable (name: String, fraction: Double) in
                     // Once a signal has come, nothing draws over the last message (`Interruption`).
                     guard !UnfinishedFiles.isStopping else { return }

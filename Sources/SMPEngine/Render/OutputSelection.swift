@@ -2,18 +2,24 @@
 /// are the files' names without extension (`before`, `after`, `session-2`, `at-5y`,
 /// `session-2-healed`, `comparison`, `density`, `timeline`, `report`, `dots`), or a group: `sessions` (every
 /// `session-K` and `session-K-healed`),
-/// `at` (every `at-<time>`).
+/// `at` (every `at-<time>`), `views` (before, after and the `at` moments of the scene's head
+/// views, and `view-sheet`), `view-sessions` (the scene's head views just after each session
+/// and healed before the next). A head view is `view-<view>-<moment>` for any view and moment.
 public enum OutputSelection {
-    public static let groups = ["sessions", "at"]
+    public static let groups = ["sessions", "at", "views", "view-sessions"]
 
     /// Every output name a scene with `sessions` sessions and these `render.at` times has.
     public static func names(sessions: Int, at: [TreatmentTime]) -> [String] {
-        ["before", "after"] + (0..<sessions).flatMap { ["session-\($0 + 1)", "session-\($0 + 1)-healed"] } + at.map { "at-\($0)" }
-            + ["comparison", "density", "timeline", "report", "dots"]
+        let moments = ["before", "after"] + (0..<sessions).flatMap { ["session-\($0 + 1)", "session-\($0 + 1)-healed"] } + at.map { "at-\($0)" }
+        let views = HeadViewName.allCases.flatMap { view in moments.map { "view-\(view.rawValue)-\($0)" } }
+        return moments + ["comparison", "density", "timeline", "report", "dots"] + views + ["view-sheet"]
     }
 
+    /// The names and groups, head views as one pattern.
     public static func describe(_ names: [String]) -> String {
-        (names + groups).joined(separator: ", ")
+        let views = HeadViewName.allCases.map(\.rawValue).joined(separator: "|")
+        return (names.filter { !$0.hasPrefix("view-") || $0 == "view-sheet" } + ["view-<\(views)>-<moment>"] + groups)
+            .joined(separator: ", ")
     }
 
     /// Does the selection (nil: everything) include the output `name`?

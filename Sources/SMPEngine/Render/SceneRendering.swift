@@ -89,12 +89,12 @@ public struct SceneRendering: Sendable {
 
     /// Writes the outputs into `folder` (created if needed, locked against a second render and
     /// cleared of a killed render's temporary files: `OutputFolder`): the map images, `comparison.png`
-    /// (before | after), `density.png`, `timeline.png`, `dots.csv` and `report.json`. `after` overrides the
-    /// scene's `render.after` and `only` its `render.outputs`. A time naming a session the plan
+    /// (before | after), `density.png`, `timeline.png`, the head views (`viewJobs`), `dots.csv` and `report.json`.
+    /// `after` overrides the scene's `render.after`, `only` its `render.outputs` and `views` its `render.views`. A time naming a session the plan
     /// lacks, or an unknown output name, is refused before anything is written; so are a folder
     /// that cannot be created (`OutputFolderError`) and a scene past `limits` (`RenderLimitError`). `progress` hears
     /// which output is being written and how far along it is.
-    public func render(into folder: URL, after: TreatmentTime? = nil, only: [String]? = nil,
+    public func render(into folder: URL, after: TreatmentTime? = nil, only: [String]? = nil, views: [HeadViewName]? = nil,
                        progress: (@Sendable (String, Double) -> Void)? = nil) throws -> Result {
         let moment = after ?? scene.render.after
         guard let afterDay = moment.day(in: scene.sessions) else {
@@ -162,6 +162,8 @@ public struct SceneRendering: Sendable {
             let moments = Self.timelineMoments.map(\.label).joined(separator: ", ")
             images.append(ImageJob(name: "timeline", day: nil, moment: "\(moments) after session \(scene.sessions.count)") { timeline })
         }
+        // Head views (`SceneRendering+Views`): the font is loaded here too, before any file is written.
+        images += try viewJobs(map: map, dots: dots, after: moment, selected: only ?? scene.render.outputs, views: views)
         var reportImages: [RenderReport.Image] = []
         for (job, outcome) in zip(images, write(images, into: folder, text: text, progress: progress)) {
             guard let outcome else { break }   // not started: an earlier image failed

@@ -302,6 +302,11 @@ extension Scene {
         let at = object.stringList("at", allowed: allowed, parse: parse) ?? []
         let names = OutputSelection.names(sessions: sessions.count, at: at)
         let outputs = object.stringList("outputs", allowed: OutputSelection.describe(names)) { names.contains($0) || OutputSelection.groups.contains($0) ? $0 : nil }
-        return RenderSettings(pixelsPerMM: pixelsPerMM, crop: crop, after: after, at: at, outputs: outputs)
+        var settings = RenderSettings(pixelsPerMM: pixelsPerMM, crop: crop, after: after, at: at, outputs: outputs)
+        let viewNames = HeadViewName.allCases.map(\.rawValue).joined(separator: ", ")
+        settings.views = object.stringList("views", allowed: viewNames) { HeadViewName(rawValue: $0) } ?? HeadViewName.defaults
+        settings.viewPixels = object.integer("viewPixels", default: 1600, in: 64...8000)
+        settings.viewDistanceMM = object.number("viewDistanceMM", default: 600, in: 300...3000, unit: "mm")
+        return settings
     }
 }

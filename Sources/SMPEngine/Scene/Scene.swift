@@ -64,6 +64,12 @@ public struct Scene: Sendable {
         public var at: [TreatmentTime]
         /// The outputs to write (`OutputSelection`); nil writes them all.
         public var outputs: [String]?
+        /// The head views `views` (the `view-...` outputs) shows.
+        public var views: [HeadViewName] = HeadViewName.defaults
+        /// Head views are this many pixels on a side.
+        public var viewPixels: Int = 1600
+        /// The head views' camera distance from the head, mm.
+        public var viewDistanceMM: Double = 600
     }
 
     public struct Crop: Sendable, Equatable {

@@ -1,0 +1,404 @@
+import Foundation
+
+/// The whole head a view looks at, in millimetres, in `HeadShape`'s frame (X to the patient's
+/// right, Y to the back, Z up, origin at the centre of the ear-line plane): the chart's cranium
+/// ellipsoid, continued by a neutral mannequin (brow ridge, a featureless face with a nose and
+/// eye-socket suggestion, cheekbones, chin, ears, neck), each part an ellipsoid or an elliptic
+/// cylinder blended into the others by a smooth minimum of signed distances.
+///
+/// The mannequin is deliberately generic: proportions from adult head and face means (tragion
+/// to menton about 130 mm, bizygomatic breadth about 140 mm, nose projection about 25 mm, neck
+/// circumference about 380 mm; our estimates from anthropometric tables), scaled with the
+/// scene's cranium. It must read as a head, not as the patient's face.
+///
+/// The scalp (everything the chart maps) is the cranium ellipsoid exactly wherever the other
+/// parts are more than their blend radius away, which is all of the treated area; `scalpWeight`
+/// says how much a surface point belongs to it.
+public struct HeadModel: Sendable {
+    public let shape: HeadShape
+
+    /// One blended part: an ellipsoid (`height` nil) or a vertical elliptic cylinder from
+    /// `centre.z − height` to `centre.z + height`, radii in mm; `blendMM` is the smooth-minimum
+    /// radius with which it joins what came before, `carves` subtracts it instead.
+    struct Part: Sendable {
+        let centre: SIMD3<Double>
+        let radii: SIMD3<Double>
+        let height: Double?
+        let blendMM: Double
+        let carves: Bool
+        /// 1/r and 1/r²: the distance, evaluated at every step of every marched ray, without a
+        /// division.
+        let inverseRadii: SIMD3<Double>
+        let inverseRadiiSquared: SIMD3<Double>
+
+        init(centre: SIMD3<Double>, radii: SIMD3<Double>, height: Double?, blendMM: Double, carves: Bool = false) {
+            self.centre = centre
+            self.radii = radii
+            self.height = height
+            self.blendMM = blendMM
+            self.carves = carves
+            inverseRadii = 1 / radii
+            inverseRadiiSquared = inverseRadii * inverseRadii
+        }
+    }
+
+    /// The cranium is `parts[0]` and is not blended.
+    let parts: [Part]
+    /// A part grown by some millimetres, as a ray test reads it: the inverse radii (no division
+    /// per ray), and the half height of a cylinder (nil: an ellipsoid).
+    struct Bound: Sendable {
+        var centre: SIMD3<Double>
+        var inverseRadii: SIMD3<Double>
+        var halfHeight: Double?
+
+        init(_ part: Part, grow: Double) {
+            centre = part.centre
+            inverseRadii = 1 / (part.radii + grow)
+            halfHeight = part.height.map { $0 + grow }
+        }
+    }
+
+    /// Each part grown by the reach of its blend (where it can shape the surface), and by the
+    /// most its blend adds to the volume (where the surface can be).
+    let reachBounds: [Bound]
+    let surfaceBounds: [Bound]
+    /// The cranium and the neck themselves (the first and the last part), for rays that meet
+    /// them first.
+    let craniumBound: Bound
+    let neckBound: Bound
+    /// The largest blend radius: how far the cranium can shape the surface.
+    let widestBlendMM: Double
+    /// A sphere holding every part but the neck, with its blend reach.
+    let boundingCentre: SIMD3<Double>
+    let boundingRadius: Double
+    /// The cranium ellipsoid ends (smoothly, over `craniumCutBlendMM`) at this height: below
+    /// the nape the jaw and neck take over, instead of the ellipsoid's lower half bulging under
+    /// the chin.
+    let craniumCutMM: Double
+    let craniumCutBlendMM: Double
+
+    /// Where the neck is cut off: below every view's frame.
+    static let neckBottomMM = -420.0
+
+    public init(shape: HeadShape) {
+        self.shape = shape
+        // Proportions relative to the man's default cranium (100, 77, 131 mm semi-axes).
+        let sx = shape.sideToSideMM / 77, sy = shape.frontToBackMM / 100, sz = shape.earToTopMM / 131
+        func p(_ x: Double, _ y: Double, _ z: Double) -> SIMD3<Double> { SIMD3(x * sx, y * sy, z * sz) }
+        let s = (sx + sy + sz) / 3
+        var parts = [Part(centre: .zero, radii: SIMD3(shape.sideToSideMM, shape.frontToBackMM, shape.earToTopMM),
+                          height: nil, blendMM: 0)]
+        // Jaw and face mass: the mandible's breadth at its angles, front at the lips.
+        parts.append(Part(centre: p(0, -46, -60), radii: p(57, 52, 45), height: nil, blendMM: 28 * s))
+        parts.append(Part(centre: p(0, -82, -93), radii: p(20, 13, 14), height: nil, blendMM: 18 * s))     // chin
+        for side in [-1.0, 1.0] {
+            // Cheekbones, flowing back into the zygomatic arches.
+            parts.append(Part(centre: p(side * 40, -64, -14), radii: p(22, 24, 13), height: nil, blendMM: 22 * s))
+        }
+        parts.append(Part(centre: p(0, -91, 23), radii: p(44, 9, 7), height: nil, blendMM: 20 * s))        // brow ridge
+        parts.append(Part(centre: p(0, -101, -2), radii: p(7, 12, 20), height: nil, blendMM: 9 * s))        // nose bridge
+        parts.append(Part(centre: p(0, -106, -26), radii: p(15, 12, 9), height: nil, blendMM: 9 * s))       // nose tip and wings
+        for side in [-1.0, 1.0] {
+            // Eye sockets: a shallow hollow under the brow, so the face reads as a face.
+            parts.append(Part(centre: p(side * 32, -108, 6), radii: p(18, 12, 11), height: nil, blendMM: 12 * s, carves: true))
+        }
+        for side in [-1.0, 1.0] {
+            parts.append(Part(centre: SIMD3(side * (shape.sideToSideMM + 2 * sx), 14 * sy, -4 * sz), radii: p(8, 17, 31),
+                              height: nil, blendMM: 6 * s))   // ear
+        }
+        // Neck: a cylinder from inside the head down past the frame.
+        let neckTop = -30 * sz
+        parts.append(Part(centre: SIMD3(0, 18 * sy, 0.5 * (neckTop + Self.neckBottomMM)), radii: p(58, 62, 1),
+                          height: 0.5 * (neckTop - Self.neckBottomMM), blendMM: 34 * s))
+        self.parts = parts
+        let widest = parts.map(\.blendMM).max() ?? 0
+        widestBlendMM = widest
+        reachBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? 1.5 * widest + 1 : 1.5 * parts[$0].blendMM + 1) }
+        neckBound = Bound(parts[parts.count - 1], grow: 0)
+        // The blends lift the cranium's surface by up to a quarter of the widest blend radius.
+        surfaceBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? widest / 4 + 0.5 : parts[$0].blendMM / 2 + 0.5) }
+        craniumBound = Bound(parts[0], grow: 0)
+        // Every part but the neck, grown by the widest reach, lies within this sphere.
+        let centre = SIMD3<Double>(0, -10 * sy, -20 * sz)
+        boundingCentre = centre
+        boundingRadius = parts.dropLast().map { part in
+            let offset = part.centre - centre
+            return (offset * offset).sum().squareRoot() + part.radii.max() + 1.5 * (parts.map(\.blendMM).max() ?? 0) + 1
+        }.max() ?? 0
+        craniumCutMM = -80 * sz
+        craniumCutBlendMM = 20 * s
+    }
+
+    // MARK: Signed distance
+
+    /// Every part: `distance(_:active:)` with all of them.
+    var allParts: UInt32 { parts.count >= 32 ? .max : (1 << UInt32(parts.count)) - 1 }
+
+    /// Signed distance (approximate, a lower bound near the surface) of `q` to the head: negative
+    /// inside. `active` (bit i: `parts[i]`) leaves out parts too far from a ray to shape the
+    /// surface along it (`intersect`): the same value wherever the ray can meet the surface.
+    func distance(_ q: SIMD3<Double>, active: UInt32) -> Double {
+        var d = Double.infinity
+        var bits = active
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            let part = parts[index]
+            let di = Self.distance(q, to: part)
+            if index == 0 {
+                d = Self.smoothMax(di, craniumCutMM - q.z, craniumCutBlendMM)
+            } else {
+                d = part.carves ? Self.smoothMax(d, -di, part.blendMM) : Self.smoothMin(d, di, part.blendMM)
+            }
+        }
+        return d
+    }
+
+    /// How much the surface at `q` is the cranium's, 0…1: 1 where no other part comes within its
+    /// blend radius, falling to 0 where another part takes over (face, ears, neck).
+    public func scalpWeight(at q: SIMD3<Double>, active: UInt32? = nil) -> Double {
+        let cranium = Self.distance(q, to: parts[0])
+        var weight = 1.0
+        var bits = (active ?? allParts) & ~1
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            let part = parts[index]
+            guard !part.carves else { continue }
+            let di = Self.distance(q, to: part)
+            // 1 while the part is a blend radius farther than the cranium, 0 once it is as near.
+            let t = min(max((di - cranium) / max(part.blendMM, 1), 0), 1)
+            weight = min(weight, t * t * (3 - 2 * t))
+        }
+        return weight
+    }
+
+    static func distance(_ q: SIMD3<Double>, to part: Part) -> Double {
+        let p = q - part.centre
+        if let height = part.height {
+            let xy = SIMD2(p.x, p.y)
+            let a = xy * SIMD2(part.inverseRadii.x, part.inverseRadii.y)
+            let b = xy * SIMD2(part.inverseRadiiSquared.x, part.inverseRadiiSquared.y)
+            let k0 = (a * a).sum().squareRoot(), k1 = (b * b).sum().squareRoot()
+            let radial = k1 > 0 ? k0 * (k0 - 1) / k1 : -min(part.radii.x, part.radii.y)
+            let vertical = abs(p.z) - height
+            let outside = SIMD2(max(radial, 0), max(vertical, 0))
+            return (outside * outside).sum().squareRoot() + min(max(radial, vertical), 0)
+        }
+        // Quilez's ellipsoid bound: exact on the surface, close near it.
+        let a = p * part.inverseRadii, b = p * part.inverseRadiiSquared
+        let k0 = (a * a).sum().squareRoot(), k1 = (b * b).sum().squareRoot()
+        return k1 > 0 ? k0 * (k0 - 1) / k1 : -part.radii.min()
+    }
+
+    /// Polynomial smooth minimum: equals min(a, b) when they differ by more than k, and lies at
+    /// most k/4 below it.
+    static func smoothMin(_ a: Double, _ b: Double, _ k: Double) -> Double {
+        guard k > 0 else { return min(a, b) }
+        let h = max(k - abs(a - b), 0) / k
+        return min(a, b) - h * h * k / 4
+    }
+
+    static func smoothMax(_ a: Double, _ b: Double, _ k: Double) -> Double { -smoothMin(-a, -b, k) }
+
+    /// The outward unit normal at `q` (the distance's gradient, tetrahedral differences).
+    func normal(at q: SIMD3<Double>, active: UInt32) -> SIMD3<Double> {
+        let h = 0.02
+        let a = SIMD3<Double>(1, -1, -1), b = SIMD3<Double>(-1, -1, 1), c = SIMD3<Double>(-1, 1, -1), d = SIMD3<Double>(1, 1, 1)
+        let g = a * distance(q + a * h, active: active) + b * distance(q + b * h, active: active)
+            + c * distance(q + c * h, active: active) + d * distance(q + d * h, active: active)
+        let length = (g * g).sum().squareRoot()
+        return length > 0 ? g / length : SIMD3(0, 0, 1)
+    }
+
+    // MARK: Rays
+
+    /// Where a ray meets the head.
+    public struct Hit: Sendable {
+        /// Distance along the (unit) ray, mm.
+        public var distanceMM: Double
+        public var point: SIMD3<Double>
+        public var normal: SIMD3<Double>
+        /// The ray passed within `nearMissMM` of the surface without hitting it, or passed close
+        /// to a nearer part before hitting: the pixel is on an edge and needs more rays.
+        public var onEdge: Bool
+        /// The parts that shape the surface near the ray (`distance(_:active:)`).
+        var active: UInt32
+    }
+
+    /// The first hit of the ray `origin + t·direction` (unit direction), or nil. `edgeSlope` is
+    /// the pixel's half-width per mm of distance: a ray passing closer than that cone is flagged
+    /// `onEdge` (hit or not, returned with `hit == nil` as a miss on an edge).
+    public func intersect(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double) -> (hit: Hit?, onEdge: Bool) {
+        // Most rays of a view miss the head: one sphere around the head and the neck's bound
+        // tell them apart before the parts are tried one by one.
+        let toCentre = boundingCentre - origin
+        let along = (toCentre * direction).sum()
+        let missesHead = (toCentre * toCentre).sum() - along * along > boundingRadius * boundingRadius
+        if missesHead && Self.bounds(origin: origin, direction: direction, reachBounds[parts.count - 1]) == nil {
+            return (nil, false)
+        }
+        // Every part's bound: the blends only add volume within a quarter of the blend radius
+        // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
+        // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
+        // does not shape the surface along it and is left out of the distance.
+        var craniumT = Double.infinity, craniumExactT = Double.infinity
+        var nearestOther = Double.infinity, nearestButNeck = Double.infinity
+        var farthest = -Double.infinity
+        var active: UInt32 = 0
+        let neck = parts.count - 1
+        for index in parts.indices {
+            guard Self.bounds(origin: origin, direction: direction, reachBounds[index]) != nil else { continue }
+            active |= 1 << UInt32(index)
+            guard let (enter, exit) = Self.bounds(origin: origin, direction: direction, surfaceBounds[index]) else { continue }
+            let part = parts[index]
+            // A carved part only removes volume, but it may remove some of the cranium's.
+            if index == 0 { craniumT = enter } else { nearestOther = min(nearestOther, enter) }
+            if index == 0, let (exact, _) = Self.bounds(origin: origin, direction: direction, craniumBound) { craniumExactT = exact }
+            if index != 0 && index != neck { nearestButNeck = min(nearestButNeck, enter) }
+            if !part.carves { farthest = max(farthest, exit) }
+        }
+        // Likewise the neck's cylinder, met before the cranium and every other part's bound, where
+        // nothing blends into it: a side view's neck is a large part of the image.
+        if active & (1 << UInt32(neck)) != 0,
+           let (neckT, _) = Self.bounds(origin: origin, direction: direction, neckBound),
+           neckT > 0, neckT < craniumT, neckT < nearestButNeck {
+            let point = origin + direction * neckT
+            let local = point - parts[neck].centre
+            if abs(local.z) < parts[neck].height! - 1 && neckUnblended(point, active: active) {
+                var n = SIMD3(local.x * parts[neck].inverseRadiiSquared.x, local.y * parts[neck].inverseRadiiSquared.y, 0)
+                n /= (n * n).sum().squareRoot()
+                let facing = -(n * direction).sum()
+                return (Hit(distanceMM: neckT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
+            }
+        }
+        // The cranium ellipsoid met before any other part's bound, at a point no other part
+        // blends into: exactly the ellipsoid there.
+        if craniumExactT.isFinite && craniumExactT < nearestOther && unblended(origin + direction * craniumExactT, active: active) {
+            let point = origin + direction * craniumExactT
+            let r = parts[0].radii
+            var n = point / (r * r)
+            n /= (n * n).sum().squareRoot()
+            let facing = -(n * direction).sum()
+            return (Hit(distanceMM: craniumExactT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
+        }
+        let start = min(craniumT, nearestOther)
+        guard start.isFinite, farthest > 0 else {
+            return (nil, active & 1 != 0 && grazesCranium(origin: origin, direction: direction, edgeSlope: edgeSlope))
+        }
+        var t = max(start, 0)
+        // The ray's closest passes by a surface it does not stop at: where the distance, having
+        // fallen, rises again. Passing within the cone makes the pixel an edge.
+        var closestRatio = Double.infinity
+        var previous = Double.infinity, previousT = t, falling = true
+        for _ in 0..<200 {
+            let q = origin + direction * t
+            let d = distance(q, active: active)
+            // A twentieth of a millimetre: a tenth of the finest pixel footprint a view has.
+            if d < 0.05 {
+                let n = normal(at: q, active: active)
+                let edge = closestRatio < 1 || -(n * direction).sum() < 0.12
+                return (Hit(distanceMM: t, point: q, normal: n, onEdge: edge, active: active), edge)
+            }
+            if d > previous && falling { closestRatio = min(closestRatio, previous / max(edgeSlope * previousT, 1e-9)) }
+            falling = d <= previous
+            previous = d
+            previousT = t
+            t += d * 0.95
+            if t > farthest { break }
+        }
+        // Out of steps in a crease (ear against the head), creeping along between two surfaces
+        // a fraction of a millimetre away: the surface is there, not behind the head.
+        if t <= farthest && previous < 0.5 {
+            let q = origin + direction * t
+            let n = normal(at: q, active: active)
+            return (Hit(distanceMM: t, point: q, normal: n, onEdge: true, active: active), true)
+        }
+        if falling { closestRatio = min(closestRatio, previous / max(edgeSlope * previousT, 1e-9)) }
+        return (nil, closestRatio < 1 || grazesCranium(origin: origin, direction: direction, edgeSlope: edgeSlope))
+    }
+
+    /// Does a ray that missed the head pass within its cone of the cranium ellipsoid (the exact
+    /// path's silhouette, which marching does not see)?
+    func grazesCranium(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double) -> Bool {
+        let grow = edgeSlope * ((origin * origin).sum().squareRoot() + parts[0].radii.max())
+        return Self.bounds(origin: origin, direction: direction, Bound(parts[0], grow: grow)) != nil
+    }
+
+    /// Is `q` farther from every active part but the cranium than that part's blend radius (so
+    /// that the distance there is the cranium's alone)?
+    func unblended(_ q: SIMD3<Double>, active: UInt32) -> Bool {
+        guard q.z - craniumCutMM > craniumCutBlendMM else { return false }
+        var bits = active & ~1
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            if Self.distance(q, to: parts[index]) < parts[index].blendMM { return false }
+        }
+        return true
+    }
+
+    /// Is the neck's surface at `q` its own, no other part near enough to blend into it (the
+    /// neck's blend radius, plus what that part's own blends may add)?
+    func neckUnblended(_ q: SIMD3<Double>, active: UInt32) -> Bool {
+        let neck = parts.count - 1
+        var bits = active & ~(1 << UInt32(neck))
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            let part = parts[index]
+            let needed = part.carves ? part.blendMM : parts[neck].blendMM + (index == 0 ? craniumCutBlendMM : part.blendMM) / 4 + 0.5
+            if Self.distance(q, to: part) < needed { return false }
+        }
+        return true
+    }
+
+    /// Entry and exit distances of a ray through `bound`, nil if it misses.
+    @inline(__always)
+    static func bounds(origin: SIMD3<Double>, direction: SIMD3<Double>, _ bound: Bound) -> (Double, Double)? {
+        let o = origin - bound.centre
+        if let top = bound.halfHeight {
+            let r = SIMD2(bound.inverseRadii.x, bound.inverseRadii.y)
+            let oo = SIMD2(o.x, o.y) * r, dd = SIMD2(direction.x, direction.y) * r
+            let a = (dd * dd).sum(), b = (oo * dd).sum(), c = (oo * oo).sum() - 1
+            var enter = -Double.infinity, exit = Double.infinity
+            if a > 1e-12 {
+                let disc = b * b - a * c
+                guard disc >= 0 else { return nil }
+                let root = disc.squareRoot()
+                enter = (-b - root) / a
+                exit = (-b + root) / a
+            } else if c > 0 {
+                return nil
+            }
+            if abs(direction.z) > 1e-12 {
+                let t0 = (-top - o.z) / direction.z, t1 = (top - o.z) / direction.z
+                enter = max(enter, min(t0, t1))
+                exit = min(exit, max(t0, t1))
+            } else if abs(o.z) > top {
+                return nil
+            }
+            return enter <= exit && exit > 0 ? (enter, exit) : nil
+        }
+        let oo = o * bound.inverseRadii, dd = direction * bound.inverseRadii
+        let a = (dd * dd).sum(), b = (oo * dd).sum(), c = (oo * oo).sum() - 1
+        let disc = b * b - a * c
+        guard disc >= 0 else { return nil }
+        let root = disc.squareRoot()
+        let exit = (-b + root) / a
+        guard exit > 0 else { return nil }
+        return ((-b - root) / a, exit)
+    }
+
+    // MARK: Chart
+
+    /// The surface angles (θ from the top, parametric φ) of the cranium point in the direction
+    /// of `q` in the ellipsoid's own coordinates: exact on the cranium, a nearby chart point for
+    /// points the blends push off it.
+    public func surfaceAngles(of q: SIMD3<Double>) -> (polar: Double, azimuth: Double) {
+        let u = q / parts[0].radii
+        let length = (u * u).sum().squareRoot()
+        guard length > 0 else { return (0, 0) }
+        return (acos(min(max(u.z / length, -1), 1)), atan2(u.y, u.x))
+    }
+}
