@@ -29,7 +29,8 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Output folder (default: Outputs/<scene name>-sweep).")
     var outputFolder: String?
 
-    @Option(help: ArgumentHelp("The window on the chart, in mm: left, top, width, height (width and height 1 to 100).", valueName: "x,y,w,h"))
+    // `.unconditional`: a window left of the midline starts with a minus ("-5,-80,10,10").
+    @Option(parsing: .unconditional, help: ArgumentHelp("The window on the chart, in mm: left, top, width, height (width and height 1 to 100).", valueName: "x,y,w,h"))
     var crop: String?
 
     @Option(help: "The moment the panels show: day:N, session:K, session:K+Nd, healed, 1y, 5y ... (default: the scene's render.after).")

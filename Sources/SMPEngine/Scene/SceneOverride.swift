@@ -168,6 +168,14 @@ extension Scene {
         // Text that is not a YAML mapping: the plain loader reports it, as for the file alone.
         guard let composed = try? Yams.compose(yaml: text), case .mapping = composed else { return try load(yaml: text, file: file) }
         var root = composed
+        // A scene without `sessions` has the default plan: an override of one of its sessions
+        // changes that session of the default plan, so the plan is written out first. The days
+        // alone read as the defaults (`readSessions` takes every other key from them by index).
+        if case var .mapping(mapping) = root, mapping[Node("sessions")] == nil,
+           overrides.contains(where: { $0.components.count > 1 && $0.components[0] == .key("sessions") }) {
+            mapping[Node("sessions")] = Node(defaultSessions.map { Node([(Node("day"), Node(String($0.day)))]) })
+            root = .mapping(mapping)
+        }
         for override in overrides { root = try override.apply(to: root, file: file) }
         guard case let .mapping(mapping) = root else { return try load(yaml: text, file: file) }
         let reader = SceneReader()
