@@ -21,6 +21,8 @@ struct DotsCommand: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup(title: "Overrides") var overrides: OverrideOptions
+
     @Option(help: "Only the dots of this session (1-based).")
     var session: Int?
 
@@ -33,7 +35,7 @@ struct DotsCommand: ParsableCommand {
 
     /// The table as text (CSV or JSON, per `--format`).
     func csv() throws -> String {
-        let (scene, _) = try limits.checkedScene(self.scene)
+        let (scene, _) = try limits.checkedScene(self.scene, overrides: overrides.overrides)
         let sessionCount = scene.sessions.count
         if let session, !(1...sessionCount).contains(session) {
             printError("--session \(session): \(self.scene) has \(sessionCount) session(s); allowed: 1 to \(sessionCount)")

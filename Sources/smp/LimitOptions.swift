@@ -57,8 +57,8 @@ struct LimitOptions: ParsableArguments {
     }
 
     /// Loads the scene and checks what placing its dots takes (sessions, dots, memory).
-    func checkedScene(_ path: String) throws -> (scene: Scene, text: String) {
-        let loaded = try loadScene(path)
+    func checkedScene(_ path: String, overrides: [SceneOverride] = []) throws -> (scene: Scene, text: String) {
+        let loaded = try loadScene(path, overrides: overrides)
         try limits.check(RenderEstimate(sessions: loaded.scene.sessions.count, dots: 0, pixelsPerImage: 0, peakMemoryBytes: 0, bytesWritten: 0))
         try limits.check(RenderEstimate(scene: loaded.scene, map: ScalpMap(scene: loaded.scene)))
         return loaded

@@ -13,6 +13,8 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup(title: "Overrides") var overrides: OverrideOptions
+
     @OptionGroup var output: ReportFormatOption
 
     struct Row: Codable {
@@ -31,7 +33,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func rows() throws -> [Row] {
-        let (scene, _) = try limits.checkedScene(self.scene)
+        let (scene, _) = try limits.checkedScene(self.scene, overrides: overrides.overrides)
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
         let report = try DensityReport(scene: scene, map: map, dots: dots)

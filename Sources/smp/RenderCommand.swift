@@ -76,6 +76,8 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup(title: "Overrides") var overrides: OverrideOptions
+
     /// The names `--only` lists, trimmed; nil when it is not given.
     var onlyNames: [String]? {
         only.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -100,7 +102,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         Interruption.removeUnfinishedFilesOnSignal()
-        var (scene, text) = try loadScene(self.scene)
+        var (scene, text) = try loadScene(self.scene, overrides: overrides.overrides)
         if let pixelsPerMM { scene.render.pixelsPerMM = pixelsPerMM }
         if let viewPixels { scene.render.viewPixels = viewPixels }
         if let names = onlyNames {

@@ -43,11 +43,13 @@ func printError(_ message: String, newline: Bool = true) {
     _ = writeAll(newline && !message.hasSuffix("\n") ? message + "\n" : message, to: STDERR_FILENO)
 }
 
-/// Loads a scene file, or prints every problem and exits with the documented code.
-func loadScene(_ path: String) throws -> (scene: Scene, text: String) {
+/// Loads a scene file with `overrides` (`--set`) applied, or prints every problem and exits with
+/// the documented code. The text returned is the file's with the overrides noted after it
+/// (`SceneOverride.annotated`): the images' scene hash tells the overridden scene apart.
+func loadScene(_ path: String, overrides: [SceneOverride] = []) throws -> (scene: Scene, text: String) {
     do {
         let text = try SceneText.decode(readSceneFile(path), file: path)
-        return (try Scene.load(yaml: text, file: path), text)
+        return (try Scene.load(yaml: text, file: path, overrides: overrides), SceneOverride.annotated(text, with: overrides))
     } catch let SceneError.unreadable(file, reason) {
         printError("\(file): cannot read the scene file: \(reason)")
         throw ExitStatus.unreadableInput

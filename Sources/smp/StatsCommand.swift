@@ -13,10 +13,12 @@ struct StatsCommand: ParsableCommand {
 
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
+    @OptionGroup(title: "Overrides") var overrides: OverrideOptions
+
     @OptionGroup var output: ReportFormatOption
 
     func run() throws {
-        let (scene, _) = try limits.checkedScene(self.scene)
+        let (scene, _) = try limits.checkedScene(self.scene, overrides: overrides.overrides)
         let map = ScalpMap(scene: scene)
         let report = try DensityReport(scene: scene, map: map, dots: DotPlacement.dots(for: scene, on: map))
         var lines: [String] = []

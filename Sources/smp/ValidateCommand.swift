@@ -11,6 +11,8 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Scene files.")
     var scenes: [String]
 
+    @OptionGroup(title: "Overrides") var overrides: OverrideOptions
+
     func validate() throws {
         guard !scenes.isEmpty else { throw ValidationError("name at least one scene file") }
     }
@@ -19,7 +21,7 @@ struct ValidateCommand: ParsableCommand {
         var worst: ExitCode?
         for path in scenes {
             do {
-                _ = try loadScene(path)
+                _ = try loadScene(path, overrides: overrides.overrides)
                 try StandardOutput.write("\(path): valid\n")
             } catch let code as ExitCode {
                 worst = worst == ExitStatus.unreadableInput ? worst : code
