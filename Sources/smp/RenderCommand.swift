@@ -113,6 +113,11 @@ struct RenderCommand: ParsableCommand {
                 throw ExitStatus.usage
             }
         }
+        // A moment naming a session the plan lacks is the option's fault too (64), as --only's.
+        if let at, let time = TreatmentTime(at), time.day(in: scene.sessions) == nil {
+            printError("--at \(at): \(self.scene) has sessions 1 to \(scene.sessions.count); allowed: \(TreatmentTime.allowedForms)")
+            throw ExitStatus.usage
+        }
         let folder = URL(fileURLWithPath: outputFolder ?? "Outputs/\(scene.name)")
         let rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression, limits: limits.limits)
         // A progress line on standard error, only for a person watching a terminal.

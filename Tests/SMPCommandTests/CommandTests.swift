@@ -101,6 +101,16 @@ struct CommandTests: TemporarySceneFolder {
         #expect(!FileManager.default.fileExists(atPath: other.path))
     }
 
+    @Test("--at naming a session the plan lacks is a usage error (64), refused before writing")
+    func atMissingSession() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", Self.small)
+        let out = folder.appendingPathComponent("out")
+        #expect(exitCode { let c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--at", "session:9"]); try c.run() } == 64)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(exitCode { let c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--at", "session:3+7d", "--only", "after"]); try c.run() } == 0)
+    }
+
     @Test("the progress line lists every output under way, in the order they started, and drops finished ones")
     func progressLine() {
         let line = RenderProgressLine(scene: "demo")
