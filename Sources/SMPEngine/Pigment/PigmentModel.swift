@@ -161,7 +161,11 @@ public struct PigmentModel: Sendable, Equatable {
     /// The retained ink cloud of `dot`, placed in `session`, `ageDays` after it (nil before).
     public func cloud(of dot: PoissonDot, session: Session, ageDays t: Double) -> InkCloud? {
         guard t >= 0 else { return nil }
-        let shape = DotVariation(dot: dot, model: self, session: session)
+        return cloud(of: dot, session: session, ageDays: t, shape: DotVariation(dot: dot, model: self, session: session))
+    }
+
+    /// `cloud(of:session:ageDays:)` for a dot whose variation is already drawn (t ≥ 0).
+    func cloud(of dot: PoissonDot, session: Session, ageDays t: Double, shape: DotVariation) -> InkCloud {
         let depositedMG = depositedInkMG(dot: dot, session: session, variation: shape)
         var sigma = inkCloudDiameterRatio * shape.impressionSigmaMM * spreadFactor(ageDays: t)
         var depth = inkDepthMM(session: session, ageDays: t) * shape.depthFactor
@@ -180,10 +184,13 @@ public struct PigmentModel: Sendable, Equatable {
         return inkLoadMgPerCM2 / 100 * Double.pi * radiusMM * radiusMM * (1 - session.dilution) * variation.inkFactor
     }
 
+    /// −ln of carbon black's (`#141414`) linear reflectance: the unit of `inkStrength`.
+    static let carbonBlackAbsorbance = -log(SRGBColor(red: 0x14, green: 0x14, blue: 0x14).linear.y)
+
     /// The ink's strength per channel relative to carbon black (`#141414`, the default): a
     /// lighter pre-mixed grey, or a tinted ink, absorbs less in some channels.
     static func inkStrength(_ ink: SRGBColor) -> LinearRGB {
-        let reference = -log(SRGBColor(hex: "#141414")!.linear.y)
+        let reference = carbonBlackAbsorbance
         let linear = ink.linear
         return LinearRGB(-log(max(linear.x, 1e-4)), -log(max(linear.y, 1e-4)), -log(max(linear.z, 1e-4))) / reference
     }
@@ -191,9 +198,9 @@ public struct PigmentModel: Sendable, Equatable {
     /// The components to draw for `dot`, placed in `session`, `ageDays` after that session
     /// (none before it).
     public func components(of dot: PoissonDot, session: Session, ageDays t: Double) -> [InkDot] {
-        guard let cloud = cloud(of: dot, session: session, ageDays: t) else { return [] }
-        var result = cloud.transportComponents()
+        guard t >= 0 else { return [] }
         let shape = DotVariation(dot: dot, model: self, session: session)
+        var result = cloud(of: dot, session: session, ageDays: t, shape: shape).transportComponents()
         // Each crust keeps its own time once the scabs form: t − delay, eased in over days 0–3.
         let surface = surfaceInkFactor(ageDays: max(0, t - shape.sheddingDelayDays * smoothstep(0, 3, t)))
         if surface > 0 {
