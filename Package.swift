@@ -84,7 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "smp",
-            dependencies: ["SMPEngine", "ImageText", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SMPEngine", "ImageText", "PhotoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
         .testTarget(name: "PoissonDiskTests", dependencies: ["PoissonDisk"]),
@@ -92,8 +92,8 @@ let package = Package(
         .testTarget(name: "PhotoIOTests", dependencies: ["PhotoIO", "PNGIO"]),
         // Resources/golden-digests.json is read from the source tree (GoldenDigestTests), where
         // re-blessing writes it; it is not bundled.
-        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk", "ImageText"],
+        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk", "ImageText", "PhotoIO"],
                     exclude: ["Resources"]),
-        .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine", "PNGIO"]),
+        .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine", "PNGIO", "PhotoIO"]),
     ]
 )

@@ -119,7 +119,8 @@ struct RenderCommand: ParsableCommand {
             throw ExitStatus.usage
         }
         let folder = URL(fileURLWithPath: outputFolder ?? "Outputs/\(scene.name)")
-        let rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression, limits: limits.limits)
+        var rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression, limits: limits.limits)
+        rendering.sceneFolder = URL(fileURLWithPath: self.scene).deletingLastPathComponent()
         // A progress line on standard error, only for a person watching a terminal.
         let showProgress = !quiet && isatty(STDERR_FILENO) == 1
         let line = RenderProgressLine(scene: scene.name)

@@ -16,6 +16,9 @@ public struct SceneRendering: Sendable {
     public var compression: PNGCompression
     /// Checked before any work (`RenderEstimate`).
     public var limits: RenderLimits
+    /// The folder the scene file is in: the scene's photo and mask are relative to it (nil: the
+    /// current directory).
+    public var sceneFolder: URL?
 
     public init(scene: Scene, sceneText: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 compression: PNGCompression = .fast, limits: RenderLimits = RenderLimits()) {
@@ -123,6 +126,8 @@ public struct SceneRendering: Sendable {
         try limits.check(RenderEstimate(
             scene: scene, map: map, view: view, images: mapImages.count + (OutputSelection.includes(selected, "density") ? 1 : 0),
             comparison: OutputSelection.includes(selected, "comparison"), threads: threads, imagesInFlight: imagesInFlight))
+        // The photo is read and fitted before the folder is touched: a bad one writes nothing.
+        let photo = wantsPhoto(selected) ? try preparePhoto(sceneFolder: sceneFolder) : nil
         let claimed = try OutputFolder.claim(folder)
         defer { withExtendedLifetime(claimed) {} }   // the lock is held until the last file is written
         // The dots, and the textured surface that places every hair of the view (0.65 G
@@ -164,6 +169,7 @@ public struct SceneRendering: Sendable {
         }
         // Head views (`SceneRendering+Views`): the font is loaded here too, before any file is written.
         images += try viewJobs(map: map, dots: dots, after: moment, selected: only ?? scene.render.outputs, views: views)
+        images += try photoJobs(photo, map: map, dots: dots, after: moment, selected: selected)
         var reportImages: [RenderReport.Image] = []
         for (job, outcome) in zip(images, write(images, into: folder, text: text, progress: progress)) {
             guard let outcome else { break }   // not started: an earlier image failed

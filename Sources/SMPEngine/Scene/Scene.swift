@@ -17,6 +17,8 @@ public struct Scene: Sendable {
     /// How the pigment heals, spreads, fades and shifts hue over time.
     public var pigment: PigmentModel
     public var render: RenderSettings
+    /// The client's photo to composite the plan onto (`photo-….png`); nil: none.
+    public var photo: PhotoSettings?
 
     public struct Skin: Sendable, Equatable {
         /// The skin's colour as a camera records it (sRGB).
