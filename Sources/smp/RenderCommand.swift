@@ -19,7 +19,9 @@ struct RenderCommand: ParsableCommand {
             set, so they print 1:1). Head views: view-<view>-before.png and view-<view>-after.png \
             (and at-<time>) for each of the scene's render.views (default front, top, crown, left) or \
             --views, and view-sheet.png with all of them; a perspective camera on a parametric head, \
-            render.viewDistanceMM (600) away, render.viewPixels (1600) on a side. Each file is written atomically. One render at a time per output \
+            render.viewDistanceMM (600) away, render.viewPixels (1600) on a side. With a photo: section, \
+            photo-before.png, photo-after.png, photo-session-K.png and photo-comparison.png: the plan on the \
+            client's photo, fitted to its landmarks, marked "simulation". Each file is written atomically. One render at a time per output \
             folder: a second one into the same folder is refused (exit 75). A render removes the \
             temporary files a killed render left in its folder, and says so. The --max-… options \
             raise the ceilings checked before any work.
@@ -45,7 +47,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("px-per-mm"), parsing: .unconditional, help: "Pixels per mm, overriding the scene's render.pixelsPerMM.")
     var pixelsPerMM: Double?
 
-    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots, views, view-sessions, view-sheet, view-<view>-<moment>.")
+    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots, views, view-sessions, view-sheet, view-<view>-<moment>, photo, photo-before, photo-after, photo-session-K, photo-comparison.")
     var only: String?
 
     @Option(help: "Head views, comma-separated, overriding the scene's render.views: \(HeadViewName.allCases.map(\.rawValue).joined(separator: ", ")).")

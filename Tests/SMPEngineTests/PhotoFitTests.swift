@@ -103,8 +103,11 @@ struct PhotoFitTests {
         let before = setup.rendering.chartTexture(map: setup.map, dots: setup.dots, day: nil, surface: setup.surface)
         let after = setup.rendering.chartTexture(map: setup.map, dots: setup.dots, day: setup.afterDay, surface: setup.surface)
         let noMark = (image: RGB8Image(width: 0, height: 0), x: 0, y: 0)
+        // As a render does: only the pixels near inked scalp traced.
+        let (rows, columns) = PhotoComposite.scalpBox(camera: fit.camera, head: head, width: photo.width, height: photo.height)
+        let coverage = PhotoScalpCoverage(camera: fit.camera, head: head, chart: setup.map.chart, dots: setup.dots, rows: rows, columns: columns)
         let composite = PhotoComposite(photo: photo, camera: fit.camera, head: head, chart: setup.map.chart, before: before, after: after,
-                                       mask: nil, mark: noMark)
+                                       mask: nil, mark: noMark, coverage: coverage)
         let result = Self.pixels(composite)
         var scalpDifference = 0.0, scalpCount = 0, changedOffScalp = 0, darkened = 0
         for row in 0..<photo.height {
@@ -127,6 +130,31 @@ struct PhotoFitTests {
         #expect(scalpCount > 20_000)
         #expect(darkened > scalpCount / 4, "the ink darkens the treated scalp")
         #expect(scalpDifference / Double(3 * scalpCount) < 1.5, "mean difference \(scalpDifference / Double(3 * scalpCount)) levels")
+
+        // A painted mask: black leaves the left third as the photo, white treats the right third
+        // as without a mask, grey the middle partly.
+        let third = photo.width / 3
+        let mask = (0..<(photo.width * photo.height)).map { i -> UInt8 in
+            let column = i % photo.width
+            return column < third ? 0 : column < 2 * third ? 128 : 255
+        }
+        let masked = Self.pixels(PhotoComposite(photo: photo, camera: fit.camera, head: head, chart: setup.map.chart, before: before,
+                                                after: after, mask: mask, mark: noMark, coverage: coverage))
+        var partial = 0, between = 0
+        for row in 0..<photo.height {
+            for column in 0..<photo.width {
+                let i = (row * photo.width + column) * 3
+                if column < third {
+                    #expect(masked[i..<(i + 3)] == photo.pixels[i..<(i + 3)])
+                } else if column >= 2 * third {
+                    #expect(masked[i..<(i + 3)] == result[i..<(i + 3)])
+                } else if result[i + 1] + 4 < photo.pixels[i + 1] {
+                    partial += 1
+                    if masked[i + 1] > result[i + 1] && masked[i + 1] < photo.pixels[i + 1] { between += 1 }
+                }
+            }
+        }
+        #expect(partial > 1000 && between > partial * 9 / 10, "\(between) of \(partial) half-masked pixels between photo and full effect")
     }
 }
 

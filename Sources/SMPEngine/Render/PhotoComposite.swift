@@ -23,11 +23,13 @@ public struct PhotoComposite: RowImage {
     /// Rows and columns the cranium's bound can project to; no other pixel can change.
     let scalpRows: Range<Int>
     let scalpColumns: Range<Int>
+    /// Where within them scalp can be seen (nil: trace every pixel of the box).
+    let coverage: PhotoScalpCoverage?
 
     /// The photo with `after` over `before` composited on its scalp (both nil: the photo alone),
     /// and `mark` (`PhotoComposite.mark`) over it.
     public init(photo: Photo, camera: HeadCamera, head: HeadModel, chart: ScalpChart, before: ChartTexture?, after: ChartTexture?,
-                mask: [UInt8]?, mark: (image: RGB8Image, x: Int, y: Int)) {
+                mask: [UInt8]?, mark: (image: RGB8Image, x: Int, y: Int), coverage: PhotoScalpCoverage? = nil) {
         self.photo = photo
         self.camera = camera
         self.before = before
@@ -40,6 +42,7 @@ public struct PhotoComposite: RowImage {
         self.mark = mark.image
         markOrigin = (mark.x, mark.y)
         (scalpRows, scalpColumns) = Self.scalpBox(camera: camera, head: head, width: photo.width, height: photo.height)
+        self.coverage = coverage
     }
 
     /// The "simulation" mark for `photo` and where it goes: in `corner`, its text a 28th of the
@@ -62,15 +65,17 @@ public struct PhotoComposite: RowImage {
         }
     }
 
-    /// The pixel box the cranium's bounding box (grown by 10 mm) projects into, clamped to the
+    /// The pixel box the chart's part of the cranium (down to 120° from the top, 65 % of the
+    /// ear-to-top height below the ear line), grown by 10 mm, projects into, clamped to the
     /// photo; the whole photo when the camera is inside that box.
     static func scalpBox(camera: HeadCamera, head: HeadModel, width: Int, height: Int) -> (Range<Int>, Range<Int>) {
         let s = head.shape
-        let half = SIMD3(s.sideToSideMM + 25, s.frontToBackMM + 10, s.earToTopMM + 10)
+        let low3 = SIMD3(-s.sideToSideMM - 25, -s.frontToBackMM - 10, -0.65 * s.earToTopMM - 10)
+        let high3 = SIMD3(s.sideToSideMM + 25, s.frontToBackMM + 10, s.earToTopMM + 10)
         var low = SIMD2(Double.infinity, .infinity), high = -low
         for corner in 0..<8 {
-            let sign = SIMD3<Double>(corner & 1 == 0 ? -1 : 1, corner & 2 == 0 ? -1 : 1, corner & 4 == 0 ? -1 : 1)
-            guard let p = camera.project(half * sign) else { return (0..<height, 0..<width) }
+            let p3 = SIMD3(corner & 1 == 0 ? low3.x : high3.x, corner & 2 == 0 ? low3.y : high3.y, corner & 4 == 0 ? low3.z : high3.z)
+            guard let p = camera.project(p3) else { return (0..<height, 0..<width) }
             low = pointwiseMin(low, p)
             high = pointwiseMax(high, p)
         }
@@ -95,7 +100,7 @@ public struct PhotoComposite: RowImage {
                     if let view, let before, scalpRows.contains(row) {
                         for column in scalpColumns {
                             let maskValue = mask.map { Float($0[row * width + column]) / 255 } ?? 1
-                            guard maskValue > 0,
+                            guard maskValue > 0, coverage?.mightSeeScalp(column: column, row: row) ?? true,
                                   let factor = transmittance(view: view, before: before, column: column, row: row), factor != .one
                             else { continue }
                             let effect = LinearRGB.one + (factor - .one) * maskValue
@@ -126,9 +131,13 @@ public struct PhotoComposite: RowImage {
         guard let hit = view.head.intersect(origin: camera.eye, direction: direction, edgeSlope: 0).hit,
               let after = view.texture else { return nil }
         let weight = view.head.scalpWeight(at: hit.point, active: hit.active)
-        guard weight > 0,
-              let (seenAfter, fade) = view.chartReflectance(hit, texture: after, x: x, y: y, footprint: 1),
-              let (seenBefore, _) = view.chartReflectance(hit, texture: before, x: x, y: y, footprint: 1) else { return nil }
+        guard weight > 0 else { return nil }
+        // One footprint for both textures: the chart point's trigonometry is most of a lookup.
+        let footprint = view.chartFootprint(hit, x: x, y: y, footprint: 1)
+        let fade = after.edgeFade(footprint.centre)
+        guard fade > 0,
+              let seenAfter = after.filtered(centre: footprint.centre, edgeX: footprint.edgeX, edgeY: footprint.edgeY),
+              let seenBefore = before.filtered(centre: footprint.centre, edgeX: footprint.edgeX, edgeY: footprint.edgeY) else { return nil }
         let ratio = seenAfter / pointwiseMax(seenBefore, LinearRGB(repeating: 1e-4))
         let w = Float(weight * fade)
         // Within a 65536th of 1: the textures' own step, not ink.

@@ -24,7 +24,8 @@ extension SceneRendering {
         return selected.contains { $0 == "photo" || $0.hasPrefix("photo-") }
     }
 
-    /// Reads the photo (relative to `sceneFolder`), fits the head to its landmarks and reads the
+    /// Reads the photo (relative to `sceneFolder`; at most half the pixels an image may have,
+    /// since the comparison is twice the photo), fits the head to its landmarks and reads the
     /// mask. Throws `PhotoError` for a photo that cannot be read (`unreadable`: missing) and
     /// `SceneError` for a fit refused or a mask that does not match.
     public func preparePhoto(sceneFolder: URL?) throws -> PreparedPhoto? {
@@ -33,7 +34,7 @@ extension SceneRendering {
             file.hasPrefix("/") ? URL(fileURLWithPath: file)
                 : (sceneFolder ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).appendingPathComponent(file)
         }
-        let photo = try PhotoReader.read(url: resolve(settings.file), maxPixels: min(limits.pixelsPerImage, PhotoReader.defaultMaxPixels))
+        let photo = try PhotoReader.read(url: resolve(settings.file), maxPixels: max(1, limits.pixelsPerImage / 2))
         let head = HeadModel(shape: scene.head)
         let fit: PhotoFit
         do {
@@ -47,7 +48,7 @@ extension SceneRendering {
             let url = resolve(maskFile)
             let image: Photo
             do {
-                image = try PhotoReader.read(url: url, maxPixels: min(limits.pixelsPerImage, PhotoReader.defaultMaxPixels))
+                image = try PhotoReader.read(url: url, maxPixels: max(1, limits.pixelsPerImage / 2))
             } catch {
                 let photoError: PhotoError = error
                 if photoError.kind == .unreadable { throw photoError }
@@ -76,7 +77,11 @@ extension SceneRendering {
         let comparison = wanted("photo-comparison")
         guard !moments.isEmpty || comparison else { return [] }
         let font = try Font.dejaVuSans()
-        let textureView = textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: [prepared.fit.camera]))
+        let head = HeadModel(shape: scene.head)
+        let camera = prepared.fit.camera
+        let (rows, columns) = PhotoComposite.scalpBox(camera: camera, head: head, width: prepared.photo.width, height: prepared.photo.height)
+        let coverage = PhotoScalpCoverage(camera: camera, head: head, chart: map.chart, dots: dots, rows: rows, columns: columns)
+        let textureView = coverage.textureView(within: textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: [camera])))
         let photoPixels = prepared.photo.width * prepared.photo.height
         // Users per moment: each image with pigment takes the before texture and its own.
         var users: [String: Int] = [:]
@@ -95,7 +100,6 @@ extension SceneRendering {
         try limits.check(estimate)
         let textures = ViewTextures(users: users)
         let rendering = self
-        let head = HeadModel(shape: scene.head)
         @Sendable func texture(_ day: Double?) -> ChartTexture {
             textures.texture(day: day) {
                 let (surface, skin) = textures.surface {
@@ -108,7 +112,8 @@ extension SceneRendering {
         let mark = try PhotoComposite.mark(photo: prepared.photo, corner: settings.markCorner, font: font)
         @Sendable func composite(_ day: Double?) -> PhotoComposite {
             PhotoComposite(photo: prepared.photo, camera: prepared.fit.camera, head: head, chart: map.chart,
-                           before: day == nil ? nil : texture(nil), after: day.map(texture), mask: prepared.mask, mark: mark)
+                           before: day == nil ? nil : texture(nil), after: day.map(texture), mask: prepared.mask, mark: mark,
+                           coverage: coverage)
         }
         var jobs = moments.map { item in ImageJob(name: item.name, day: item.day) { composite(item.day) } }
         if comparison {
