@@ -154,7 +154,12 @@ struct RenderCommand: ParsableCommand {
             }
         }
         guard !quiet else { return }
-        try StandardOutput.write(lines: ["\(scene.name): \(result.dotCount) dots"] + result.files.map { "wrote \($0.path)" })
+        let fit = result.photoFit.map { fit in
+            [String(format: "photo: the head fitted to %d landmarks, residual %.1f px root-mean-square (limit %.1f), camera %.0f mm from the head%@",
+                    fit.residualPixels.count, fit.rmsResidualPixels, fit.limitPixels, (fit.camera.eye * fit.camera.eye).sum().squareRoot(),
+                    fit.isMirrorImage ? " (a mirror image: the patient's right on the photo's right)" : "")]
+        } ?? []
+        try StandardOutput.write(lines: ["\(scene.name): \(result.dotCount) dots"] + fit + result.files.map { "wrote \($0.path)" })
     }
 }
 

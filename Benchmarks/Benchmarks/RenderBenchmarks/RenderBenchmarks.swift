@@ -109,6 +109,15 @@ let benchmarks: @Sendable () -> Void = {
                                                 software: "bench", text: [], compression: .fast))
         }
     }
+
+    // Issue 20's target: a 12-megapixel photo's photo-after.png in under 3 s, end to end.
+    let photo = OnFirstUse { try? PhotoCase() }
+    Benchmark("photo-after.png of a 12-megapixel photo, end to end",
+              configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident], maxDuration: .seconds(30), maxIterations: 6)) { benchmark in
+        guard let photo = photo.value else { fatalError("cannot set up the 12-megapixel photo") }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try photo.renderAfter(into: photo.folder.appendingPathComponent("out")) }
+    }
 }
 
 /// A value made the first time it is asked for, then kept (benchmarks run on one thread).

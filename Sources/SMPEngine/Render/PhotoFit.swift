@@ -32,6 +32,9 @@ public struct PhotoFit: Sendable {
     public let residualPixels: [PhotoSettings.Landmark: Double]
     /// The largest residual accepted.
     public let limitPixels: Double
+    /// The photo shows the head as a mirror does (as the head views draw it, or a phone's
+    /// selfie camera): the patient's right on the image's right. A camera photo: false.
+    public let isMirrorImage: Bool
 
     /// The head-model point of each landmark (mm, `HeadShape`'s frame): found on the model's
     /// own surface, so a view of the model and the fit agree.
@@ -77,6 +80,12 @@ public struct PhotoFit: Sendable {
         let centroid = observed.reduce(.zero, +) / Double(observed.count)
         let target = model.reduce(.zero, +) / Double(model.count)
         var best: (pose: Pose, cost: Double)?
+        let glabella = names.firstIndex(of: .glabella).map { model[$0] }
+        var mirrored = false, tooClose = false
+        // `HeadShape`'s frame (X to the patient's right, Y back, Z up) is left-handed, and the head
+        // views' cameras take right = forward × up: they draw the head as a mirror does. A camera
+        // photo is the other way round, a selfie like the views: both are tried.
+        for mirror in [false, true] {
         for view in HeadViewName.allCases {
             for focalFactor in [0.9, 1.6, 3.0] {
                 let focal = focalFactor * Double(max(widthPixels, heightPixels))
@@ -85,15 +94,35 @@ public struct PhotoFit: Sendable {
                 let distance = focal * modelSpread / spread
                 var start = Pose(camera: HeadCamera(eye: target + back * distance, forward: -back, up: upHint, widthPixels: widthPixels,
                                                     heightPixels: heightPixels, focalPixels: focal, distanceMM: distance))
+                if !mirror { start.camera.right = -start.camera.right }
                 // Slide the camera so that the landmarks' centre lands on the marked centre.
                 let offset = centroid - SIMD2(0.5 * Double(widthPixels), 0.5 * Double(heightPixels))
                 start.camera.eye += (-start.camera.right * offset.x + start.camera.up * offset.y) * distance / focal
                 let fitted = levenbergMarquardt(start, model: model, observed: observed)
                 let cost = fitted.cost(model: model, observed: observed)
+                // Four or five landmarks fit a mirror image too (a head seen from behind, the
+                // Necker cube's flip) about as well: with a glabella marked, only poses facing it count.
+                if let glabella, ((glabella - fitted.camera.eye) * SIMD3(0, -1, 0)).sum() > 0 {
+                    mirrored = true
+                    continue
+                }
+                // Four landmarks marked by eye can fit exactly with the camera almost touching the
+                // head (its focal length traded for distance): no photo is taken from there.
+                let eye = fitted.camera.eye
+                guard (eye * eye).sum().squareRoot() >= Self.closestCameraMM else {
+                    tooClose = true
+                    continue
+                }
                 if cost < (best?.cost ?? .infinity) { best = (fitted, cost) }
             }
         }
-        guard let best else { throw PhotoFitError(keyPath: "photo.landmarks", message: "no fit found") }
+        }
+        guard let best else {
+            throw PhotoFitError(keyPath: "photo.landmarks", message: mirrored
+                ? "the landmarks fit only a head seen from behind, with the glabella facing away: they are inconsistent; check each one's place and side (left and right are the patient's)"
+                : tooClose ? "the landmarks fit only a camera closer than \(Int(Self.closestCameraMM)) mm to the head's centre; check each one's place, or add the hairline"
+                : "no pose of the head fits the landmarks")
+        }
         var camera = best.pose.camera
         camera.distanceMM = ((target - camera.eye) * camera.forward).sum()
         var residuals: [PhotoSettings.Landmark: Double] = [:]
@@ -109,13 +138,11 @@ public struct PhotoFit: Sendable {
                 + "(the most \(format(worst.value)) at \(worst.key.rawValue)), more than the \(format(limit)) allowed (photo.maxResidualPixels, default 4 % of the landmarks' spread); "
                 + "check that each landmark is where its name says (left and right are the patient's)")
         }
-        // A mirror image of the landmarks fits a head seen from behind as well as from the front:
-        // a marked glabella must face the camera.
-        if let index = names.firstIndex(of: .glabella), ((model[index] - camera.eye) * SIMD3(0, -1, 0)).sum() > 0 {
-            throw PhotoFitError(keyPath: "photo.landmarks", message: "the landmarks fit only a head seen from behind, with the glabella facing away: "
-                + "they are inconsistent; check each one's place and side (left and right are the patient's)")
-        }
-        return PhotoFit(camera: camera, rmsResidualPixels: rms, residualPixels: residuals, limitPixels: limit)
+        let viewsRight = SIMD3(camera.forward.y * camera.up.z - camera.forward.z * camera.up.y,
+                               camera.forward.z * camera.up.x - camera.forward.x * camera.up.z,
+                               camera.forward.x * camera.up.y - camera.forward.y * camera.up.x)
+        return PhotoFit(camera: camera, rmsResidualPixels: rms, residualPixels: residuals, limitPixels: limit,
+                        isMirrorImage: (viewsRight * camera.right).sum() > 0)
     }
 
     /// The camera as the fit moves it.
@@ -157,6 +184,9 @@ public struct PhotoFit: Sendable {
             return Pose(camera: next)
         }
     }
+
+    /// The nearest a photo's camera can be to the head's centre: 20 cm from the face.
+    static let closestCameraMM = 300.0
 
     static func levenbergMarquardt(_ start: Pose, model: [SIMD3<Double>], observed: [SIMD2<Double>]) -> Pose {
         var pose = start

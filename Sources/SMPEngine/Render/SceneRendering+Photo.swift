@@ -65,6 +65,18 @@ extension SceneRendering {
         return PreparedPhoto(photo: photo, fit: fit, mask: mask)
     }
 
+    /// The fit as report.json has it.
+    func photoReport(_ prepared: PreparedPhoto) -> RenderReport.PhotoFitReport? {
+        guard let settings = scene.photo else { return nil }
+        let fit = prepared.fit
+        return RenderReport.PhotoFitReport(
+            file: settings.file, widthPixels: prepared.photo.width, heightPixels: prepared.photo.height,
+            orientation: prepared.photo.orientation, residualPixels: fit.rmsResidualPixels, residualLimitPixels: fit.limitPixels,
+            landmarkResidualPixels: Dictionary(uniqueKeysWithValues: fit.residualPixels.map { ($0.key.rawValue, $0.value) }),
+            cameraDistanceMM: (fit.camera.eye * fit.camera.eye).sum().squareRoot(), focalPixels: fit.camera.focalPixels,
+            mirrorImage: fit.isMirrorImage)
+    }
+
     /// The photo outputs the selection names, for `prepared`.
     func photoJobs(_ prepared: PreparedPhoto?, map: ScalpMap, dots: [PoissonDot], after moment: TreatmentTime,
                    selected: [String]?) throws -> [ImageJob] {

@@ -38,6 +38,8 @@ public struct SceneRendering: Sendable {
         public var timings: [String: ImageTimings]
         /// Temporary files of an earlier, killed render that were removed from the folder.
         public var removedStaleFiles: [String] = []
+        /// The head fitted to the scene's photo, when photo outputs were written.
+        public var photoFit: PhotoFit?
     }
 
     /// The map view: the scene's crop, or the whole scalp, at the scene's scale.
@@ -144,6 +146,7 @@ public struct SceneRendering: Sendable {
         }
         let surface = drawsScalp ? built.value ?? ScalpSurface(scene: scene, map: map, view: view) : nil
         var result = Result(dotCount: dots.count, files: [], timings: [:], removedStaleFiles: claimed.removedStaleFiles)
+        result.photoFit = photo?.fit
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
         // The images, in the order the report lists them; each builds its renderer when it starts.
@@ -195,7 +198,7 @@ public struct SceneRendering: Sendable {
                 settings: .init(pixelsPerMM: view.pixelsPerMM, viewOriginXMM: view.originXMM, viewOriginYMM: view.originYMM,
                                 viewWidthMM: view.widthMM, viewHeightMM: view.heightMM, widthPixels: view.widthPixels,
                                 heightPixels: view.heightPixels, after: moment.description, compression: compression.rawValue),
-                density: density, images: reportImages)
+                density: density, images: reportImages, photo: photo.flatMap { photoReport($0) })
             try AtomicFileOutput.write(report.jsonData(), to: url)
             result.files.append(url)
         }
