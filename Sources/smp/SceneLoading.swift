@@ -28,6 +28,12 @@ enum ExitStatus {
         // A photo that is not there is missing input (66); one that is there but unusable is bad data (65).
         case let error as PhotoError: (error.description, error.kind == .unreadable ? unreadableInput : invalidScene)
         case let error as RenderLimitError: (LimitOptions.message(error), usage)
+        // The engine names what was asked for; the options that ask for it are these.
+        case let error as RenderRequestError:
+            switch error {
+            case .momentOutsidePlan: ("--at: \(error)", usage)
+            case .unknownOutput: ("--only: \(error)", usage)
+            }
         // The font is the machine's, not the scene's: a missing or broken one is an install
         // problem (EX_OSFILE); anything else from the text drawing is ours.
         case let error as TextError:

@@ -19,7 +19,7 @@ struct PhotoDemoTests {
         let map = ScalpMap(scene: scene)
         let camera = rendering.camera(view)
         let textureView = rendering.textureView(of: map, pixelsPerMM: rendering.texturePixelsPerMM(for: [camera]))
-        let surface = ScalpSurface(scene: scene, map: map, view: textureView)
+        let surface = try ScalpSurface(scene: scene, map: map, view: textureView)
         let texture = rendering.chartTexture(map: map, dots: [], day: nil, surface: surface)
         let headView = try rendering.headView(view, map: map, texture: texture, skin: rendering.meanSkin(of: surface, map: map), font: nil)
         let photo = Photo(width: pixels, height: pixels, pixels: PhotoFitTests.pixels(headView), format: "generated")

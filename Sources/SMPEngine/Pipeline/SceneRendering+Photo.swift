@@ -78,9 +78,10 @@ extension SceneRendering {
     }
 
     /// The photo outputs the selection names, for `prepared`.
-    func photoJobs(_ prepared: PreparedPhoto?, map: ScalpMap, dots: [PoissonDot], after moment: TreatmentTime,
+    func photoJobs(_ prepared: PreparedPhoto?, _ preview: ScenePreview, after moment: TreatmentTime,
                    selected: [String]?) throws -> [ImageJob] {
         guard let prepared, let settings = scene.photo, wantsPhoto(selected) else { return [] }
+        let map = preview.map, dots = preview.dots
         func wanted(_ name: String) -> Bool { selected == nil || selected!.contains("photo") || selected!.contains(name) }
         let afterDay = moment.day(in: scene.sessions)
         var moments: [(name: String, day: Double?)] = [("photo-before", nil), ("photo-after", afterDay)]
@@ -114,9 +115,7 @@ extension SceneRendering {
         let rendering = self
         @Sendable func texture(_ day: Double?) -> ChartTexture {
             textures.texture(day: day) {
-                let (surface, skin) = textures.surface {
-                    (ScalpSurface(scene: rendering.scene, map: map, view: textureView), LinearRGB.zero)
-                }
+                let (surface, skin) = textures.surface { (preview.surface(view: textureView), LinearRGB.zero) }
                 return (rendering.chartTexture(map: map, dots: dots, day: day, surface: surface), skin)
             }.0
         }
