@@ -55,12 +55,14 @@ static void on_emit_message(j_common_ptr info, int level) {
     copy_text(errors->warning, sizeof errors->warning, text);
 }
 
-static void install(struct jpeg_decompress_struct *info, shim_errors *errors) {
+/* The error manager for a compress or decompress struct's err. */
+static struct jpeg_error_mgr *install(shim_errors *errors) {
     memset(errors, 0, sizeof *errors);
-    info->err = jpeg_std_error(&errors->manager);
+    struct jpeg_error_mgr *manager = jpeg_std_error(&errors->manager);
     errors->manager.error_exit = on_error_exit;
     errors->manager.emit_message = on_emit_message;
     errors->warning_code = -1;
+    return manager;
 }
 
 /* A warning means libjpeg made up data: the end of a truncated file, or a corrupt segment. */
@@ -89,7 +91,7 @@ int jpegshim_read_header(const uint8_t *data, size_t length, jpegshim_info *out,
     memset(out, 0, sizeof *out);
     struct jpeg_decompress_struct info;
     shim_errors errors;
-    install(&info, &errors);
+    info.err = install(&errors);
     if (setjmp(errors.jump)) {
         jpeg_destroy_decompress(&info);
         return fail(message, message_capacity, errors.code, errors.message);
@@ -107,7 +109,7 @@ int jpegshim_decode_rgb(const uint8_t *data, size_t length, uint8_t *out, size_t
     if (data == NULL || out == NULL) return fail(message, message_capacity, JPEGSHIM_ERR_USAGE, "missing argument");
     struct jpeg_decompress_struct info;
     shim_errors errors;
-    install(&info, &errors);
+    info.err = install(&errors);
     if (setjmp(errors.jump)) {
         jpeg_destroy_decompress(&info);
         return fail(message, message_capacity, errors.code, errors.message);
@@ -145,11 +147,7 @@ int jpegshim_encode_rgb(const uint8_t *rgb, uint32_t width, uint32_t height, int
     *out_length = 0;
     struct jpeg_compress_struct info;
     shim_errors errors;
-    memset(&errors, 0, sizeof errors);
-    info.err = jpeg_std_error(&errors.manager);
-    errors.manager.error_exit = on_error_exit;
-    errors.manager.emit_message = on_emit_message;
-    errors.warning_code = -1;
+    info.err = install(&errors);
     unsigned char *buffer = NULL;
     unsigned long buffer_length = 0;
     uint8_t *volatile cmyk_row = NULL;
