@@ -52,6 +52,21 @@ struct PhotoCommandTests: TemporarySceneFolder {
         #expect(changed > 20_000 && changed < 200_000, "\(changed) pixels changed")
     }
 
+    /// Same scene, same bytes for any thread count.
+    @Test func sameBytesForAnyThreadCount() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try copyDemoPhoto()
+        let scene = try scene(photo: "client.jpg")
+        var files: [Data] = []
+        for threads in [1, 3] {
+            let out = folder.appendingPathComponent("out-\(threads)")
+            let outcome = try SMPProcess.run(["render", scene, "--only", "photo-after", "--threads", String(threads), "--out", out.path, "--quiet"])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            files.append(try Data(contentsOf: out.appendingPathComponent("photo-after.png")))
+        }
+        #expect(files[0] == files[1])
+    }
+
     /// Each bad photo exits 65 (or 66 when it is missing) with a message naming the problem, and
     /// the output folder is never created.
     @Test func badPhotosWriteNothing() throws {
