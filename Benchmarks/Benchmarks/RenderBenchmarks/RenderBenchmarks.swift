@@ -96,8 +96,10 @@ let benchmarks: @Sendable () -> Void = {
     let wallView = MapView(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, widthMM: map.bounds.widthMM,
                            heightMM: map.bounds.heightMM, pixelsPerMM: wallScale)
     let wall = OnFirstUse {
-        demo.rendering.renderer(view: wallView, dots: demo.dots, day: demo.healedDay,
-                                surface: try ScalpSurface(scene: demo.scene, map: map, view: wallView))
+        guard let surface = try? ScalpSurface(scene: demo.scene, map: map, view: wallView) else {
+            fatalError("cannot set up the wall print's surface")
+        }
+        return demo.rendering.renderer(view: wallView, dots: demo.dots, day: demo.healedDay, surface: surface)
     }
     Benchmark("wall print end to end, fast preset, \(wallView.widthPixels)x\(wallView.heightPixels)",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 1)) { benchmark in
