@@ -1,0 +1,218 @@
+import Foundation
+import PNGIO
+import PoissonDisk
+
+/// Renders the live page's preview (`smp serve`): one scene with the page's overrides, as a map window or a
+/// head view at the page's size, keeping the scene's stages (the map, the dots, the textured
+/// surface) between requests so that a change re-renders only what it touches. A newer render
+/// makes an older one stop at its next band of rows (`RenderGeneration`): stale renders are
+/// cancelled, not queued.
+public final class PreviewRenderer: @unchecked Sendable {
+    /// The map window's side: a patch of a treated region large enough to read the pattern and
+    /// its density, small enough that dots are several pixels wide at the page's size.
+    public static let mapWindowMM = 30.0
+    /// Threads rendering a preview's bands.
+    let threads: Int
+    let generation = RenderGeneration()
+    private let lock = NSLock()
+    private var maps = StageCache<ScalpMap>(capacity: 3)
+    private var placements = StageCache<Placement>(capacity: 4)
+    private var surfaces = StageCache<(ScalpSurface, LinearRGB)>(capacity: 4)
+
+    struct Placement {
+        var dots: [PoissonDot]
+        /// The centre of the window the map preview shows: where the last session treated most
+        /// fully (`SceneRendering.timelineView`), so that the page shows treated scalp.
+        var windowCentre: (xMM: Double, yMM: Double)
+    }
+
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.threads = max(1, threads)
+    }
+
+    /// Starts a render: every render started earlier now stops at its next band.
+    public func begin() -> Int { generation.advance() }
+
+    /// The preview of `scene` for `request`, RGB8 rows top to bottom. Throws `CancellationError`
+    /// when a newer render began (`ticket` is no longer current).
+    public func render(_ scene: Scene, sceneText: String, view: PreviewView, pixels: Int, ticket: Int) throws -> PanelPixels {
+        guard let day = scene.render.after.day(in: scene.sessions) else {
+            throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
+                line: 0, column: 0, keyPath: "render.after",
+                message: "\(scene.render.after) names a session the plan does not have (1 to \(scene.sessions.count))")])
+        }
+        let (map, placement, stageKey) = try stages(of: scene)
+        try generation.check(ticket)
+        let rendering = SceneRendering(scene: scene, sceneText: sceneText, threads: threads)
+        switch view {
+        case .map:
+            let side = Self.mapWindowMM
+            let window = MapView(originXMM: placement.windowCentre.xMM - side / 2, originYMM: placement.windowCentre.yMM - side / 2,
+                                 widthMM: side, heightMM: side, pixelsPerMM: Double(pixels) / side)
+            let (surface, _) = cached(\.surfaces, key: stageKey + Self.surfaceKey(scene) + "\(window)") {
+                (ScalpSurface(scene: scene, map: map, view: window), LinearRGB(0, 0, 0))
+            }
+            try generation.check(ticket)
+            return try renderBands(rendering.renderer(view: window, dots: placement.dots, day: day, surface: surface), ticket: ticket)
+        case let .head(name):
+            var sized = rendering
+            sized.scene.render.viewPixels = pixels
+            let camera = sized.camera(name)
+            let textureView = rendering.textureView(of: map, pixelsPerMM: rendering.texturePixelsPerMM(for: [camera]))
+            let (surface, skin) = cached(\.surfaces, key: stageKey + Self.surfaceKey(scene) + "\(textureView)") {
+                let surface = ScalpSurface(scene: scene, map: map, view: textureView)
+                return (surface, rendering.meanSkin(of: surface, map: map))
+            }
+            try generation.check(ticket)
+            let texture = rendering.chartTexture(map: map, dots: placement.dots, day: day, surface: surface)
+            try generation.check(ticket)
+            let head = try sized.headView(name, map: map, texture: texture, skin: skin, font: nil)
+            return try renderBands(head, ticket: ticket)
+        }
+    }
+
+    /// The scene's map and dots, from the cache when an earlier scene had the same inputs.
+    func stages(of scene: Scene) throws -> (ScalpMap, Placement, String) {
+        let mapKey = Self.mapKey(scene)
+        let map = cached(\.maps, key: mapKey) { ScalpMap(scene: scene) }
+        try RenderLimits().check(RenderEstimate(scene: scene, map: map))
+        let placementKey = mapKey + Self.placementKey(scene)
+        let placement = try cachedThrowing(\.placements, key: placementKey) {
+            let dots = try DotPlacement.dots(for: scene, on: map)
+            let rendering = SceneRendering(scene: scene, sceneText: "")
+            let window = rendering.timelineView(map: map, dots: dots, view: rendering.view(of: map))
+            return Placement(dots: dots, windowCentre: (window.originXMM + window.widthMM / 2, window.originYMM + window.heightMM / 2))
+        }
+        return (map, placement, placementKey)
+    }
+
+    /// The scene's map, dots and their density report: the page's plan table.
+    public func plan(of scene: Scene) throws -> (rows: [SessionPlanRow], report: DensityReport) {
+        let (map, placement, _) = try stages(of: scene)
+        let report = try DensityReport(scene: scene, map: map, dots: placement.dots)
+        return (SessionPlanRow.rows(scene: scene, dots: placement.dots, report: report), report)
+    }
+
+    // The keys name every scene value each stage reads (`ScalpMap.init`, `DotPlacement`,
+    // `ScalpSurface.init`): equal keys mean equal inputs. A key that differs for equal values
+    // (a dictionary printed in another order) only costs a cache miss.
+    static func mapKey(_ scene: Scene) -> String {
+        "map \(scene.seed) \(scene.head) \(scene.hairLoss) \(scene.hairline) \(scene.scars) \(scene.existingHair)|"
+    }
+
+    static func placementKey(_ scene: Scene) -> String {
+        "dots \(scene.design) \(scene.sessions)|"
+    }
+
+    static func surfaceKey(_ scene: Scene) -> String {
+        "surface \(scene.skin) \(scene.pigment)|"
+    }
+
+    private func cached<Value>(_ cache: ReferenceWritableKeyPath<PreviewRenderer, StageCache<Value>>, key: String,
+                               build: () -> Value) -> Value {
+        if let value = lock.withLock({ self[keyPath: cache].value(for: key) }) { return value }
+        let value = build()
+        lock.withLock { self[keyPath: cache].insert(value, for: key) }
+        return value
+    }
+
+    private func cachedThrowing<Value>(_ cache: ReferenceWritableKeyPath<PreviewRenderer, StageCache<Value>>, key: String,
+                                       build: () throws -> Value) throws -> Value {
+        if let value = lock.withLock({ self[keyPath: cache].value(for: key) }) { return value }
+        let value = try build()
+        lock.withLock { self[keyPath: cache].insert(value, for: key) }
+        return value
+    }
+
+    /// Renders `image` in bands of 16 rows on `threads` threads, checking between bands that
+    /// no newer render began. Any split of the rows gives the same bytes (`RowImage`).
+    func renderBands(_ image: some RowImage, ticket: Int) throws -> PanelPixels {
+        let width = image.widthPixels, height = image.heightPixels, rowBytes = width * 3
+        let bandHeight = BandedPNGOutput.bandHeight
+        let bands = (height + bandHeight - 1) / bandHeight
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, height * rowBytes), alignment: 16)
+        defer { buffer.deallocate() }
+        let next = BandCounter()
+        let generation = self.generation
+        // Each band is written by one thread only.
+        let shared = UnsafeSendable(buffer)
+        DispatchQueue.concurrentPerform(iterations: min(threads, bands)) { _ in
+            let buffer = shared.value
+            while generation.isCurrent(ticket), let band = next.claim(below: bands) {
+                let rows = (band * bandHeight)..<min(height, (band + 1) * bandHeight)
+                image.renderRows(rows, into: UnsafeMutableRawBufferPointer(rebasing: buffer[(rows.lowerBound * rowBytes)...]),
+                                 rowStride: rowBytes)
+            }
+        }
+        try generation.check(ticket)
+        return PanelPixels(width: width, height: height, bytes: Array(buffer.prefix(height * rowBytes)))
+    }
+}
+
+/// What the page shows: the map window or a head view.
+public enum PreviewView: Sendable, Equatable {
+    case map
+    case head(HeadViewName)
+
+    /// `map` or a head view's name, as the page's select sends it.
+    public init?(_ name: String) {
+        if name == "map" {
+            self = .map
+        } else if let view = HeadViewName(rawValue: name) {
+            self = .head(view)
+        } else {
+            return nil
+        }
+    }
+
+    public static let allowed = "map, " + HeadViewName.allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+/// The number of the newest render: a render whose number is older stops.
+public final class RenderGeneration: @unchecked Sendable {
+    private let lock = NSLock()
+    private var newest = 0
+
+    public func advance() -> Int { lock.withLock { newest += 1; return newest } }
+
+    public func isCurrent(_ ticket: Int) -> Bool { lock.withLock { newest == ticket } }
+
+    func check(_ ticket: Int) throws {
+        if !isCurrent(ticket) { throw CancellationError() }
+    }
+}
+
+/// Bands handed out to the rendering threads in order.
+private final class BandCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func claim(below count: Int) -> Int? {
+        lock.withLock {
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+}
+
+/// The last few values of one stage, by key; the oldest is let go first.
+struct StageCache<Value> {
+    let capacity: Int
+    private var entries: [(key: String, value: Value)] = []
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    mutating func value(for key: String) -> Value? {
+        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        let entry = entries.remove(at: index)
+        entries.append(entry)
+        return entry.value
+    }
+
+    mutating func insert(_ value: Value, for key: String) {
+        entries.removeAll { $0.key == key }
+        entries.append((key, value))
+        if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+    }
+}
