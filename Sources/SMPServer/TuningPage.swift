@@ -12,12 +12,15 @@ enum TuningPage {
   body { font: 14px/1.35 "DejaVu Sans", sans-serif; margin: 0; color: #222; background: #f3f3f1; }
   header { padding: 8px 16px; background: #2d2d2b; color: #eee; display: flex; gap: 16px; align-items: baseline; }
   header h1 { font-size: 16px; margin: 0; }
-  main { display: grid; grid-template-columns: 300px minmax(200px, 660px) 1fr; gap: 16px; padding: 12px 16px; }
+  main { display: flex; flex-wrap: wrap; gap: 16px; padding: 12px 16px; align-items: flex-start; }
+  #controls { flex: 0 0 340px; }
+  #picture { flex: 0 1 640px; min-width: 256px; }
+  #tables { flex: 1 1 440px; }
   fieldset { border: 1px solid #ccc; margin: 0 0 8px; padding: 6px 8px; }
   legend { font-weight: bold; }
-  label { display: grid; grid-template-columns: 120px 1fr 48px; gap: 6px; align-items: center; margin: 3px 0; }
+  label { display: grid; grid-template-columns: 110px 1fr 64px; gap: 6px; align-items: center; margin: 3px 0; }
   label output { text-align: right; font-variant-numeric: tabular-nums; }
-  input[type=range] { width: 100%; }
+  input[type=range], select, input[type=number] { width: 100%; box-sizing: border-box; }
   #preview { width: 100%; aspect-ratio: 1; background: #ddd; display: block; }
   #status { min-height: 1.4em; font-size: 12px; color: #555; }
   #error { color: #a00; white-space: pre-wrap; font-size: 12px; }
@@ -60,12 +63,12 @@ enum TuningPage {
   <button id="save" type="button">Save scene</button>
   <button id="reset" type="button">Reset</button>
 </form>
-<section>
+<section id="picture">
   <img id="preview" alt="preview">
   <div id="status"></div>
   <div id="error"></div>
 </section>
-<section>
+<section id="tables">
   <h3>Plan</h3>
   <div id="design" class="note"></div>
   <table id="plan"></table>
@@ -152,7 +155,8 @@ function showLabels() {
   $("dilutionValue").textContent = Number($("dilution").value).toFixed(2);
   $("inkValue").textContent = $("ink").value;
   $("hairlineHeightValue").textContent = $("hairlineHeight").value;
-  $("timeValue").textContent = timeLabel(timeStops[Number($("time").value)]);
+  // Until the slider is moved, the scene's own moment (its render.after), which may lie between stops.
+  $("timeValue").textContent = timeLabel(touched.has("time") ? timeStops[Number($("time").value)] : Math.round(base.daysAfterLastSession));
 }
 
 function buildFactors() {

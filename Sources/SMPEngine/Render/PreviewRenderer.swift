@@ -11,20 +11,20 @@ public final class PreviewRenderer: @unchecked Sendable {
     /// The map window's side: a patch of a treated region large enough to read the pattern and
     /// its density, small enough that dots are several pixels wide at the page's size.
     public static let mapWindowMM = 30.0
+    /// Dots further than this from the window leave its pixels as they are: the widest
+    /// component (a blown-out dot's halo ten years on) reaches 16 mm, and the map's coarse field
+    /// samples a little beyond the window; half as much again for safety. The preview draws only
+    /// the dots within it: the whole scalp's were most of its cost (tests check the reach and
+    /// compare with the window drawn from every dot).
+    static let dotReachMM = 24.0
     /// Threads rendering a preview's bands.
     let threads: Int
     let generation = RenderGeneration()
     private let lock = NSLock()
     private var maps = StageCache<ScalpMap>(capacity: 3)
-    private var placements = StageCache<Placement>(capacity: 4)
+    private var placements = StageCache<[PoissonDot]>(capacity: 4)
     private var surfaces = StageCache<(ScalpSurface, LinearRGB)>(capacity: 4)
 
-    struct Placement {
-        var dots: [PoissonDot]
-        /// The centre of the window the map preview shows: where the last session treated most
-        /// fully (`SceneRendering.timelineView`), so that the page shows treated scalp.
-        var windowCentre: (xMM: Double, yMM: Double)
-    }
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.threads = max(1, threads)
@@ -41,19 +41,24 @@ public final class PreviewRenderer: @unchecked Sendable {
                 line: 0, column: 0, keyPath: "render.after",
                 message: "\(scene.render.after) names a session the plan does not have (1 to \(scene.sessions.count))")])
         }
-        let (map, placement, stageKey) = try stages(of: scene)
+        let (map, dots, stageKey) = try stages(of: scene)
         try generation.check(ticket)
         let rendering = SceneRendering(scene: scene, sceneText: sceneText, threads: threads)
         switch view {
         case .map:
             let side = Self.mapWindowMM
-            let window = MapView(originXMM: placement.windowCentre.xMM - side / 2, originYMM: placement.windowCentre.yMM - side / 2,
+            let centre = try Self.windowCentre(scene: scene, map: map)
+            let window = MapView(originXMM: centre.xMM - side / 2, originYMM: centre.yMM - side / 2,
                                  widthMM: side, heightMM: side, pixelsPerMM: Double(pixels) / side)
             let (surface, _) = cached(\.surfaces, key: stageKey + Self.surfaceKey(scene) + "\(window)") {
                 (ScalpSurface(scene: scene, map: map, view: window), LinearRGB(0, 0, 0))
             }
             try generation.check(ticket)
-            return try renderBands(rendering.renderer(view: window, dots: placement.dots, day: day, surface: surface), ticket: ticket)
+            let near = dots.filter {
+                $0.xMM > window.originXMM - Self.dotReachMM && $0.xMM < window.originXMM + window.widthMM + Self.dotReachMM
+                    && $0.yMM > window.originYMM - Self.dotReachMM && $0.yMM < window.originYMM + window.heightMM + Self.dotReachMM
+            }
+            return try renderBands(rendering.renderer(view: window, dots: near, day: day, surface: surface), ticket: ticket)
         case let .head(name):
             var sized = rendering
             sized.scene.render.viewPixels = pixels
@@ -64,33 +69,56 @@ public final class PreviewRenderer: @unchecked Sendable {
                 return (surface, rendering.meanSkin(of: surface, map: map))
             }
             try generation.check(ticket)
-            let texture = rendering.chartTexture(map: map, dots: placement.dots, day: day, surface: surface)
+            let texture = rendering.chartTexture(map: map, dots: dots, day: day, surface: surface)
             try generation.check(ticket)
             let head = try sized.headView(name, map: map, texture: texture, skin: skin, font: nil)
             return try renderBands(head, ticket: ticket)
         }
     }
 
-    /// The scene's map and dots, from the cache when an earlier scene had the same inputs.
-    func stages(of scene: Scene) throws -> (ScalpMap, Placement, String) {
+    /// The scene's map and dots, from the cache when an earlier scene had the same inputs; and
+    /// the key of the map (the stage a surface is built on).
+    func stages(of scene: Scene) throws -> (ScalpMap, [PoissonDot], String) {
         let mapKey = Self.mapKey(scene)
         let map = cached(\.maps, key: mapKey) { ScalpMap(scene: scene) }
         try RenderLimits().check(RenderEstimate(scene: scene, map: map))
-        let placementKey = mapKey + Self.placementKey(scene)
-        let placement = try cachedThrowing(\.placements, key: placementKey) {
-            let dots = try DotPlacement.dots(for: scene, on: map)
-            let rendering = SceneRendering(scene: scene, sceneText: "")
-            let window = rendering.timelineView(map: map, dots: dots, view: rendering.view(of: map))
-            return Placement(dots: dots, windowCentre: (window.originXMM + window.widthMM / 2, window.originYMM + window.heightMM / 2))
+        let dots = try cachedThrowing(\.placements, key: mapKey + Self.placementKey(scene)) {
+            try DotPlacement.dots(for: scene, on: map)
         }
-        return (map, placement, placementKey)
+        return (map, dots, mapKey)
     }
 
-    /// The scene's map, dots and their density report: the page's plan table.
+    /// The centre of the map preview's window: of the cells where the last session's target is
+    /// within 5 % of its highest, the one nearest their centroid, so that the page shows fully
+    /// treated scalp. Taken from the target, not the dots, so that the window stays put while
+    /// the density slider moves (the target scales with it).
+    static func windowCentre(scene: Scene, map: ScalpMap) throws -> (xMM: Double, yMM: Double) {
+        guard let last = scene.sessions.last else { return (map.bounds.minXMM + map.bounds.widthMM / 2, map.bounds.minYMM + map.bounds.heightMM / 2) }
+        let raster = try map.density(after: last, design: scene.design)
+        let peak = raster.dotsPerCM2.max() ?? 0
+        var cells: [(x: Double, y: Double)] = []
+        for row in 0..<raster.rows {
+            for column in 0..<raster.columns where peak > 0 && raster.dotsPerCM2[row * raster.columns + column] >= 0.95 * peak {
+                cells.append((raster.originXMM + (Double(column) + 0.5) * raster.cellSizeMM,
+                              raster.originYMM + (Double(row) + 0.5) * raster.cellSizeMM))
+            }
+        }
+        guard !cells.isEmpty else { return (map.bounds.minXMM + map.bounds.widthMM / 2, map.bounds.minYMM + map.bounds.heightMM / 2) }
+        let meanX = cells.map(\.x).reduce(0, +) / Double(cells.count), meanY = cells.map(\.y).reduce(0, +) / Double(cells.count)
+        // The first of equally near cells, in row order: the same centre every time.
+        var best = cells[0], bestDistance = Double.infinity
+        for cell in cells {
+            let distance = (cell.x - meanX) * (cell.x - meanX) + (cell.y - meanY) * (cell.y - meanY)
+            if distance < bestDistance { (best, bestDistance) = (cell, distance) }
+        }
+        return (best.x, best.y)
+    }
+
+    /// The scene's plan and density per region: the page's tables.
     public func plan(of scene: Scene) throws -> (rows: [SessionPlanRow], report: DensityReport) {
-        let (map, placement, _) = try stages(of: scene)
-        let report = try DensityReport(scene: scene, map: map, dots: placement.dots)
-        return (SessionPlanRow.rows(scene: scene, dots: placement.dots, report: report), report)
+        let (map, dots, _) = try stages(of: scene)
+        let report = try DensityReport(scene: scene, map: map, dots: dots)
+        return (SessionPlanRow.rows(scene: scene, dots: dots, report: report), report)
     }
 
     // The keys name every scene value each stage reads (`ScalpMap.init`, `DotPlacement`,
@@ -105,7 +133,7 @@ public final class PreviewRenderer: @unchecked Sendable {
     }
 
     static func surfaceKey(_ scene: Scene) -> String {
-        "surface \(scene.skin) \(scene.pigment)|"
+        "surface \(scene.skin) \(scene.pigment) \(scene.sessions)|"
     }
 
     private func cached<Value>(_ cache: ReferenceWritableKeyPath<PreviewRenderer, StageCache<Value>>, key: String,
