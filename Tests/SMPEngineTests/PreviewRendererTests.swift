@@ -37,7 +37,7 @@ struct PreviewRendererTests {
                              pixelsPerMM: 150 / side)
         let rendering = SceneRendering(scene: scene, sceneText: text, threads: 1)
         let day = try #require(scene.render.after.day(in: scene.sessions))
-        let whole = PanelPixels(rendering.renderer(view: window, dots: dots, day: day, surface: ScalpSurface(scene: scene, map: map, view: window)))
+        let whole = PanelPixels(rendering.renderer(view: window, dots: dots, day: day, surface: try ScalpSurface(scene: scene, map: map, view: window)))
         #expect(preview == whole)
         // The window shows treated scalp: most of its area inside the map's treated regions.
         #expect(dots.filter { $0.xMM >= window.originXMM && $0.xMM < window.originXMM + side

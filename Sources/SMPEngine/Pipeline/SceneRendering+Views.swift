@@ -56,18 +56,18 @@ extension SceneRendering {
                              skin: skin ?? scene.skin.color.linear, shine: scene.skin.shine, scaleBarFont: font)
     }
 
-    /// View `name`, `pixels` on a side, before treatment and on `day`: a sweep's panel or the
-    /// live page's preview. The texture is only as fine as this one camera needs.
-    public func headViewPair(_ name: HeadViewName, map: ScalpMap, dots: [PoissonDot], day: Double, pixels: Int) throws
+    /// View `name`, `pixels` on a side, before treatment and on `day`: a sweep's panel. The
+    /// texture is only as fine as this one camera needs.
+    public func headViewPair(_ name: HeadViewName, preview: ScenePreview, day: Double, pixels: Int) throws
         -> (before: PanelPixels, after: PanelPixels) {
         var sized = self
         sized.scene.render.viewPixels = pixels
-        let camera = sized.camera(name)
-        let surface = ScalpSurface(scene: scene, map: map, view: textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: [camera])))
+        let map = preview.map
+        let surface = preview.surface(view: textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: [sized.camera(name)])))
         let skin = meanSkin(of: surface, map: map)
         let plain = try sized.headView(name, map: map, texture: nil, font: nil)
-        return (PanelPixels(plain.with(texture: chartTexture(map: map, dots: dots, day: nil, surface: surface), skin: skin)),
-                PanelPixels(plain.with(texture: chartTexture(map: map, dots: dots, day: day, surface: surface), skin: skin)))
+        return (PanelPixels(plain.with(texture: chartTexture(map: map, dots: preview.dots, day: nil, surface: surface), skin: skin)),
+                PanelPixels(plain.with(texture: chartTexture(map: map, dots: preview.dots, day: day, surface: surface), skin: skin)))
     }
 
     /// The head views a render writes: `view-<name>-<moment>` for each chosen view (`views`,
@@ -76,8 +76,9 @@ extension SceneRendering {
     /// moments; `view-sessions`: the session moments), and `view-sheet`. `selected` nil
     /// (everything) writes before, after and the `at` moments of each chosen view and the sheet,
     /// unless the scene is a close-up (`render.crop`) and no views were asked for.
-    func viewJobs(map: ScalpMap, dots: [PoissonDot], after moment: TreatmentTime, selected: [String]?,
+    func viewJobs(_ preview: ScenePreview, after moment: TreatmentTime, selected: [String]?,
                   views: [HeadViewName]?) throws -> [ImageJob] {
+        let map = preview.map, dots = preview.dots
         let chosen = views ?? scene.render.views
         let defaultMoments = { (name: String) in name == "before" || name == "after" || name.hasPrefix("at-") }
         let everything = selected == nil
@@ -114,7 +115,7 @@ extension SceneRendering {
         @Sendable func texture(_ day: Double?) -> (ChartTexture, LinearRGB) {
             textures.texture(day: day) {
                 let (surface, skin) = textures.surface {
-                    let surface = ScalpSurface(scene: rendering.scene, map: map, view: textureView)
+                    let surface = preview.surface(view: textureView)
                     return (surface, rendering.meanSkin(of: surface, map: map))
                 }
                 return (rendering.chartTexture(map: map, dots: dots, day: day, surface: surface), skin)

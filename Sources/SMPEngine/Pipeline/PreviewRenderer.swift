@@ -23,6 +23,7 @@ public final class PreviewRenderer: @unchecked Sendable {
     private let lock = NSLock()
     private var maps = StageCache<ScalpMap>(capacity: 3)
     private var placements = StageCache<[PoissonDot]>(capacity: 4)
+    private var hair = StageCache<[PoissonDot]>(capacity: 3)
     private var surfaces = StageCache<(ScalpSurface, LinearRGB)>(capacity: 4)
 
 
@@ -41,7 +42,8 @@ public final class PreviewRenderer: @unchecked Sendable {
                 line: 0, column: 0, keyPath: "render.after",
                 message: "\(scene.render.after) names a session the plan does not have (1 to \(scene.sessions.count))")])
         }
-        let (map, dots, stageKey) = try stages(of: scene)
+        let (preview, stageKey) = try stages(of: scene)
+        let map = preview.map, dots = preview.dots
         try generation.check(ticket)
         let rendering = SceneRendering(scene: scene, sceneText: sceneText, threads: threads)
         switch view {
@@ -50,8 +52,8 @@ public final class PreviewRenderer: @unchecked Sendable {
             let centre = try Self.windowCentre(scene: scene, map: map)
             let window = MapView(originXMM: centre.xMM - side / 2, originYMM: centre.yMM - side / 2,
                                  widthMM: side, heightMM: side, pixelsPerMM: Double(pixels) / side)
-            let (surface, _) = cached(\.surfaces, key: stageKey + Self.surfaceKey(scene) + "\(window)") {
-                (ScalpSurface(scene: scene, map: map, view: window), LinearRGB(0, 0, 0))
+            let (surface, _) = cached(\.surfaces, key: Self.surfaceKey(scene, view: window, stageKey: stageKey)) {
+                (preview.surface(view: window), LinearRGB(0, 0, 0))
             }
             try generation.check(ticket)
             let near = dots.filter {
@@ -64,8 +66,8 @@ public final class PreviewRenderer: @unchecked Sendable {
             sized.scene.render.viewPixels = pixels
             let camera = sized.camera(name)
             let textureView = rendering.textureView(of: map, pixelsPerMM: rendering.texturePixelsPerMM(for: [camera]))
-            let (surface, skin) = cached(\.surfaces, key: stageKey + Self.surfaceKey(scene) + "\(textureView)") {
-                let surface = ScalpSurface(scene: scene, map: map, view: textureView)
+            let (surface, skin) = cached(\.surfaces, key: Self.surfaceKey(scene, view: textureView, stageKey: stageKey)) {
+                let surface = preview.surface(view: textureView)
                 return (surface, rendering.meanSkin(of: surface, map: map))
             }
             try generation.check(ticket)
@@ -76,16 +78,19 @@ public final class PreviewRenderer: @unchecked Sendable {
         }
     }
 
-    /// The scene's map and dots, from the cache when an earlier scene had the same inputs; and
-    /// the key of the map (the stage a surface is built on).
-    func stages(of scene: Scene) throws -> (ScalpMap, [PoissonDot], String) {
-        let mapKey = Self.mapKey(scene)
+    /// The scene's stages, from the cache when an earlier scene had the same inputs (the map,
+    /// the plan's dots and the existing hair each keyed by their own parameters); and the key
+    /// of the map and hair (what a surface is built on).
+    func stages(of scene: Scene) throws -> (ScenePreview, String) {
+        let mapKey = "map \(scene.scalpParameters)|"
         let map = cached(\.maps, key: mapKey) { ScalpMap(scene: scene) }
         try RenderLimits().check(RenderEstimate(scene: scene, map: map))
-        let dots = try cachedThrowing(\.placements, key: mapKey + Self.placementKey(scene)) {
+        let dots = try cachedThrowing(\.placements, key: mapKey + "dots \(scene.sessionPlan)|") {
             try DotPlacement.dots(for: scene, on: map)
         }
-        return (map, dots, mapKey)
+        let hairKey = mapKey + "hair \(scene.existingHair) \(scene.seed)|"
+        let hair = try cachedThrowing(\.hair, key: hairKey) { try FollicleLayout.units(for: scene, on: map) }
+        return (ScenePreview(scene: scene, map: map, dots: dots, follicularUnits: hair), hairKey)
     }
 
     /// The centre of the map preview's window: of the cells where the last session's target is
@@ -116,24 +121,14 @@ public final class PreviewRenderer: @unchecked Sendable {
 
     /// The scene's plan and density per region: the page's tables.
     public func plan(of scene: Scene) throws -> (rows: [SessionPlanRow], report: DensityReport) {
-        let (map, dots, _) = try stages(of: scene)
-        let report = try DensityReport(scene: scene, map: map, dots: dots)
-        return (SessionPlanRow.rows(scene: scene, dots: dots, report: report), report)
+        let (preview, _) = try stages(of: scene)
+        let report = try DensityReport(scene: scene, map: preview.map, dots: preview.dots)
+        return (SessionPlanRow.rows(scene: scene, dots: preview.dots, report: report), report)
     }
 
-    // The keys name every scene value each stage reads (`ScalpMap.init`, `DotPlacement`,
-    // `ScalpSurface.init`): equal keys mean equal inputs. A key that differs for equal values
-    // (a dictionary printed in another order) only costs a cache miss.
-    static func mapKey(_ scene: Scene) -> String {
-        "map \(scene.seed) \(scene.head) \(scene.hairLoss) \(scene.hairline) \(scene.scars) \(scene.existingHair)|"
-    }
-
-    static func placementKey(_ scene: Scene) -> String {
-        "dots \(scene.design) \(scene.sessions)|"
-    }
-
-    static func surfaceKey(_ scene: Scene) -> String {
-        "surface \(scene.skin) \(scene.pigment) \(scene.sessions)|"
+    /// A surface's key: its parameters and view, on the map and hair of `stageKey`.
+    static func surfaceKey(_ scene: Scene, view: MapView, stageKey: String) -> String {
+        stageKey + "surface \(scene.surfaceParameters) \(view)|"
     }
 
     private func cached<Value>(_ cache: ReferenceWritableKeyPath<PreviewRenderer, StageCache<Value>>, key: String,
