@@ -179,7 +179,7 @@ extension Scene {
     public static func yaml(_ text: String, file: String, overrides: [SceneOverride]) throws -> String {
         _ = try load(yaml: text, file: file, overrides: overrides)
         guard !overrides.isEmpty, let mapping = try overriddenMapping(yaml: text, file: file, overrides: overrides) else { return text }
-        return try Yams.serialize(node: .mapping(mapping), sortKeys: false)
+        return try Yams.serialize(node: .mapping(mapping), allowUnicode: true, sortKeys: false)
     }
 
     /// The document's root mapping with `overrides` set, or nil when the text is not a YAML
