@@ -288,14 +288,16 @@ async function start() {
   options($("hairlineStyle"), choices.hairlineStyles);
   for (const id of ["seed", "density", "sessionCount", "needle", "configuration", "dilution", "ink", "fitzpatrick", "pattern",
                     "hairlineStyle", "hairlineHeight", "time"]) {
-    $(id).addEventListener("input", () => {
+    // A select reports a choice as `change` (not every browser sends `input` for it); a
+    // slider as `input` while it moves.
+    $(id).addEventListener($(id).tagName === "SELECT" ? "change" : "input", () => {
       touched.add(id);
       if (id === "sessionCount") buildFactors();
       refresh();
     });
   }
-  $("view").addEventListener("input", refresh);
-  $("scene").addEventListener("input", loadScene);
+  $("view").addEventListener("change", refresh);
+  $("scene").addEventListener("change", loadScene);
   $("save").addEventListener("click", save);
   $("reset").addEventListener("click", loadScene);
   await loadScene();
