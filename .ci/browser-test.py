@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives `smp serve`'s page in headless Chromium (Selenium): moves the density slider, waits for
-the new image, checks that the image changed and that the plan shows the new density, saves the
-scene and validates it with `smp validate`, and takes a screenshot. Every wait is bounded; the
+the new image, checks that the image changed and that the plan shows the new density, picks the
+top head view, saves the scene and validates it with `smp validate`, and takes a screenshot. Every wait is bounded; the
 server is stopped however the test ends; the exit status is non-zero on any failure.
 
     .ci/browser-test.py SMP_BINARY [SCENE] [--screenshot PATH]
@@ -19,7 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 # The whole test, whatever hangs: the server's start, the browser, a render.
 TOTAL_SECONDS = 240
@@ -117,6 +117,14 @@ def main():
             fail(f"the density table's targets {targets} do not show the new density {new_density}")
         print(f"browser test: density {before_density} -> {new_density}; regions' targets up to {max(targets):.1f}; "
               f"{driver.find_element(By.ID, 'status').text}")
+
+        # A list, as a person picks from it: the head seen from above.
+        shown = generation(driver, "preview")
+        Select(driver.find_element(By.ID, "view")).select_by_value("top")
+        wait.until(lambda d: generation(d, "preview") > shown and generation(d, "preview") == generation(d, "regions"))
+        if driver.find_element(By.ID, "error").text:
+            fail(f"the top view was refused: {driver.find_element(By.ID, 'error').text}")
+        print(f"browser test: top view, {driver.find_element(By.ID, 'status').text}")
 
         driver.find_element(By.ID, "save").click()
         deadline = time.monotonic() + WAIT_SECONDS
