@@ -23,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         // libpng, the system C library. A missing libpng-dev gives the apt hint.
@@ -82,9 +83,14 @@ let package = Package(
             dependencies: ["PoissonDisk", "PNGIO", "ImageText", "PhotoIO", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedEvenInDebug
         ),
+        // `smp serve`: the live tuning page. Its own target, so the engine knows nothing of HTTP.
+        .target(
+            name: "SMPServer",
+            dependencies: ["SMPEngine", "PNGIO", "ImageText", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "smp",
-            dependencies: ["SMPEngine", "ImageText", "PhotoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SMPEngine", "SMPServer", "ImageText", "PhotoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
         .testTarget(name: "PoissonDiskTests", dependencies: ["PoissonDisk"]),
@@ -95,5 +101,8 @@ let package = Package(
         .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk", "ImageText", "PhotoIO"],
                     exclude: ["Resources"]),
         .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine", "PNGIO", "PhotoIO"]),
+        .testTarget(name: "SMPServerTests", dependencies: [
+            "SMPServer", "SMPEngine", "PNGIO", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )

@@ -5,6 +5,7 @@
 //   swift package benchmark --target RenderBenchmarks   # or just one suite
 //   swift run -c release smp-calibrate density    # re-measure the sampler's calibration
 //   swift run -c release smp-profile render       # one run of a case, for a profiler (see its main.swift)
+//   swift run -c release smp-preview-latency      # the live page's re-render, median and p95
 import PackageDescription
 
 let package = Package(
@@ -45,6 +46,21 @@ let package = Package(
             ],
             path: "Benchmarks/RenderBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "PreviewBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SMPEngine", package: "SMPPreview"),
+                "BenchmarkCases",
+            ],
+            path: "Benchmarks/PreviewBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "smp-preview-latency",
+            dependencies: ["BenchmarkCases", .product(name: "SMPEngine", package: "SMPPreview")],
+            path: "Sources/PreviewLatency"
         ),
         .executableTarget(
             name: "smp-profile",

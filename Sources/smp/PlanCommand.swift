@@ -17,38 +17,11 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var output: ReportFormatOption
 
-    struct Row: Codable {
-        var session: Int
-        var day: Double
-        var needleDiameterMM: Double
-        var needleConfiguration: String
-        var impressionDiameterMM: Double
-        var ink: String
-        var dilution: Double
-        var depthMM: Double
-        var newDots: Int
-        var cumulativeDots: Int
-        /// Achieved cumulative density per region after this session, dots per cm².
-        var dotsPerCM2: [String: Double]
-    }
-
-    func rows() throws -> [Row] {
+    func rows() throws -> [SessionPlanRow] {
         let (scene, _) = try limits.checkedScene(self.scene, overrides: overrides.overrides)
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
-        let report = try DensityReport(scene: scene, map: map, dots: dots)
-        var cumulative = 0
-        return scene.sessions.enumerated().map { index, session in
-            let new = dots.filter { $0.layer == index + 1 }.count
-            cumulative += new
-            var densities: [String: Double] = [:]
-            for region in report.regions { densities[region.region] = region.sessions[index].achievedDotsPerCM2 }
-            return Row(session: index + 1, day: session.day, needleDiameterMM: session.needle.diameterMM,
-                       needleConfiguration: session.needle.configuration.rawValue,
-                       impressionDiameterMM: session.needle.impressionDiameterMM, ink: session.ink.description,
-                       dilution: session.dilution, depthMM: session.depthMM, newDots: new, cumulativeDots: cumulative,
-                       dotsPerCM2: densities)
-        }
+        return SessionPlanRow.rows(scene: scene, dots: dots, report: try DensityReport(scene: scene, map: map, dots: dots))
     }
 
     func run() throws {

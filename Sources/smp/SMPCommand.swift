@@ -16,7 +16,7 @@ struct SMPCommand: ParsableCommand {
             128 + the signal (130 for Ctrl-C) when a render is stopped: its unfinished files are removed.
             """,
         version: SoftwareVersion.number,
-        subcommands: [RenderCommand.self, SweepCommand.self, PlanCommand.self, DotsCommand.self, StatsCommand.self, ValidateCommand.self, PresetsCommand.self],
+        subcommands: [RenderCommand.self, SweepCommand.self, ServeCommand.self, PlanCommand.self, DotsCommand.self, StatsCommand.self, ValidateCommand.self, PresetsCommand.self],
         defaultSubcommand: nil
     )
 

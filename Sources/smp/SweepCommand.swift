@@ -15,7 +15,8 @@ struct SweepCommand: ParsableCommand {
             sweep.json, listing the panels with their values, measured dots per cm² and darkening \
             (1 − mean linear luminance after / before). At most \(SceneSweep.maximumPanels) panels. The \
             window is --crop, or a 20 × 20 mm square where the last session treated most fully (as in \
-            timeline.png). Each value is checked like the same value in the scene file.
+            timeline.png). With --view, each panel is that view of the head instead (perspective, \
+            not to scale; the density is still counted in the window). Each value is checked like the same value in the scene file.
             """)
 
     @Argument(help: "The scene file.")
@@ -32,6 +33,11 @@ struct SweepCommand: ParsableCommand {
     // `.unconditional`: a window left of the midline starts with a minus ("-5,-80,10,10").
     @Option(parsing: .unconditional, help: ArgumentHelp("The window on the chart, in mm: left, top, width, height (width and height 1 to 100).", valueName: "x,y,w,h"))
     var crop: String?
+
+    @Option(name: .customLong("view"), help: ArgumentHelp(
+        "Panels of this head view instead of the map window: \(HeadViewName.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "name"))
+    var headView: String?
 
     @Option(help: "The moment the panels show: day:N, session:K, session:K+Nd, healed, 1y, 5y ... (default: the scene's render.after).")
     var at: String?
@@ -70,6 +76,9 @@ struct SweepCommand: ParsableCommand {
                 throw ValidationError("--crop \(crop): allowed: four numbers in mm, x,y,width,height, width and height 1 to 100, like --crop 80,40,20,20")
             }
         }
+        if let headView, HeadViewName(rawValue: headView) == nil {
+            throw ValidationError("--view \(headView): allowed: \(HeadViewName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if let at, TreatmentTime(at) == nil {
             throw ValidationError("--at \(at): allowed forms are \(TreatmentTime.allowedForms)")
         }
@@ -85,7 +94,7 @@ struct SweepCommand: ParsableCommand {
             MapView(originXMM: $0[0], originYMM: $0[1], widthMM: $0[2], heightMM: $0[3], pixelsPerMM: base.render.pixelsPerMM)
         }
         let folder = URL(fileURLWithPath: outputFolder ?? "Outputs/\(base.name)-sweep")
-        let output = try sweep.write(into: folder, window: window, moment: at.flatMap(TreatmentTime.init), threads: threads,
+        let output = try sweep.write(into: folder, window: window, headView: headView.flatMap(HeadViewName.init), moment: at.flatMap(TreatmentTime.init), threads: threads,
                                      limits: limits.limits)
         guard !quiet else { return }
         var lines = ["\(base.name): \(output.report.panels.count) panels"]

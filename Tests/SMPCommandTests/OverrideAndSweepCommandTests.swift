@@ -94,6 +94,7 @@ struct OverrideAndSweepCommandTests {
         #expect(exitCode(SweepCommand.self, [scene, "--out", out.path]) == 64)
         #expect(exitCode(SweepCommand.self, [scene, "--out", out.path, "--vary", "seed=1,2", "--crop", "1,2,3"]) == 64)
         #expect(exitCode(SweepCommand.self, [scene, "--out", out.path, "--vary", "design.dotsPerCM2=60,900"]) == 65)
+        #expect(exitCode(SweepCommand.self, [scene, "--out", out.path, "--vary", "seed=1,2", "--view", "sideways"]) == 64)
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
@@ -108,5 +109,15 @@ struct OverrideAndSweepCommandTests {
         let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: out.appendingPathComponent("sweep.json")))
         #expect(report.panels.count == 2 && report.overrides == ["seed=4"])
         #expect(report.windowWidthMM == 10 && report.windowXMM == -5)
+    }
+
+    @Test("sweep --view writes a sheet of head views, named in sweep.json")
+    func sweepView() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", Self.small)
+        let out = folder.appendingPathComponent("sweep")
+        #expect(exitCode(SweepCommand.self, [scene, "--out", out.path, "--quiet", "--vary", "seed=1,2", "--view", "crown"]) == 0)
+        let report = try JSONDecoder().decode(SweepReport.self, from: Data(contentsOf: out.appendingPathComponent("sweep.json")))
+        #expect(report.view == "crown" && report.panels.count == 2)
     }
 }

@@ -105,6 +105,25 @@ struct SceneSweepTests {
         #expect(text["Scene"] == "sweep" && text["Sweep"] == "design.dotsPerCM2=60,90,120 sessions[2].needle.diameterMM=0.2,0.3")
     }
 
+    @Test("--view top: panels of the head seen from above, darker with density, on a sheet without a physical scale")
+    func headViewPanels() throws {
+        let sweep = try SceneSweep(sceneText: Self.scene, file: "sweep.yaml", variations: variations("design.dotsPerCM2=40,160"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("smp-sweep-view-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = try sweep.write(into: folder, window: Self.window, headView: .top, threads: 2)
+        let report = output.report
+        #expect(report.view == "top" && report.panels.count == 2)
+        #expect(report.panels[0].darkening > 0 && report.panels[0].darkening < report.panels[1].darkening, "\(report.panels.map(\.darkening))")
+        // The density is still the map window's.
+        #expect(abs(report.panels[1].dotsPerCM2 - 160) < 40)
+        let (_, _, panels) = try sweep.render(window: Self.window, headView: .top, threads: 1)
+        #expect(panels.allSatisfy { $0.after.width == ViewSheet.panelPixels && $0.after.height == ViewSheet.panelPixels })
+        let sheet = try PNGReader.read(url: output.files[0])
+        #expect(sheet.pixelsPerMM == nil)
+        #expect(sheet.width >= 2 * ViewSheet.panelPixels)
+        #expect(Self.locate(panels[1].after, in: sheet) != nil)
+    }
+
     /// Where `panel` sits in `sheet` (its top-left pixel), matching every pixel; nil if nowhere.
     static func locate(_ panel: PanelPixels, in sheet: PNGImage) -> (x: Int, y: Int)? {
         func matches(_ x: Int, _ y: Int) -> Bool {

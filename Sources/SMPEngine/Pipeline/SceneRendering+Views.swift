@@ -12,13 +12,13 @@ extension SceneRendering {
     /// The chart texture's scale for views through `cameras`: a little finer than the finest
     /// pixel footprint on the nearest scalp (so the texture, not its texels, sets the detail),
     /// never finer than the map's own scale.
-    func texturePixelsPerMM(for cameras: [HeadCamera]) -> Double {
+    public func texturePixelsPerMM(for cameras: [HeadCamera]) -> Double {
         let needed = cameras.map { $0.focalPixels / max($0.distanceMM - scene.head.earToTopMM, 1) }.max() ?? 1
         return min(scene.render.pixelsPerMM, 1.25 * needed)
     }
 
     /// The whole map at `pixelsPerMM`: what a view's texture covers.
-    func textureView(of map: ScalpMap, pixelsPerMM: Double) -> MapView {
+    public func textureView(of map: ScalpMap, pixelsPerMM: Double) -> MapView {
         MapView(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, widthMM: map.bounds.widthMM,
                 heightMM: map.bounds.heightMM, pixelsPerMM: pixelsPerMM)
     }
@@ -54,6 +54,20 @@ extension SceneRendering {
     public func headView(_ name: HeadViewName, map: ScalpMap, texture: ChartTexture?, skin: LinearRGB? = nil, font: Font?) throws -> HeadViewRenderer {
         try HeadViewRenderer(camera: camera(name), head: HeadModel(shape: scene.head), chart: map.chart, texture: texture,
                              skin: skin ?? scene.skin.color.linear, shine: scene.skin.shine, scaleBarFont: font)
+    }
+
+    /// View `name`, `pixels` on a side, before treatment and on `day`: a sweep's panel. The
+    /// texture is only as fine as this one camera needs.
+    public func headViewPair(_ name: HeadViewName, preview: ScenePreview, day: Double, pixels: Int) throws
+        -> (before: PanelPixels, after: PanelPixels) {
+        var sized = self
+        sized.scene.render.viewPixels = pixels
+        let map = preview.map
+        let surface = preview.surface(view: textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: [sized.camera(name)])))
+        let skin = meanSkin(of: surface, map: map)
+        let plain = try sized.headView(name, map: map, texture: nil, font: nil)
+        return (PanelPixels(plain.with(texture: chartTexture(map: map, dots: preview.dots, day: nil, surface: surface), skin: skin)),
+                PanelPixels(plain.with(texture: chartTexture(map: map, dots: preview.dots, day: day, surface: surface), skin: skin)))
     }
 
     /// The head views a render writes: `view-<name>-<moment>` for each chosen view (`views`,

@@ -21,9 +21,11 @@ public struct SweepReport: Codable, Sendable, Equatable {
         public var row: Int
         public var values: [Value]
         public var dotCount: Int
-        /// Dots of the sessions done by the moment shown, per cm² of the panel's window.
+        /// Dots of the sessions done by the moment shown, per cm² of the panel's window (with a
+        /// head view: of the map window the sweep would show without it).
         public var dotsPerCM2: Double
-        /// 1 − mean linear luminance after / before, over the panel: 0 for untouched skin.
+        /// 1 − mean linear luminance after / before, over the panel: 0 for untouched skin. A
+        /// head view's panel is measured over the whole image (background and face included).
         public var darkening: Double
     }
 
@@ -32,6 +34,8 @@ public struct SweepReport: Codable, Sendable, Equatable {
     public var sceneHash: String
     public var overrides: [String]
     public var moment: String
+    /// The head view the panels show (`--view`); nil: the map window at 1:1.
+    public var view: String?
     public var pixelsPerMM: Double
     public var windowXMM: Double
     public var windowYMM: Double
@@ -54,28 +58,31 @@ extension SceneSweep {
         public var report: SweepReport
     }
 
-    /// Renders the sweep (`render`) and writes `sweep.png`, the labelled contact sheet, and
+    /// Renders the sweep (`render`; `headView`: panels of that head view) and writes `sweep.png`, the labelled contact sheet, and
     /// `sweep.json` into `folder` (claimed like a render's: `OutputFolder`), atomically. The font
     /// is loaded and every scene read before anything is rendered.
-    public func write(into folder: URL, window: MapView? = nil, moment: TreatmentTime? = nil, threads: Int,
+    public func write(into folder: URL, window: MapView? = nil, headView: HeadViewName? = nil, moment: TreatmentTime? = nil, threads: Int,
                       compression: PNGCompression = .fast, limits: RenderLimits = RenderLimits()) throws -> Output {
         let font = try Font.dejaVuSans()
-        let (window, shown, panels) = try render(window: window, moment: moment, threads: threads, limits: limits)
+        let (window, shown, panels) = try render(window: window, headView: headView, moment: moment, threads: threads, limits: limits)
         let base = try Scene.load(yaml: sceneText, file: file, overrides: overrides)
         let hash = SceneRendering(scene: base, sceneText: SceneOverride.annotated(sceneText, with: overrides)).sceneHash
         let names = labelNames
-        let size = Self.timelineTextPixels(pixelsPerMM: window.pixelsPerMM)
+        // A view's panels are a screen's size, not a print's: text sized as on a 10 px/mm sheet.
+        let size = Self.timelineTextPixels(pixelsPerMM: headView == nil ? window.pixelsPerMM : 10)
+        let shows = headView.map { "\($0.label) view (perspective, not to scale)" }
+            ?? "\(Self.format(window.widthMM)) × \(Self.format(window.heightMM)) mm at 1:1"
         let columnsText = "columns: \(variations[0].keyPath)"
         let rowsText = variations.count > 1 ? " · rows: " + variations.dropFirst().map(\.keyPath).joined(separator: ", then ") : ""
         let sheet = try ContactSheet(
             titleLines: [
-                "\(base.name) · simulation · \(Self.format(window.widthMM)) × \(Self.format(window.heightMM)) mm at 1:1, \(shown)",
+                "\(base.name) · simulation · \(shows), \(shown)",
                 columnsText + rowsText,
             ],
             panels: panels.map { panel in
                 (labelLines: zip(names, panel.values).map { "\($0) \($1.value)" }, pixels: panel.after)
             },
-            columns: columns, pixelsPerMM: window.pixelsPerMM, font: font, pixelSize: size,
+            columns: columns, pixelsPerMM: headView == nil ? window.pixelsPerMM : nil, font: font, pixelSize: size,
             scaleBarMM: window.widthMM >= 10 ? 5 : 1)
 
         let claimed = try OutputFolder.claim(folder)
@@ -89,7 +96,7 @@ extension SceneSweep {
             compression: compression)
         let report = SweepReport(
             software: SoftwareVersion.nameAndNumber, scene: base.name, sceneHash: hash, overrides: overrides.map(\.description),
-            moment: shown.description, pixelsPerMM: window.pixelsPerMM, windowXMM: window.originXMM, windowYMM: window.originYMM,
+            moment: shown.description, view: headView?.rawValue, pixelsPerMM: window.pixelsPerMM, windowXMM: window.originXMM, windowYMM: window.originYMM,
             windowWidthMM: window.widthMM, windowHeightMM: window.heightMM,
             variations: variations.map { .init(keyPath: $0.keyPath, values: $0.values) },
             panels: panels.enumerated().map { index, panel in

@@ -134,11 +134,13 @@ public struct SceneSweep: Sendable {
     }
 
     /// Renders every combination's after image of `window` (nil: a `timelinePanelMM` square
-    /// where the base scene's last session treated most fully, `timelineView`), at `moment`
-    /// (nil: each scene's `render.after`). Panels are rendered `threads` at a time, each on one
-    /// thread, so the pixels do not depend on the thread count. `limits` is checked per scene
-    /// before any is rendered.
-    public func render(window: MapView? = nil, moment: TreatmentTime? = nil, threads: Int, limits: RenderLimits = RenderLimits())
+    /// where the base scene's last session treated most fully, `timelineView`), or with
+    /// `headView` that view of the head (`ViewSheet.panelPixels` on a side; the window is then
+    /// only where the density is counted), at `moment` (nil: each scene's `render.after`).
+    /// Panels are rendered `threads` at a time, each on one thread, so the pixels do not depend
+    /// on the thread count. `limits` is checked per scene before any is rendered.
+    public func render(window: MapView? = nil, headView: HeadViewName? = nil, moment: TreatmentTime? = nil, threads: Int,
+                       limits: RenderLimits = RenderLimits())
         throws -> (window: MapView, moment: TreatmentTime, panels: [Panel]) {
         let (base, scenes) = try scenes()
         for scene in [base] + scenes {
@@ -157,31 +159,40 @@ public struct SceneSweep: Sendable {
             try limits.check(RenderEstimate(scene: base, map: map))
             chosen = rendering.timelineView(map: map, dots: try DotPlacement.dots(for: base, on: map), view: rendering.view(of: map))
         }
-        try limits.check(RenderEstimate(sessions: 0, dots: 0, pixelsPerImage: chosen.widthPixels * chosen.heightPixels * scenes.count,
+        let panelPixels = headView == nil ? chosen.widthPixels * chosen.heightPixels : ViewSheet.panelPixels * ViewSheet.panelPixels
+        try limits.check(RenderEstimate(sessions: 0, dots: 0, pixelsPerImage: panelPixels * scenes.count,
                                         peakMemoryBytes: 0, bytesWritten: 0))
         let combinations = self.combinations
         let results = PanelResults(count: scenes.count)
         DispatchQueue.concurrentPerform(iterations: min(max(1, threads), scenes.count)) { _ in
             while let index = results.claimNext() {
                 results.record(index, Result {
-                    try panel(scene: scenes[index], combination: combinations[index], window: chosen, moment: shown, limits: limits)
+                    try panel(scene: scenes[index], combination: combinations[index], window: chosen, headView: headView, moment: shown,
+                              limits: limits)
                 })
             }
         }
         return (chosen, shown, try results.all.map { try $0.get() })
     }
 
-    func panel(scene: Scene, combination: [Int], window: MapView, moment: TreatmentTime, limits: RenderLimits) throws -> Panel {
+    func panel(scene: Scene, combination: [Int], window: MapView, headView: HeadViewName?, moment: TreatmentTime,
+               limits: RenderLimits) throws -> Panel {
         let map = ScalpMap(scene: scene)
         try limits.check(RenderEstimate(scene: scene, map: map))
         let preview = try ScenePreview(scene: scene, map: map)
         let dots = preview.dots
-        let rendering = SceneRendering(scene: scene, sceneText: sceneText)
-        let surface = preview.surface(view: window)
+        // One thread per panel: the panels themselves run in parallel.
+        let rendering = SceneRendering(scene: scene, sceneText: sceneText, threads: 1)
         // `render` checked that the moment is in every scene's plan.
         let day = moment.day(in: scene.sessions) ?? 0
-        let before = PanelPixels(rendering.renderer(view: window, dots: dots, day: nil, surface: surface))
-        let after = PanelPixels(rendering.renderer(view: window, dots: dots, day: day, surface: surface))
+        let before: PanelPixels, after: PanelPixels
+        if let headView {
+            (before, after) = try rendering.headViewPair(headView, preview: preview, day: day, pixels: ViewSheet.panelPixels)
+        } else {
+            let surface = preview.surface(view: window)
+            before = PanelPixels(rendering.renderer(view: window, dots: dots, day: nil, surface: surface))
+            after = PanelPixels(rendering.renderer(view: window, dots: dots, day: day, surface: surface))
+        }
         let done = scene.sessions.filter { $0.day <= day }.count
         let inside = dots.filter {
             $0.layer <= done && $0.xMM >= window.originXMM && $0.xMM < window.originXMM + window.widthMM

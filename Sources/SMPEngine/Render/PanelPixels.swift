@@ -6,6 +6,14 @@ public struct PanelPixels: Sendable, Equatable {
     public let height: Int
     public let bytes: [UInt8]
 
+    /// `bytes`: `width` × `height` RGB8 pixels, rows top to bottom.
+    public init(width: Int, height: Int, bytes: [UInt8]) {
+        precondition(bytes.count == width * height * 3, "\(bytes.count) bytes for \(width) × \(height) RGB8 pixels")
+        self.width = width
+        self.height = height
+        self.bytes = bytes
+    }
+
     public init(_ image: some RowImage) {
         width = image.widthPixels
         height = image.heightPixels

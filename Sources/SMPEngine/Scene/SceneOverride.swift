@@ -164,9 +164,28 @@ extension Scene {
     /// Reads a scene from YAML text with `overrides` set in it first (in order: a later one
     /// wins), checked exactly as the file's own keys are. Without overrides, `load(yaml:file:)`.
     public static func load(yaml text: String, file: String, overrides: [SceneOverride]) throws -> Scene {
-        guard !overrides.isEmpty else { return try load(yaml: text, file: file) }
-        // Text that is not a YAML mapping: the plain loader reports it, as for the file alone.
-        guard let composed = try? Yams.compose(yaml: text), case .mapping = composed else { return try load(yaml: text, file: file) }
+        guard !overrides.isEmpty, let mapping = try overriddenMapping(yaml: text, file: file, overrides: overrides) else {
+            return try load(yaml: text, file: file)
+        }
+        let reader = SceneReader()
+        let scene = Scene(SceneObject(reader: reader, mapping: mapping, keyPath: ""))
+        if let error = reader.error(file: file) { throw error }
+        return scene
+    }
+
+    /// The scene file's text with `overrides` written into it: a file that reads (and renders)
+    /// as `load(yaml:file:overrides:)` does, checked first so that a bad value is reported as
+    /// it would be with `--set`. The file's comments and layout are not kept.
+    public static func yaml(_ text: String, file: String, overrides: [SceneOverride]) throws -> String {
+        _ = try load(yaml: text, file: file, overrides: overrides)
+        guard !overrides.isEmpty, let mapping = try overriddenMapping(yaml: text, file: file, overrides: overrides) else { return text }
+        return try Yams.serialize(node: .mapping(mapping), allowUnicode: true, sortKeys: false)
+    }
+
+    /// The document's root mapping with `overrides` set, or nil when the text is not a YAML
+    /// mapping (the plain loader then reports it, as for the file alone).
+    static func overriddenMapping(yaml text: String, file: String, overrides: [SceneOverride]) throws -> Node.Mapping? {
+        guard let composed = try? Yams.compose(yaml: text), case .mapping = composed else { return nil }
         var root = composed
         // A scene without `sessions` has the default plan: an override of one of its sessions
         // changes that session of the default plan, so the plan is written out first. The days
@@ -177,10 +196,7 @@ extension Scene {
             root = .mapping(mapping)
         }
         for override in overrides { root = try override.apply(to: root, file: file) }
-        guard case let .mapping(mapping) = root else { return try load(yaml: text, file: file) }
-        let reader = SceneReader()
-        let scene = Scene(SceneObject(reader: reader, mapping: mapping, keyPath: ""))
-        if let error = reader.error(file: file) { throw error }
-        return scene
+        guard case let .mapping(mapping) = root else { return nil }
+        return mapping
     }
 }

@@ -1,0 +1,35 @@
+import PoissonDisk
+
+/// One session of the plan as `smp plan` prints it and the live page shows it: the needle and
+/// ink, the dots it adds and the cumulative density it builds per region.
+public struct SessionPlanRow: Sendable, Codable, Equatable {
+    public var session: Int
+    public var day: Double
+    public var needleDiameterMM: Double
+    public var needleConfiguration: String
+    public var impressionDiameterMM: Double
+    public var ink: String
+    public var dilution: Double
+    public var depthMM: Double
+    public var newDots: Int
+    public var cumulativeDots: Int
+    /// Achieved cumulative density per region after this session, dots per cm².
+    public var dotsPerCM2: [String: Double]
+
+    /// The rows of `scene`'s plan, from its placed `dots` and their `report`.
+    public static func rows(scene: Scene, dots: [PoissonDot], report: DensityReport) -> [SessionPlanRow] {
+        var newDots = [Int](repeating: 0, count: scene.sessions.count)
+        for dot in dots where (1...scene.sessions.count).contains(dot.layer) { newDots[dot.layer - 1] += 1 }
+        var cumulative = 0
+        return scene.sessions.enumerated().map { index, session in
+            cumulative += newDots[index]
+            var densities: [String: Double] = [:]
+            for region in report.regions { densities[region.region] = region.sessions[index].achievedDotsPerCM2 }
+            return SessionPlanRow(session: index + 1, day: session.day, needleDiameterMM: session.needle.diameterMM,
+                                  needleConfiguration: session.needle.configuration.rawValue,
+                                  impressionDiameterMM: session.needle.impressionDiameterMM, ink: session.ink.description,
+                                  dilution: session.dilution, depthMM: session.depthMM, newDots: newDots[index],
+                                  cumulativeDots: cumulative, dotsPerCM2: densities)
+        }
+    }
+}

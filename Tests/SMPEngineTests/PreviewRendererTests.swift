@@ -1,0 +1,46 @@
+import Foundation
+import PoissonDisk
+import Testing
+@testable import SMPEngine
+
+@Suite("The live page's preview renderer")
+struct PreviewRendererTests {
+    static func demo() throws -> (Scene, String) {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Scenes/demo.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return (try Scene.load(yaml: text, file: "demo.yaml"), text)
+    }
+
+    @Test("every component of the demo's dots, ten years on, reaches less than the preview's dot margin")
+    func componentReach() throws {
+        let (scene, _) = try Self.demo()
+        let map = ScalpMap(scene: scene)
+        let dots = try DotPlacement.dots(for: scene, on: map)
+        let day = (scene.sessions.last?.day ?? 0) + 3653
+        let reach = scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day)
+            .map { $0.sigmaMM * $0.elongation.squareRoot() * max($0.footprintSigmas, DiffuseField.reachSigmas) }.max() ?? 0
+        #expect(reach > 0 && reach < PreviewRenderer.dotReachMM / 1.5, "\(reach) mm")
+    }
+
+    @Test("the map preview, drawn from the dots near its window, is the window drawn from every dot",
+          arguments: ["0d", "healed", "10y"])
+    func nearDotsOnly(after: String) throws {
+        var (scene, text) = try Self.demo()
+        scene.render.after = try #require(TreatmentTime(after))
+        let renderer = PreviewRenderer(threads: 2)
+        let preview = try renderer.render(scene, sceneText: text, view: .map, pixels: 150, ticket: renderer.begin())
+        let map = ScalpMap(scene: scene)
+        let dots = try DotPlacement.dots(for: scene, on: map)
+        let centre = try PreviewRenderer.windowCentre(scene: scene, map: map)
+        let side = PreviewRenderer.mapWindowMM
+        let window = MapView(originXMM: centre.xMM - side / 2, originYMM: centre.yMM - side / 2, widthMM: side, heightMM: side,
+                             pixelsPerMM: 150 / side)
+        let rendering = SceneRendering(scene: scene, sceneText: text, threads: 1)
+        let day = try #require(scene.render.after.day(in: scene.sessions))
+        let whole = PanelPixels(rendering.renderer(view: window, dots: dots, day: day, surface: try ScalpSurface(scene: scene, map: map, view: window)))
+        #expect(preview == whole)
+        // The window shows treated scalp: most of its area inside the map's treated regions.
+        #expect(dots.filter { $0.xMM >= window.originXMM && $0.xMM < window.originXMM + side
+            && $0.yMM >= window.originYMM && $0.yMM < window.originYMM + side }.count > Int(side * side / 100 * 50))
+    }
+}
