@@ -9,6 +9,7 @@ enum ExitStatus {
     static let usage = ExitCode(64)             // EX_USAGE
     static let invalidScene = ExitCode(65)      // EX_DATAERR
     static let unreadableInput = ExitCode(66)   // EX_NOINPUT
+    static let unavailable = ExitCode(69)       // EX_UNAVAILABLE: headless Chromium for --pdf
     static let internalError = ExitCode(70)     // EX_SOFTWARE
     static let missingSystemFile = ExitCode(72) // EX_OSFILE: a font the images' labels need
     static let cannotWrite = ExitCode(73)       // EX_CANTCREAT
@@ -25,6 +26,7 @@ enum ExitStatus {
         case let error as PNGError where error.operation == .writing: (error.description, cannotWrite)
         case let error as SceneError: (error.description, invalidScene)
         case let error as RenderLimitError: (LimitOptions.message(error), usage)
+        case let error as HandoutError: (error.description, unavailable)
         // The font is the machine's, not the scene's: a missing or broken one is an install
         // problem (EX_OSFILE); anything else from the text drawing is ours.
         case let error as TextError:
