@@ -57,7 +57,14 @@ public struct ScalpSurface: Sendable {
     /// samples per pixel side (the renderer's least) never miss a hair between them.
     static let sampleFilterPixels: Float = 0.5
 
-    public init(scene: Scene, map: ScalpMap, view: MapView) {
+    /// The surface with the scene's existing hair placed on `map` (`FollicleLayout`).
+    public init(scene: Scene, map: ScalpMap, view: MapView) throws {
+        self.init(scene: scene, map: map, view: view, follicularUnits: try FollicleLayout.units(for: scene, on: map))
+    }
+
+    /// The surface of `view` with hair growing from `follicularUnits` (`FollicleLayout`'s, placed
+    /// once for the whole map and shared by every view of it).
+    public init(scene: Scene, map: ScalpMap, view: MapView, follicularUnits: [PoissonDot]) {
         self.view = view
         let skinSeed = SplitMix64.derive(scene.seed, stream: RandomStream.skinTexture.rawValue)
         let pixelMM = 1 / view.pixelsPerMM
@@ -73,8 +80,7 @@ public struct ScalpSurface: Sendable {
         poresB = PoreTile(size: sizes.1, pitchMM: pitches.1, poresPerMM2: ScalpSurface.poresPerMM2 / 2,
                           seed: SplitMix64.derive(skinSeed, stream: 11))
         texture = SkinTexture(scene: scene, map: map, view: view, meanPoreDepth: poresA.meanDepth + poresB.meanDepth, seed: skinSeed)
-        hair = HairStubble(scene: scene, map: map, view: view,
-                           seed: SplitMix64.derive(scene.seed, stream: RandomStream.existingHair.rawValue))
+        hair = HairStubble(scene: scene, map: map, view: view, follicularUnits: follicularUnits)
         hairColor = scene.existingHair.color.linear
         let shadow = hair.transportShadow(hairColor: hairColor, view: view, depthMM: scene.existingHair.shaftShadowDepthMM)
         hairShadow = shadow.filter { $0.sigmaMM < DiffuseField.minimumSigmaMM }

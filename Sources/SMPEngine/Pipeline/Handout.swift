@@ -67,15 +67,14 @@ public struct Handout: Sendable {
         let scene = rendering.scene
         let moment = scene.render.after
         guard let afterDay = moment.day(in: scene.sessions) else {
-            throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
-                line: 0, column: 0, keyPath: "render.after",
-                message: "\(moment) names a session the plan does not have (1 to \(scene.sessions.count))")])
+            throw RenderRequestError.momentOutsidePlan(moment, scene: scene.name, sessions: scene.sessions.count)
         }
         try rendering.limits.check(RenderEstimate(sessions: scene.sessions.count, dots: 0, pixelsPerImage: 0, peakMemoryBytes: 0,
                                                   bytesWritten: 0))
         let map = ScalpMap(scene: scene)
         try rendering.limits.check(RenderEstimate(scene: scene, map: map))
-        let dots = try DotPlacement.dots(for: scene, on: map)
+        let preview = try ScenePreview(scene: scene, map: map, threads: rendering.threads)
+        let dots = preview.dots
         let mapView = rendering.view(of: map)
 
         // The healing patches share the timeline's window: a typical, fully treated patch.
@@ -83,8 +82,8 @@ public struct Handout: Sendable {
         let closeUp = MapView(originXMM: patch.originXMM + patch.widthMM / 2 - Self.closeUpWidthMM / 2,
                               originYMM: patch.originYMM + patch.heightMM / 2 - Self.closeUpHeightMM / 2,
                               widthMM: Self.closeUpWidthMM, heightMM: Self.closeUpHeightMM, pixelsPerMM: mapView.pixelsPerMM)
-        let patchSurface = ScalpSurface(scene: scene, map: map, view: patch)
-        let closeUpSurface = ScalpSurface(scene: scene, map: map, view: closeUp)
+        let patchSurface = preview.surface(view: patch)
+        let closeUpSurface = preview.surface(view: closeUp)
         let rendering = rendering
         var jobs: [SceneRendering.ImageJob] = [
             .init(name: "closeup-before", day: nil) { rendering.renderer(view: closeUp, dots: dots, day: nil, surface: closeUpSurface) },
@@ -101,7 +100,7 @@ public struct Handout: Sendable {
             }
         }
         let viewNames = Self.views.flatMap { ["view-\($0.rawValue)-before", "view-\($0.rawValue)-after"] }
-        jobs += try rendering.viewJobs(map: map, dots: dots, after: moment, selected: viewNames, views: Self.views)
+        jobs += try rendering.viewJobs(preview, after: moment, selected: viewNames, views: Self.views)
         let images = try encode(jobs, progress: progress)
 
         let density = try DensityReport(scene: scene, map: map, dots: dots)
