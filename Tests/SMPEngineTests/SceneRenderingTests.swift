@@ -27,7 +27,8 @@ struct SceneRenderingTests {
             let result = try SceneRendering(scene: scene, sceneText: Self.scene, threads: threads).render(into: folder)
             #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png", "session-1.png", "session-1-healed.png",
                                                              "session-2.png", "session-2-healed.png", "session-3.png",
-                                                             "session-3-healed.png", "comparison.png", "density.png", "timeline.png", "dots.csv", "report.json"])
+                                                             "session-3-healed.png", "comparison.png", "density.png", "timeline.png", "outcome-range.png",
+                                                             "distance.png", "dots.csv", "report.json"])
             images.append(Dictionary(uniqueKeysWithValues: try result.files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
         }
         #expect(images[0] == images[1])

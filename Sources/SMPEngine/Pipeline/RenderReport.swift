@@ -34,6 +34,20 @@ public struct RenderReport: Sendable, Codable, Equatable {
     public var settings: Settings
     public var density: DensityReport
     public var images: [Image]
+    /// `outcome-range.png`'s measurements, when it was written.
+    public var outcomeRange: OutcomeRangeReport?
+    /// `distance.png`'s panels, when it was written.
+    public var viewingDistance: [ViewingDistance.Panel]?
+
+    public struct OutcomeRangeReport: Sendable, Codable, Equatable {
+        public var healedDarkening: Double
+        public var cells: [OutcomeRange.Cell]
+
+        public init(_ range: OutcomeRange) {
+            healedDarkening = range.healedDarkening
+            cells = range.table
+        }
+    }
 
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()

@@ -151,6 +151,8 @@ public struct SceneRendering: Sendable {
             let moments = Self.timelineMoments.map(\.label).joined(separator: ", ")
             images.append(ImageJob(name: "timeline", day: nil, moment: "\(moments) after session \(scene.sessions.count)") { timeline })
         }
+        let (outlookImages, outlook) = try outlookJobs(map: map, dots: dots, view: view, selected: selected)
+        images += outlookImages
         // Head views (`SceneRendering+Views`): the font is loaded here too, before any file is written.
         images += try viewJobs(preview, after: moment, selected: only ?? scene.render.outputs, views: views)
         var reportImages: [RenderReport.Image] = []
@@ -178,7 +180,9 @@ public struct SceneRendering: Sendable {
                 settings: .init(pixelsPerMM: view.pixelsPerMM, viewOriginXMM: view.originXMM, viewOriginYMM: view.originYMM,
                                 viewWidthMM: view.widthMM, viewHeightMM: view.heightMM, widthPixels: view.widthPixels,
                                 heightPixels: view.heightPixels, after: moment.description, compression: compression.rawValue),
-                density: density, images: reportImages)
+                density: density, images: reportImages,
+                outcomeRange: outlook.outcomeRange.map { RenderReport.OutcomeRangeReport($0) },
+                viewingDistance: outlook.viewingDistance?.panels)
             try AtomicFileOutput.write(report.jsonData(), to: url)
             result.files.append(url)
         }
