@@ -50,13 +50,6 @@ public struct Handout: Sendable {
         return moments
     }
 
-    /// The years after the last session, as `timeline.png` ends them.
-    func yearsAfter() -> [Moment] {
-        let last = rendering.scene.sessions.last?.day ?? 0
-        return SceneRendering.timelineMoments.filter { $0.daysAfterLastSession >= 365 }
-            .map { Moment(label: "\($0.label) after", day: last + $0.daysAfterLastSession) }
-    }
-
     static func number(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
@@ -91,7 +84,7 @@ public struct Handout: Sendable {
                 rendering.renderer(view: closeUp, dots: dots, day: afterDay, surface: closeUpSurface)
             },
         ]
-        let rows = scene.sessions.indices.map { healingMoments(afterSession: $0) } + [yearsAfter()]
+        let rows = scene.sessions.indices.map { healingMoments(afterSession: $0) }
         for (row, moments) in rows.enumerated() {
             for (column, moment) in moments.enumerated() {
                 jobs.append(.init(name: "patch-\(row + 1)-\(column + 1)", day: moment.day) {
@@ -99,6 +92,12 @@ public struct Handout: Sendable {
                 })
             }
         }
+        // The long view (issue 22's outcome range and viewing distance), on the same patch.
+        let font = try Font.dejaVuSans()
+        let range = try OutcomeRange.render(rendering, map: map, dots: dots, view: mapView, font: font, threads: rendering.threads)
+        let distance = try ViewingDistance.render(rendering, map: map, dots: dots, view: mapView, font: font)
+        jobs.append(.init(name: "outcome-range", day: nil) { range.image })
+        jobs.append(.init(name: "distance", day: nil) { distance.image })
         let viewNames = Self.views.flatMap { ["view-\($0.rawValue)-before", "view-\($0.rawValue)-after"] }
         jobs += try rendering.viewJobs(preview, after: moment, selected: viewNames, views: Self.views)
         let images = try encode(jobs, progress: progress)
@@ -123,9 +122,9 @@ public struct Handout: Sendable {
                         HandoutDocument.Patch(label: moment.label, image: images["patch-\(index + 1)-\(column + 1)"]!)
                     })
             },
-            yearsAfter: rows[rows.count - 1].enumerated().map { column, moment in
-                HandoutDocument.Patch(label: moment.label, image: images["patch-\(rows.count)-\(column + 1)"]!)
-            },
+            outcomeRange: HandoutDocument.OutcomeRangeFigure(image: images["outcome-range"]!, healedDarkening: range.healedDarkening,
+                                                             cells: range.table),
+            viewingDistance: HandoutDocument.DistanceFigure(image: images["distance"]!, panels: distance.panels),
             density: density, software: SoftwareVersion.nameAndNumber, sceneHash: rendering.sceneHash, seed: String(scene.seed))
     }
 

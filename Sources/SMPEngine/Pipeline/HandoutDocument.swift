@@ -15,7 +15,10 @@ public struct HandoutDocument: Sendable {
     /// The side of each healing patch, mm.
     public var patchSideMM: Double
     public var sessions: [SessionHealing]
-    public var yearsAfter: [Patch]
+    /// How the result may age, light to heavy (`OutcomeRange`); nil leaves the section out.
+    public var outcomeRange: OutcomeRangeFigure?
+    /// The healed patch as an eye sees it from a distance (`ViewingDistance`); nil leaves it out.
+    public var viewingDistance: DistanceFigure?
     public var density: DensityReport
     public var software: String
     public var sceneHash: String
@@ -42,6 +45,20 @@ public struct HandoutDocument: Sendable {
         public var image: HandoutImage
     }
 
+    /// `outcome-range.png` and what its panels measured.
+    public struct OutcomeRangeFigure: Sendable {
+        public var image: HandoutImage
+        /// 1 − luminance of the healed patch / bare skin's.
+        public var healedDarkening: Double
+        public var cells: [OutcomeRange.Cell]
+    }
+
+    /// `distance.png` and each panel's local contrast and mean tone.
+    public struct DistanceFigure: Sendable {
+        public var image: HandoutImage
+        public var panels: [ViewingDistance.Panel]
+    }
+
     /// A session: when, what it builds, and its patch healing.
     public struct SessionHealing: Sendable {
         public var number: Int
@@ -54,8 +71,24 @@ public struct HandoutDocument: Sendable {
         public var patches: [Patch]
     }
 
-    /// The sections' anchors, in page order: what the tests look for.
-    public static let sectionIDs = ["before-after", "close-up", "sessions", "aftercare", "plan", "simulation"]
+    /// The sections' anchors and titles, in page order.
+    public static let sections = [
+        (id: "before-after", title: "Before and after"), (id: "close-up", title: "Close up"),
+        (id: "distance", title: "From a normal distance"), (id: "sessions", title: "Your sessions and healing"),
+        (id: "aftercare", title: "Aftercare"), (id: "ageing", title: "The years after: a range"),
+        (id: "plan", title: "The plan in numbers"), (id: "simulation", title: "What varies between people"),
+    ]
+
+    /// The anchors of the sections this page has.
+    public var sectionIDs: [String] {
+        Self.sections.map(\.id).filter { id in
+            switch id {
+            case "distance": viewingDistance != nil
+            case "ageing": outcomeRange != nil
+            default: true
+            }
+        }
+    }
 
     /// The page.
     public var html: String {
@@ -80,17 +113,14 @@ public struct HandoutDocument: Sendable {
             of your scalp and of how pigment usually heals and fades. Your own result will differ; \
             <a href="#simulation">what varies between people</a> is at the end.</p>
             <nav><ol>
-            <li><a href="#before-after">Before and after</a></li>
-            <li><a href="#close-up">Close up</a></li>
-            <li><a href="#sessions">Your sessions and healing</a></li>
-            <li><a href="#aftercare">Aftercare</a></li>
-            <li><a href="#plan">The plan in numbers</a></li>
-            <li><a href="#simulation">What varies between people</a></li>
-            </ol></nav>
-            </header>
 
             """
-        page += beforeAfterSection + closeUpSection + sessionsSection + Self.aftercareSection + planSection + Self.simulationSection
+        for section in Self.sections where sectionIDs.contains(section.id) {
+            page += "<li><a href=\"#\(section.id)\">\(section.title)</a></li>\n"
+        }
+        page += "</ol></nav>\n</header>\n"
+        page += beforeAfterSection + closeUpSection + distanceSection + sessionsSection + Self.aftercareSection + ageingSection
+            + planSection + Self.simulationSection
         page += """
             <footer><p>Made by \(escape(software)) from the plan “\(escape(sceneName))” (scene hash \(escape(sceneHash)), \
             seed \(escape(seed))). The head is a neutral model, not your face.</p></footer>
@@ -159,17 +189,6 @@ public struct HandoutDocument: Sendable {
 
                 """
         }
-        if !yearsAfter.isEmpty {
-            section += """
-                <div class="block">
-                <h3>The years after</h3>
-                <p>Pigment slowly fades and softens, and black drifts towards blue-grey; sun speeds it. Clinics plan \
-                a touch-up every 3 to 6 years.</p>
-                \(patches(yearsAfter, alt: "years after the last session"))
-                </div>
-
-                """
-        }
         return section + "</section>\n"
     }
 
@@ -198,6 +217,59 @@ public struct HandoutDocument: Sendable {
             </tr>
             </tbody></table></div>
             <p>In all, \(Self.grouped(density.totalDots)) dots over \(Self.decimal(density.scalpAreaCM2)) cm² of scalp.</p>
+            </section>
+
+            """
+    }
+
+    var distanceSection: String {
+        guard let figure = viewingDistance else { return "" }
+        let contrasts = figure.panels.map { panel in
+            let name = panel.distanceMM.map { $0 < 1000 ? "from \(Self.number($0 / 10)) cm" : "from \(Self.number($0 / 1000)) m" }
+            return "\(name ?? "close up") \(Self.number((100 * panel.contrast).rounded())) %"
+        }
+        return """
+            <section id="distance">
+            <h2>From a normal distance</h2>
+            <p>The healed patch, first as a macro photo shows it (life size when printed), then as an eye sees it \
+            from 30 cm, 1 m and 2 m. Up close the single dots show; from a conversation's distance they merge into \
+            an even shadow, like shaved stubble. The shade stays the same; only the fine detail fades.</p>
+            \(self.figure(figure.image, caption: "Dot contrast: " + contrasts.joined(separator: ", "),
+                          alt: "The healed patch close up and as seen from 30 cm, 1 m and 2 m"))
+            <p class="source">The eye's contrast sensitivity: Mannos and Sakrison, IEEE Transactions on Information \
+            Theory 20(4), 1974.</p>
+            </section>
+
+            """
+    }
+
+    var ageingSection: String {
+        guard let figure = outcomeRange else { return "" }
+        let variants = figure.cells.reduce(into: [String]()) { if !$0.contains($1.variant) { $0.append($1.variant) } }
+        let years = figure.cells.reduce(into: [Double]()) { if !$0.contains($1.years) { $0.append($1.years) } }
+        var table = "<div class=\"table-wrap\"><table>\n<thead><tr><th>ageing</th>"
+        for year in years { table += "<th>\(Self.number(year)) year\(year == 1 ? "" : "s")</th>" }
+        table += "</tr></thead>\n<tbody>\n"
+        for variant in variants {
+            table += "<tr><td>\(escape(variant))</td>"
+            for year in years {
+                let cell = figure.cells.first { $0.variant == variant && $0.years == year }
+                table += "<td>\(cell.map { "\(Self.number((100 * $0.darkening).rounded())) %" } ?? "")</td>"
+            }
+            table += "</tr>\n"
+        }
+        table += "</tbody></table></div>"
+        return """
+            <section id="ageing">
+            <h2>The years after: a range</h2>
+            <p>Pigment slowly fades and softens, and black drifts towards blue-grey. How fast differs from person to \
+            person, so the same patch is shown ageing three ways: light, typical and heavy (faster fading with more \
+            sun, wider spreading, more dots blurring), 1, 3 and 5 years after the last session. Your result will most \
+            likely lie inside this range, not on one picture of it. Clinics plan a touch-up every 3 to 6 years.</p>
+            \(self.figure(figure.image, caption: "One patch, three ways of ageing (rows), over the years (columns)",
+                          alt: "The treated patch ageing light, typical and heavy at 1, 3 and 5 years"))
+            <p>How much darker than bare skin the patch reads (healed: \(Self.number((100 * figure.healedDarkening).rounded())) %):</p>
+            \(table)
             </section>
 
             """

@@ -35,7 +35,7 @@ public struct OutcomeRange: Sendable {
                               threads: Int = 1) throws -> OutcomeRange {
         let scene = rendering.scene
         let window = rendering.timelineView(map: map, dots: dots, view: view)
-        let surface = ScalpSurface(scene: scene, map: map, view: window)
+        let surface = try ScalpSurface(scene: scene, map: map, view: window)
         let lastDay = scene.sessions.last?.day ?? 0
         let healedDay = lastDay + TreatmentTime.healedAfterDays
         let variants = scene.ageing.variants, years = scene.ageing.years

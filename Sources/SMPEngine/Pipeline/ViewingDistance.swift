@@ -58,7 +58,7 @@ public struct ViewingDistance: Sendable {
         throws -> ViewingDistance {
         let scene = rendering.scene
         let window = rendering.timelineView(map: map, dots: dots, view: view)
-        let surface = ScalpSurface(scene: scene, map: map, view: window)
+        let surface = try ScalpSurface(scene: scene, map: map, view: window)
         let healed = (scene.sessions.last?.day ?? 0) + TreatmentTime.healedAfterDays
         let closeUp = PanelPixels(rendering.renderer(view: window, dots: dots, day: healed, surface: surface))
         let seen = distancesMM.map { closeUp.seen(fromMM: $0, pixelsPerMM: window.pixelsPerMM) }
