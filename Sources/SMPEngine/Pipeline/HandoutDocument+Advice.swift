@@ -103,7 +103,7 @@ extension HandoutDocument {
         figure { margin: 0 0 .75rem; }
         figcaption { font-size: .85rem; color: #444; }
         .pair { display: grid; grid-template-columns: 1fr 1fr; gap: .5rem; }
-        .patches { display: grid; grid-template-columns: repeat(auto-fill, minmax(6.5rem, 1fr)); gap: .5rem; }
+        .patches { display: grid; grid-template-columns: repeat(auto-fill, minmax(5rem, 1fr)); gap: .5rem; }
         .notice { border-left: 4px solid #b45309; background: #fff7ed; padding: .5rem .75rem; }
         .source { font-size: .8rem; color: #555; }
         .table-wrap { overflow-x: auto; }
@@ -117,10 +117,13 @@ extension HandoutDocument {
           body { max-width: none; padding: 0; font-size: 10.5pt; }
           nav { display: none; }
           section ~ section { break-before: page; }
+          /* Short sections share the page before them: the distance strip the close-up's, the
+             statement the plan's. */
+          #distance, #simulation { break-before: auto; margin-top: 8mm; }
           h2 { margin-top: 0; }
           figure, tr, .phase, .block { break-inside: avoid; }
           a { color: inherit; text-decoration: none; }
-          .pair { max-width: 110mm; }
+          .pair { max-width: 90mm; }
           .closeup { max-width: none; grid-template-columns: repeat(2, \(millimetres(closeUpWidthMM))mm); }
           .closeup img { width: \(millimetres(closeUpWidthMM))mm; max-width: none; }
           .patches { grid-template-columns: repeat(auto-fill, \(millimetres(patchSideMM + 4))mm); }
