@@ -183,7 +183,7 @@ struct SceneRenderingTests {
         #expect(report.scene == "small" && report.seed == "7" && report.dotCount == result.dotCount)
         #expect(report.sceneHash == rendering.sceneHash && report.software == SoftwareVersion.nameAndNumber)
         #expect(report.images.map(\.name) == ["before", "after", "session-1", "session-1-healed", "session-2", "session-2-healed", "session-3",
-                                             "session-3-healed", "comparison", "density", "timeline"])
+                                             "session-3-healed", "comparison", "density", "timeline", "outcome-range", "distance"])
         #expect(report.settings.widthPixels == after.width && report.settings.after == "healed")
         #expect(report.density.regions.count > 0 && result.timings.values.allSatisfy { $0.totalSeconds > 0 })
     }

@@ -44,14 +44,10 @@ public struct Handout: Sendable {
             moments.append(Moment(label: "day \(Int(offset))", day: day + offset))
         }
         let healedLabel = index + 1 < sessions.count
-            ? "day \(Self.number(healed - day)), before session \(index + 2)"
-            : "week \(Self.number(TreatmentTime.healedAfterDays / 7)), settled"
+            ? "day \(HandoutDocument.number(healed - day)), before session \(index + 2)"
+            : "week \(HandoutDocument.number(TreatmentTime.healedAfterDays / 7)), settled"
         moments.append(Moment(label: healedLabel, day: healed))
         return moments
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     /// Renders the images and composes the page. `progress` hears each image's name and how far
