@@ -26,7 +26,7 @@ public struct ScenePreview: Sendable {
         let hair = HairSlot()
         @Sendable func placeHair() throws -> ([PoissonDot], ScalpSurface?) {
             let units = try FollicleLayout.units(for: scene, on: map)
-            return (units, view.map { ScalpSurface(scene: scene, map: map, view: $0, follicularUnits: units) })
+            return (units, view.map { ScalpSurface(scene.surfaceParameters, map: map, view: $0, follicularUnits: units) })
         }
         let placing = DispatchGroup()
         if threads > 1 { DispatchQueue.global().async(group: placing) { hair.result = Result { try placeHair() } } }
@@ -54,7 +54,7 @@ public struct ScenePreview: Sendable {
 
     /// The bare scalp (skin, pores, stubble) of `view`, with this preview's hair.
     public func surface(view: MapView) -> ScalpSurface {
-        ScalpSurface(scene: scene, map: map, view: view, follicularUnits: follicularUnits)
+        ScalpSurface(scene.surfaceParameters, map: map, view: view, follicularUnits: follicularUnits)
     }
 }
 

@@ -172,7 +172,7 @@ public struct SceneRendering: Sendable {
         }
         if OutputSelection.includes(selected, "report") {
             let url = folder.appendingPathComponent("report.json")
-            // Only report.json carries the density report (79 M instructions for the demo).
+            // Only report.json carries the density report, which counts every dot per region.
             let density = try DensityReport(scene: scene, map: map, dots: dots)
             let report = RenderReport(
                 software: SoftwareVersion.nameAndNumber, scene: scene.name, seed: String(scene.seed), sceneHash: sceneHash,

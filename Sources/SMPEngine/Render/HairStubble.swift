@@ -51,9 +51,9 @@ struct HairStubble: Sendable {
     let binRows: Int
     let binStart: [Int32]
     /// Per row of bins, the columns of the bins that list any hair (`hairedStart[row]..<
-    /// hairedStart[row + 1]` in `hairedColumns`): a row of the image visits only those, where
-    /// testing every bin of the row for hair cost 26 instructions a bin (62 M in the demo's
-    /// after.png, measured with callgrind 2026-12-03; most bins of a bald top hold none).
+    /// hairedStart[row + 1]` in `hairedColumns`): a row of the image visits only those, since
+    /// most bins of a bald top hold none and testing each of them costs more than the few
+    /// haired ones.
     let hairedStart: [Int32]
     let hairedColumns: [Int32]
     /// Per bin, what the per-pixel loop needs to reject a hair, copied in bin order: the loop
@@ -85,7 +85,7 @@ struct HairStubble: Sendable {
         var hair: Int32
     }
 
-    init(scene: Scene, map: ScalpMap, view: MapView, follicularUnits placed: [PoissonDot]) {
+    init(existingHair: Scene.ExistingHair, map: ScalpMap, view: MapView, follicularUnits placed: [PoissonDot]) {
         let scale = Float(view.pixelsPerMM)
         halfWidth = HairStubble.shaftWidthMM / 2 * scale
         buriedHalfWidth = HairStubble.buriedWidthMM / 2 * scale
@@ -103,7 +103,7 @@ struct HairStubble: Sendable {
             .map { (row: Int(($0.element.yMM / HairStubble.binSizeMM).rounded(.down)), x: $0.element.xMM, index: $0.offset, unit: $0.element) }
             .sorted { ($0.row, $0.x, $0.index) < ($1.row, $1.x, $1.index) }
             .map(\.unit)
-        let stubbleMM = min(Float(scene.existingHair.stubbleLengthMM), HairStubble.maximumVisibleLengthMM)
+        let stubbleMM = min(Float(existingHair.stubbleLengthMM), HairStubble.maximumVisibleLengthMM)
         let whorl = SIMD2<Float>(Float(map.whorl.x), Float(map.whorl.y))
         for (unitIndex, unit) in follicularUnits.enumerated() {
             var random = SplitMix64(seed: unit.variationSeed)
@@ -150,9 +150,8 @@ struct HairStubble: Sendable {
                 }
             }
         }
-        // Each hair's bins, hair after hair, found once: counting the bins and then filling
-        // them each walked every hair's bins (25 M of this initialiser's own 155 M instructions
-        // in the demo).
+        // Each hair's bins, hair after hair, found once, rather than once to count the bins and
+        // again to fill them.
         var reachedBins: [Int32] = [], reachedEnds: [Int] = []
         reachedEnds.reserveCapacity(xs.count)
         for i in xs.indices {
@@ -304,8 +303,7 @@ struct HairStubble: Sendable {
 
     /// The bins' arrays as buffer pointers: a row's loop fetches them once, where fetching them
     /// for every group of four pixels, inside a closure the optimiser would not inline, cost as
-    /// much as the hairs' own arithmetic in most groups (measured 2026-12-03: 230 instructions a
-    /// group in the demo's after.png, 2.8 hairs listed a group on average).
+    /// much as the hairs' own arithmetic (a group lists only a few hairs).
     struct Bins {
         let start: UnsafeBufferPointer<Int32>
         let entries: UnsafeBufferPointer<BinnedHair>

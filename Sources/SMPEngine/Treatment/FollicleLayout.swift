@@ -13,10 +13,10 @@ public enum FollicleLayout {
     static let edgeSoftnessMM = 2.0
 
     /// The FUs at hairFraction × hairsPerCM2 / 1.92 FU/cm², faded in at the scalp's edge, from
-    /// the scene's `existingHair` stream. Empty for a scalp without hair; a sampler error is
-    /// thrown, not drawn as a head without hair.
-    public static func units(for scene: Scene, on map: ScalpMap) throws -> [PoissonDot] {
-        let hairsPerCM2 = scene.existingHair.hairsPerCM2
+    /// the `existingHair` stream of `seed` (the scene's). Empty for a scalp without hair; a
+    /// sampler error is thrown, not drawn as a head without hair.
+    public static func units(for hair: Scene.ExistingHair, seed: UInt64, on map: ScalpMap) throws -> [PoissonDot] {
+        let hairsPerCM2 = hair.hairsPerCM2
         guard hairsPerCM2 > 0 else { return [] }
         let scalp = map.region.map { $0 == nil ? Float(0) : 1 }
         let edge = ScalpMap.boxBlur(scalp, columns: map.columns, rows: map.rows, radius: Int((edgeSoftnessMM / map.cellMM).rounded()))
@@ -32,7 +32,7 @@ public enum FollicleLayout {
                                        columns: map.columns, rows: map.rows, dotsPerCM2: density)
         // Regularity 0: follicles are irregular (DOMAIN.md, natural hair).
         let request = PoissonDiskRequest(bounds: map.bounds, density: raster, regularity: 0,
-                                         seed: SplitMix64.derive(scene.seed, stream: RandomStream.existingHair.rawValue), diameterMM: 0.1)
+                                         seed: SplitMix64.derive(seed, stream: RandomStream.existingHair.rawValue), diameterMM: 0.1)
         return try PoissonDiskSampler.sample(request)
     }
 }
