@@ -38,8 +38,8 @@ struct HandoutTests {
         let sources = Self.values(of: "src", in: html)
         let imageTags = html.components(separatedBy: "<img ").count - 1
         // Three views before and after, the close-up's two, four patches per session, the outcome
-        // range and the distance strip.
-        #expect(imageTags == 6 + 2 + 3 * 4 + 2)
+        // range, the distance strip and the forecast.
+        #expect(imageTags == 6 + 2 + 3 * 4 + 3)
         #expect(sources.count == imageTags)
         for source in sources {
             #expect(source.hasPrefix("data:image/png;base64,"))
@@ -61,7 +61,10 @@ struct HandoutTests {
         #expect(html.contains("This is a simulation, not a promise"))
         for words in ["Skin type", "Healing.", "Sun.", "Hair loss going on", "The technician"] { #expect(html.contains(words)) }
         for phase in ["Days 0 to 3", "Days 4 to 7", "Weeks 2 to 4"] { #expect(html.contains(phase)) }
-        for words in ["light", "typical", "heavy", "Mannos and Sakrison", "from 2 m"] { #expect(html.contains(words)) }
+        for words in ["light", "typical", "heavy", "Mannos and Sakrison", "from 2 m", "impressions, roughly", "Touch-ups planned",
+                      "The plan has no touch-ups yet", "bald scalp left untreated"] {
+            #expect(html.contains(words) == (words != "Touch-ups planned"), "\(words)")
+        }
         for session in 1...3 { #expect(html.contains("Session \(session):")) }
         #expect(html.contains("<meta name=\"viewport\""))
         #expect(html.contains("@media print"))

@@ -94,6 +94,10 @@ public struct Handout: Sendable {
         let distance = try ViewingDistance.render(rendering, map: map, dots: dots, view: mapView, font: font)
         jobs.append(.init(name: "outcome-range", day: nil) { range.image })
         jobs.append(.init(name: "distance", day: nil) { distance.image })
+        // Issue 22's forecast: hair loss going on, fading and the scene's touch-ups over the years.
+        let forecast = try Forecast.measure(rendering, map: map, planDots: dots, view: mapView, threads: rendering.threads)
+        let forecastSheet = try forecast.image(rendering, map: map, view: mapView, planDots: dots, font: font, threads: rendering.threads)
+        jobs.append(.init(name: "forecast", day: nil) { forecastSheet })
         let viewNames = Self.views.flatMap { ["view-\($0.rawValue)-before", "view-\($0.rawValue)-after"] }
         jobs += try rendering.viewJobs(preview, after: moment, selected: viewNames, views: Self.views)
         let images = try encode(jobs, progress: progress)
@@ -114,6 +118,8 @@ public struct Handout: Sendable {
                     needle: String(format: "%.2f mm %@", session.needle.diameterMM,
                                    session.needle.configuration == .single ? "single (1RL)" : "three-point (3RL)"),
                     dilution: session.dilution,
+                    impressions: dots.reduce(0) { $0 + ($1.layer == index + 1 ? 1 : 0) },
+                    hours: scene.sessionRate.hours(impressions: dots.reduce(0) { $0 + ($1.layer == index + 1 ? 1 : 0) }),
                     patches: rows[index].enumerated().map { column, moment in
                         HandoutDocument.Patch(label: moment.label, image: images["patch-\(index + 1)-\(column + 1)"]!)
                     })
@@ -121,6 +127,13 @@ public struct Handout: Sendable {
             outcomeRange: HandoutDocument.OutcomeRangeFigure(image: images["outcome-range"]!, healedDarkening: range.healedDarkening,
                                                              cells: range.table),
             viewingDistance: HandoutDocument.DistanceFigure(image: images["distance"]!, panels: distance.panels),
+            forecast: HandoutDocument.ForecastFigure(
+                image: images["forecast"]!, years: forecast.yearly, touchUpsDue: forecast.touchUpsDue, margin: forecast.margin,
+                touchUps: scene.forecast.touchUps.map { touchUp in
+                    let regions = touchUp.regions.isEmpty ? "the whole design" : touchUp.regions.map { HandoutDocument.regionWords($0.rawValue) }
+                        .joined(separator: ", ")
+                    return "after \(HandoutDocument.number(touchUp.afterYears)) years: \(regions)"
+                }),
             density: density, software: SoftwareVersion.nameAndNumber, sceneHash: rendering.sceneHash, seed: String(scene.seed))
     }
 

@@ -19,6 +19,8 @@ public struct HandoutDocument: Sendable {
     public var outcomeRange: OutcomeRangeFigure?
     /// The healed patch as an eye sees it from a distance (`ViewingDistance`); nil leaves it out.
     public var viewingDistance: DistanceFigure?
+    /// The years after the plan with hair loss going on and touch-ups (`Forecast`); nil leaves it out.
+    public var forecast: ForecastFigure?
     public var density: DensityReport
     public var software: String
     public var sceneHash: String
@@ -59,6 +61,17 @@ public struct HandoutDocument: Sendable {
         public var panels: [ViewingDistance.Panel]
     }
 
+    /// `forecast.png`, the yearly measurements, when touch-ups fall due and the scene's own.
+    public struct ForecastFigure: Sendable {
+        public var image: HandoutImage
+        public var years: [Forecast.Moment]
+        /// Years after the plan when the darkening falls `margin` below the healed result's.
+        public var touchUpsDue: [Double]
+        public var margin: Double
+        /// The scene's touch-ups in words ("after 4 years: crown").
+        public var touchUps: [String]
+    }
+
     /// A session: when, what it builds, and its patch healing.
     public struct SessionHealing: Sendable {
         public var number: Int
@@ -68,6 +81,9 @@ public struct HandoutDocument: Sendable {
         public var densityFactor: Double
         public var needle: String
         public var dilution: Double
+        /// Needle impressions (one per dot) and the estimated time, set-up included.
+        public var impressions: Int
+        public var hours: Double
         public var patches: [Patch]
     }
 
@@ -76,6 +92,7 @@ public struct HandoutDocument: Sendable {
         (id: "before-after", title: "Before and after"), (id: "close-up", title: "Close up"),
         (id: "distance", title: "From a normal distance"), (id: "sessions", title: "Your sessions and healing"),
         (id: "aftercare", title: "Aftercare"), (id: "ageing", title: "The years after: a range"),
+        (id: "forecast", title: "Ten years on: touch-ups and hair loss"),
         (id: "plan", title: "The plan in numbers"), (id: "simulation", title: "What varies between people"),
     ]
 
@@ -85,6 +102,7 @@ public struct HandoutDocument: Sendable {
             switch id {
             case "distance": viewingDistance != nil
             case "ageing": outcomeRange != nil
+            case "forecast": forecast != nil
             default: true
             }
         }
@@ -120,7 +138,7 @@ public struct HandoutDocument: Sendable {
         }
         page += "</ol></nav>\n</header>\n"
         page += beforeAfterSection + closeUpSection + distanceSection + sessionsSection + Self.aftercareSection + ageingSection
-            + planSection + Self.simulationSection
+            + forecastSection + planSection + Self.simulationSection
         page += """
             <footer><p>Made by \(escape(software)) from the plan “\(escape(sceneName))” (scene hash \(escape(sceneHash)), \
             seed \(escape(seed))). The head is a neutral model, not your face.</p></footer>
@@ -182,7 +200,8 @@ public struct HandoutDocument: Sendable {
             section += """
                 <div class="block">
                 <h3>Session \(session.number): \(when)</h3>
-                <p>Builds the density to \(Int((session.densityFactor * 100).rounded())) % of the design; needle \
+                <p>Builds the density to \(Int((session.densityFactor * 100).rounded())) % of the design: about \
+                \(Self.grouped(session.impressions)) impressions, roughly \(Self.decimal(session.hours)) hours with set-up; needle \
                 \(escape(session.needle)), ink diluted \(Int((session.dilution * 100).rounded())) %.</p>
                 \(patches(session.patches, alt: "after session \(session.number)"))
                 </div>
@@ -269,6 +288,34 @@ public struct HandoutDocument: Sendable {
             \(self.figure(figure.image, caption: "One patch, three ways of ageing (rows), over the years (columns)",
                           alt: "The treated patch ageing light, typical and heavy at 1, 3 and 5 years"))
             <p>How much darker than bare skin the patch reads (healed: \(Self.number((100 * figure.healedDarkening).rounded())) %):</p>
+            \(table)
+            </section>
+
+            """
+    }
+
+    var forecastSection: String {
+        guard let figure = forecast else { return "" }
+        let planned = figure.touchUps.isEmpty ? "The plan has no touch-ups yet." : "Touch-ups planned: \(figure.touchUps.joined(separator: "; "))."
+        let due = figure.touchUpsDue.isEmpty
+            ? "Over these years the shade stays within \(Self.number((100 * figure.margin).rounded())) % of the healed result."
+            : "A touch-up is due when the shade has faded \(Self.number((100 * figure.margin).rounded())) % below the healed result: "
+                + figure.touchUpsDue.map { "after about \(Self.decimal($0)) years" }.joined(separator: ", ") + "."
+        var table = "<div class=\"table-wrap\"><table>\n<thead><tr><th>years after</th><th>touch-ups done</th>"
+            + "<th>shade, % of healed</th><th>bald scalp left untreated, cm²</th></tr></thead>\n<tbody>\n"
+        for moment in figure.years {
+            table += "<tr><td>\(Self.number(moment.years))</td><td>\(moment.touchUpsDone)</td>"
+                + "<td>\(Self.number((100 * moment.ofHealed).rounded()))</td><td>\(Self.decimal(moment.untreatedBaldTotalCM2))</td></tr>\n"
+        }
+        table += "</tbody></table></div>"
+        return """
+            <section id="forecast">
+            <h2>Ten years on: touch-ups and hair loss</h2>
+            <p>The whole scalp over the years after the last session, ageing the typical way, with your plan's \
+            touch-ups and, if the plan expects it, hair loss going on: where thinning moves past the treated area, \
+            untreated scalp shows beside it and the design may need extending. \(escape(planned)) \(escape(due))</p>
+            \(self.figure(figure.image, caption: "The scalp from above at each milestone, labelled with its year and touch-ups",
+                          alt: "The whole scalp at milestones over ten years with touch-ups and hair loss going on"))
             \(table)
             </section>
 

@@ -39,6 +39,23 @@ public struct RenderReport: Sendable, Codable, Equatable {
     /// `distance.png`'s panels, when it was written.
     public var viewingDistance: [ViewingDistance.Panel]?
 
+    /// `forecast.png`'s measurements, when it was written.
+    public var forecast: ForecastReport?
+
+    public struct ForecastReport: Sendable, Codable, Equatable {
+        public var healedDarkening: Double
+        public var touchUpMargin: Double
+        public var touchUpsDueYears: [Double]
+        public var yearly: [Forecast.Moment]
+
+        public init(_ forecast: Forecast) {
+            healedDarkening = forecast.healedDarkening
+            touchUpMargin = forecast.margin
+            touchUpsDueYears = forecast.touchUpsDue
+            yearly = forecast.yearly
+        }
+    }
+
     public struct OutcomeRangeReport: Sendable, Codable, Equatable {
         public var healedDarkening: Double
         public var cells: [OutcomeRange.Cell]

@@ -164,6 +164,12 @@ public struct SceneRendering: Sendable {
             result.files.append(url)
             reportImages.append(RenderReport.Image(name: job.name, file: url.lastPathComponent, day: job.day))
         }
+        if let stencil = outlook.stencil {
+            let url = folder.appendingPathComponent("stencil.pdf")
+            progress?("stencil", 0)
+            try AtomicFileOutput.write(stencil.pdf(), to: url)
+            result.files.append(url)
+        }
         if OutputSelection.includes(selected, "dots") {
             let url = folder.appendingPathComponent("dots.csv")
             progress?("dots", 0)
@@ -182,7 +188,8 @@ public struct SceneRendering: Sendable {
                                 heightPixels: view.heightPixels, after: moment.description, compression: compression.rawValue),
                 density: density, images: reportImages,
                 outcomeRange: outlook.outcomeRange.map { RenderReport.OutcomeRangeReport($0) },
-                viewingDistance: outlook.viewingDistance?.panels)
+                viewingDistance: outlook.viewingDistance?.panels,
+                forecast: outlook.forecast.map { RenderReport.ForecastReport($0) })
             try AtomicFileOutput.write(report.jsonData(), to: url)
             result.files.append(url)
         }
