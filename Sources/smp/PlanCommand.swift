@@ -6,7 +6,7 @@ import SMPEngine
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "The session plan: day, needle, ink, new and cumulative dots, cumulative density per region.")
+        abstract: "The session plan: day, needle, ink, new and cumulative dots, hours, cumulative density per region; then the forecast.")
 
     @Argument(help: "The scene file.")
     var scene: String
@@ -17,33 +17,86 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var output: ReportFormatOption
 
-    func rows() throws -> [SessionPlanRow] {
-        let (scene, _) = try limits.checkedScene(self.scene, overrides: overrides.overrides)
+    @Flag(inversion: .prefixedNo, help: "The years after the plan: darkening, when a touch-up is due, bald scalp left untreated (renders a small window each year).")
+    var forecast = true
+
+    /// The JSON form with the forecast.
+    struct Plan: Codable {
+        var sessions: [SessionPlanRow]
+        var forecast: RenderReport.ForecastReport
+    }
+
+    func rows() throws -> [SessionPlanRow] { try plan(withForecast: false).rows }
+
+    func plan(withForecast: Bool) throws -> (rows: [SessionPlanRow], forecast: Forecast?) {
+        let (scene, text) = try limits.checkedScene(self.scene, overrides: overrides.overrides)
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
-        return SessionPlanRow.rows(scene: scene, dots: dots, report: try DensityReport(scene: scene, map: map, dots: dots))
+        var forecast: Forecast?
+        if withForecast {
+            let rendering = SceneRendering(scene: scene, sceneText: text)
+            forecast = try Forecast.measure(rendering, map: map, planDots: dots, view: rendering.view(of: map),
+                                            threads: ProcessInfo.processInfo.activeProcessorCount)
+        }
+        let report = try DensityReport(scene: scene, map: map, dots: dots)
+        return (SessionPlanRow.rows(scene: scene, dots: dots, report: report), forecast)
     }
 
     func run() throws {
-        let rows = try rows()
+        let (rows, forecast) = try plan(withForecast: self.forecast)
         var lines: [String] = []
         func emit(_ line: String) { lines.append(line) }   // written in one go at the end (StandardOutput)
         switch output.format {
         case .json:
-            emit(try ReportFormatOption.json(rows))
+            if let forecast {
+                emit(try ReportFormatOption.json(Plan(sessions: rows, forecast: RenderReport.ForecastReport(forecast))))
+            } else {
+                emit(try ReportFormatOption.json(rows))
+            }
         case .table:
-            let regions = ScalpRegion.allCases.map(\.rawValue).filter { name in rows.contains { $0.dotsPerCM2[name] != nil } }
-            emit("session  day  needle mm       ink      dilution  new dots  total dots  " + regions.map { $0 + " /cm²" }.joined(separator: "  "))
+            // The scalp's regions, then its scars and patches (`DensityReport.features`).
+            let features = Set(rows.flatMap(\.dotsPerCM2.keys)).subtracting(ScalpRegion.allCases.map(\.rawValue)).sorted()
+            let regions = ScalpRegion.allCases.map(\.rawValue).filter { name in rows.contains { $0.dotsPerCM2[name] != nil } } + features
+            emit("session  day  needle mm       ink      dilution  new dots  total dots  hours  " + regions.map { $0 + " /cm²" }.joined(separator: "  "))
             for row in rows {
                 let needle = String(format: "%.2f %@", row.needleDiameterMM, row.needleConfiguration == "single" ? "1RL" : "3RL")
-                var line = String(format: "%7d  %3.0f  %-14@  %@  %8.2f  %8d  %10d", row.session, row.day, needle, row.ink, row.dilution,
-                                  row.newDots, row.cumulativeDots)
+                var line = String(format: "%7d  %3.0f  %-14@  %@  %8.2f  %8d  %10d  %5.1f", row.session, row.day, needle, row.ink,
+                                  row.dilution, row.newDots, row.cumulativeDots, row.estimatedHours)
                 for region in regions {
                     line += "  " + String(format: "%.1f", row.dotsPerCM2[region] ?? 0).padding(toLength: region.count + 5, withPad: " ", startingAt: 0)
                 }
                 emit(line)
             }
+            if let forecast { lines += Self.forecastTable(forecast) }
         }
         try StandardOutput.write(lines: lines)
+    }
+
+    /// The forecast as text: a line per year, and when touch-ups are due and planned.
+    static func forecastTable(_ forecast: Forecast) -> [String] {
+        let scene = forecast.plan.scene
+        let side = Int(forecast.window.widthMM.rounded())
+        var lines = ["", String(format: "forecast (typical ageing, a %d × %d mm window of the last session's area): healed %.1f %% darker than bare skin;",
+                                side, side, 100 * forecast.healedDarkening),
+                     String(format: "a touch-up is due when it falls %.0f %% below that", 100 * forecast.margin),
+                     "year  darker  of healed  touch-ups done  bald scalp left untreated"]
+        for moment in forecast.yearly {
+            let untreated = moment.untreatedBaldCM2.filter { $0.value >= 0.5 }.sorted { $0.key < $1.key }
+                .map { String(format: "%@ %.0f cm²", $0.key, $0.value) }.joined(separator: ", ")
+            let due = moment.ofHealed < 1 - forecast.margin ? "  (below the margin)" : ""
+            lines.append(String(format: "%4.0f  %5.1f %%  %7.0f %%  %14d  %@", moment.years, 100 * moment.darkening, 100 * moment.ofHealed,
+                                moment.touchUpsDone, untreated.isEmpty ? "none" : untreated) + due)
+        }
+        let planned = scene.forecast.touchUps.map { touchUp in
+            String(format: "year %g (%@, density ×%.2f)", touchUp.afterYears,
+                   touchUp.regions.isEmpty ? "all regions" : touchUp.regions.map(\.rawValue).joined(separator: ", "), touchUp.densityFactor)
+        }
+        lines.append("touch-up due: " + (forecast.touchUpsDue.isEmpty ? "not within the forecast"
+            : forecast.touchUpsDue.map { String(format: "year %.1f", $0) }.joined(separator: ", ")))
+        lines.append("touch-ups planned (scene touchUps): " + (planned.isEmpty ? "none" : planned.joined(separator: "; ")))
+        if let progression = scene.hairLoss.progression {
+            lines.append(String(format: "hair loss reaches %@ after %g years (hairLoss.progression)", progression.to.rawValue, progression.afterYears))
+        }
+        return lines
     }
 }

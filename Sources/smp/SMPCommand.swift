@@ -10,13 +10,14 @@ struct SMPCommand: ParsableCommand {
         abstract: "Preview scalp micropigmentation: place dots, age the pigment, render before/after PNGs.",
         discussion: """
             Exit codes: 0 success; 64 bad command-line usage, or a --max-… limit the work would pass; \
-            65 invalid scene file; 66 scene file not found or unreadable; 70 internal error; \
+            65 invalid scene file; 66 scene file not found or unreadable; 69 headless Chromium missing or failing \
+            (handout --pdf); 70 internal error; \
             73 an output file or folder could not be written; 74 standard output could not be written; \
             75 another render is writing into the same output folder; \
             128 + the signal (130 for Ctrl-C) when a render is stopped: its unfinished files are removed.
             """,
         version: SoftwareVersion.number,
-        subcommands: [RenderCommand.self, SweepCommand.self, ServeCommand.self, PlanCommand.self, DotsCommand.self, StatsCommand.self, ValidateCommand.self, PresetsCommand.self],
+        subcommands: [RenderCommand.self, HandoutCommand.self, SweepCommand.self, ServeCommand.self, PlanCommand.self, DotsCommand.self, StatsCommand.self, ValidateCommand.self, PresetsCommand.self],
         defaultSubcommand: nil
     )
 

@@ -46,8 +46,9 @@ struct CommandTests: TemporarySceneFolder {
         let out = folder.appendingPathComponent("out")
         #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--threads", "2"]); try c.run() } == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(files == ["after.png", "before.png", "comparison.png", "density.png", "dots.csv", "report.json", "session-1-healed.png", "session-1.png",
-                          "session-2-healed.png", "session-2.png", "session-3-healed.png", "session-3.png", "timeline.png"])
+        #expect(files == ["after.png", "before.png", "comparison.png", "density.png", "distance.png", "dots.csv", "forecast.png", "outcome-range.png", "report.json",
+                          "session-1-healed.png", "session-1.png",
+                          "session-2-healed.png", "session-2.png", "session-3-healed.png", "session-3.png", "stencil.pdf", "stencil.png", "timeline.png"])
     }
 
     @Test("bad options are usage errors")

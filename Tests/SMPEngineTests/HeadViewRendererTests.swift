@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ImageText
 import PNGIO
 import PoissonDisk
 import Testing
@@ -21,6 +22,18 @@ struct HeadViewRendererTests {
           - { day: 0, densityFactor: \(densityFactor), dilution: 0, needle: { diameterMM: 0.3, configuration: \(needle) } }
         render: { pixelsPerMM: 10, viewPixels: \(viewPixels) }
         """
+    }
+
+    @Test("a view too small for the scale bar goes without it: the bar's rows never run past the image's")
+    func tinyViewWithoutScaleBar() throws {
+        let text = Self.scene(viewPixels: 64)
+        var rendering = SceneRendering(scene: try Scene.load(yaml: text, file: "head-test.yaml"), sceneText: text, threads: 1)
+        let map = ScalpMap(scene: rendering.scene)
+        let font = try Font.dejaVuSans()
+        #expect(try rendering.headView(.front, map: map, texture: nil, font: font).overlay == nil)
+        rendering.scene.render.viewPixels = 600
+        let overlay = try #require(try rendering.headView(.front, map: map, texture: nil, font: font).overlay)
+        #expect(overlay.width < 600)
     }
 
     /// Everything a view of `text` needs, the texture at `day` (nil: before).

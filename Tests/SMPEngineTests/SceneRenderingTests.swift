@@ -27,7 +27,9 @@ struct SceneRenderingTests {
             let result = try SceneRendering(scene: scene, sceneText: Self.scene, threads: threads).render(into: folder)
             #expect(result.files.map(\.lastPathComponent) == ["before.png", "after.png", "session-1.png", "session-1-healed.png",
                                                              "session-2.png", "session-2-healed.png", "session-3.png",
-                                                             "session-3-healed.png", "comparison.png", "density.png", "timeline.png", "dots.csv", "report.json"])
+                                                             "session-3-healed.png", "comparison.png", "density.png", "timeline.png", "outcome-range.png",
+                                                             "distance.png", "forecast.png", "stencil.png", "stencil.pdf", "dots.csv",
+                                                             "report.json"])
             images.append(Dictionary(uniqueKeysWithValues: try result.files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
         }
         #expect(images[0] == images[1])
@@ -182,7 +184,8 @@ struct SceneRenderingTests {
         #expect(report.scene == "small" && report.seed == "7" && report.dotCount == result.dotCount)
         #expect(report.sceneHash == rendering.sceneHash && report.software == SoftwareVersion.nameAndNumber)
         #expect(report.images.map(\.name) == ["before", "after", "session-1", "session-1-healed", "session-2", "session-2-healed", "session-3",
-                                             "session-3-healed", "comparison", "density", "timeline"])
+                                             "session-3-healed", "comparison", "density", "timeline", "outcome-range", "distance", "forecast",
+                                             "stencil"])
         #expect(report.settings.widthPixels == after.width && report.settings.after == "healed")
         #expect(report.density.regions.count > 0 && result.timings.values.allSatisfy { $0.totalSeconds > 0 })
     }

@@ -53,7 +53,39 @@ public struct RenderReport: Sendable, Codable, Equatable {
     public var settings: Settings
     public var density: DensityReport
     public var images: [Image]
+    /// The photo's camera fit, when the scene has a photo.
     public var photo: PhotoFitReport?
+    /// `outcome-range.png`'s measurements, when it was written.
+    public var outcomeRange: OutcomeRangeReport?
+    /// `distance.png`'s panels, when it was written.
+    public var viewingDistance: [ViewingDistance.Panel]?
+
+    /// `forecast.png`'s measurements, when it was written.
+    public var forecast: ForecastReport?
+
+    public struct ForecastReport: Sendable, Codable, Equatable {
+        public var healedDarkening: Double
+        public var touchUpMargin: Double
+        public var touchUpsDueYears: [Double]
+        public var yearly: [Forecast.Moment]
+
+        public init(_ forecast: Forecast) {
+            healedDarkening = forecast.healedDarkening
+            touchUpMargin = forecast.margin
+            touchUpsDueYears = forecast.touchUpsDue
+            yearly = forecast.yearly
+        }
+    }
+
+    public struct OutcomeRangeReport: Sendable, Codable, Equatable {
+        public var healedDarkening: Double
+        public var cells: [OutcomeRange.Cell]
+
+        public init(_ range: OutcomeRange) {
+            healedDarkening = range.healedDarkening
+            cells = range.table
+        }
+    }
 
     public func jsonData() throws -> Data {
         let encoder = JSONEncoder()

@@ -159,6 +159,8 @@ public struct SceneRendering: Sendable {
             let moments = Self.timelineMoments.map(\.label).joined(separator: ", ")
             images.append(ImageJob(name: "timeline", day: nil, moment: "\(moments) after session \(scene.sessions.count)") { timeline })
         }
+        let (outlookImages, outlook) = try outlookJobs(map: map, dots: dots, view: view, selected: selected)
+        images += outlookImages
         // Head views (`SceneRendering+Views`): the font is loaded here too, before any file is written.
         images += try viewJobs(preview, after: moment, selected: only ?? scene.render.outputs, views: views)
         images += try photoJobs(photo, preview, after: moment, selected: selected)
@@ -170,6 +172,12 @@ public struct SceneRendering: Sendable {
             result.timings[job.name] = timings
             result.files.append(url)
             reportImages.append(RenderReport.Image(name: job.name, file: url.lastPathComponent, day: job.day))
+        }
+        if let stencil = outlook.stencil {
+            let url = folder.appendingPathComponent("stencil.pdf")
+            progress?("stencil", 0)
+            try AtomicFileOutput.write(stencil.pdf(), to: url)
+            result.files.append(url)
         }
         if OutputSelection.includes(selected, "dots") {
             let url = folder.appendingPathComponent("dots.csv")
@@ -187,7 +195,10 @@ public struct SceneRendering: Sendable {
                 settings: .init(pixelsPerMM: view.pixelsPerMM, viewOriginXMM: view.originXMM, viewOriginYMM: view.originYMM,
                                 viewWidthMM: view.widthMM, viewHeightMM: view.heightMM, widthPixels: view.widthPixels,
                                 heightPixels: view.heightPixels, after: moment.description, compression: compression.rawValue),
-                density: density, images: reportImages, photo: photo.flatMap { photoReport($0) })
+                density: density, images: reportImages, photo: photo.flatMap { photoReport($0) },
+                outcomeRange: outlook.outcomeRange.map { RenderReport.OutcomeRangeReport($0) },
+                viewingDistance: outlook.viewingDistance?.panels,
+                forecast: outlook.forecast.map { RenderReport.ForecastReport($0) })
             try AtomicFileOutput.write(report.jsonData(), to: url)
             result.files.append(url)
         }

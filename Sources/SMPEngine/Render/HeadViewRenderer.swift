@@ -61,8 +61,15 @@ public struct HeadViewRenderer: RowImage {
             try bar.draw(into: &image, x: pad, y: pad, font: font, color: ink)
             _ = try image.draw(label, font: font, pixelSize: size, x: 2 * pad + barWidth,
                                y: pad + barHeight - labelMetrics.height, color: ink)
-            overlay = image
-            overlayOrigin = (size, camera.heightPixels - image.height - size)
+            // A view too small for the bar (its text is never below 12 px) goes without it:
+            // copied anyway, its rows ran past the image's and into the next row or band.
+            if image.width + 2 * size <= camera.widthPixels && image.height + 2 * size <= camera.heightPixels {
+                overlay = image
+                overlayOrigin = (size, camera.heightPixels - image.height - size)
+            } else {
+                overlay = nil
+                overlayOrigin = (0, 0)
+            }
         } else {
             overlay = nil
             overlayOrigin = (0, 0)

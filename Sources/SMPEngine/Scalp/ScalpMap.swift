@@ -41,12 +41,27 @@ public struct ScalpMap: Sendable {
     /// estimate of the parietal ridge.
     static let topBeginsMM = 65.0
 
+    /// The designed hairline as placed on this chart (its wander included).
+    let placedHairline: PlacedHairline
+
+    /// The designed hairline's edge, where the density ramp starts (irregularity included),
+    /// as chart points every `stepMM` from −`halfWidthMM` to +`halfWidthMM`.
+    public func hairlineEdge(halfWidthMM: Double, stepMM: Double = 0.5) -> [SIMD2<Double>] {
+        let steps = Int((2 * halfWidthMM / stepMM).rounded())
+        return (0...steps).map { step in
+            let x = -halfWidthMM + Double(step) * stepMM
+            let column = PlacedHairline.Column(placedHairline, x: x)
+            return SIMD2(x, column.edgeY - column.wobble * column.stretch)
+        }
+    }
+
     public init(_ scalp: ScalpParameters, cellMM: Double = ScalpMap.defaultCellMM) {
         let chart = ScalpChart(head: scalp.head)
         self.chart = chart
         self.cellMM = cellMM
         let hairline = PlacedHairline(scalp.hairline, on: chart, seed: SplitMix64.derive(scalp.seed, stream: RandomStream.hairline.rawValue))
         hairlineCentre = SIMD2(0, hairline.centreY)
+        placedHairline = hairline
         // The whorl: behind the top of the head, right of the midline in 71 % of people (DOMAIN.md).
         whorl = chart.chartPoint(polar: 30 * .pi / 180, azimuth: .pi / 2) + SIMD2(8, 0)
 

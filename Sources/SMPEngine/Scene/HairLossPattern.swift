@@ -39,6 +39,44 @@ public struct HairLossPattern: Sendable, Equatable {
     /// circles. Our estimate: recession lines, crowns and areata patches show bays and
     /// promontories of a few mm over a few cm (`ScalpMap.edgeWander`).
     public var irregularityMM: Double = 5
+    /// Hair loss going on after the plan (`hairLoss.progression`); nil: the pattern stays.
+    public var progression: Progression?
+
+    /// The pattern reached `afterYears` after the plan's last session, `to` a preset.
+    public struct Progression: Sendable, Equatable {
+        public var to: Preset
+        public var afterYears: Double
+
+        public init(to: Preset, afterYears: Double) {
+            self.to = to
+            self.afterYears = afterYears
+        }
+    }
+
+    /// The pattern `years` after the plan's last session: each bald extent moves linearly from
+    /// today's to the progression's preset, reached after `afterYears` and kept from then on
+    /// (hair loss advances steadily over years; a scale stage is a snapshot of it). Extents
+    /// only grow: a preset smaller than today's somewhere leaves that part as it is. Patches,
+    /// edge and irregularity stay today's, so the wandering edge keeps its shape.
+    public func advanced(byYears years: Double) -> HairLossPattern {
+        guard let progression, years > 0 else { return self }
+        let target = HairLossPattern.preset(progression.to)
+        let f = min(1, years / progression.afterYears)
+        func move(_ from: Double, _ to: Double) -> Double { from + max(0, to - from) * f }
+        var result = self
+        result.frontalDepthMidMM = move(frontalDepthMidMM, target.frontalDepthMidMM)
+        result.frontalDepthCornerMM = move(frontalDepthCornerMM, target.frontalDepthCornerMM)
+        result.crownRadiusMM = move(crownRadiusMM, target.crownRadiusMM)
+        result.thinningRemaining = thinningRemaining - max(0, thinningRemaining - target.thinningRemaining) * f
+        // The fringe comes down: from the top of the head (no fringe, here 140 mm) to the target's.
+        if target.fringeHeightSidesMM != nil || fringeHeightSidesMM != nil {
+            let sides = fringeHeightSidesMM ?? 140, back = fringeHeightBackMM ?? 140
+            result.fringeHeightSidesMM = sides - max(0, sides - (target.fringeHeightSidesMM ?? 140)) * f
+            result.fringeHeightBackMM = back - max(0, back - (target.fringeHeightBackMM ?? 140)) * f
+        }
+        if thinningZone == .none, f >= 0.5 { result.thinningZone = target.thinningZone }
+        return result
+    }
 
     public enum ThinningZone: String, Sendable, CaseIterable {
         case none

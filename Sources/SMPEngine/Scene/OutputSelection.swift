@@ -1,6 +1,6 @@
 /// Which outputs a render writes: the scene's `render.outputs` or `smp render --only`. Names
 /// are the files' names without extension (`before`, `after`, `session-2`, `at-5y`,
-/// `session-2-healed`, `comparison`, `density`, `timeline`, `report`, `dots`), or a group: `sessions` (every
+/// `session-2-healed`, `comparison`, `density`, `timeline`, `outcome-range`, `distance`, `forecast`, `stencil` (`stencil.png` and `stencil.pdf`), `report`, `dots`), or a group: `sessions` (every
 /// `session-K` and `session-K-healed`),
 /// `at` (every `at-<time>`), `views` (before, after and the `at` moments of the scene's head
 /// views, and `view-sheet`), `view-sessions` (the scene's head views just after each session
@@ -14,7 +14,8 @@ public enum OutputSelection {
         let moments = ["before", "after"] + (0..<sessions).flatMap { ["session-\($0 + 1)", "session-\($0 + 1)-healed"] } + at.map { "at-\($0)" }
         let views = HeadViewName.allCases.flatMap { view in moments.map { "view-\(view.rawValue)-\($0)" } }
         let photo = ["photo-before", "photo-after"] + (0..<sessions).map { "photo-session-\($0 + 1)" } + ["photo-comparison"]
-        return moments + ["comparison", "density", "timeline", "report", "dots"] + views + ["view-sheet"] + photo
+        return moments + ["comparison", "density", "timeline", "outcome-range", "distance", "forecast", "stencil", "report", "dots"] + views
+            + ["view-sheet"] + photo
     }
 
     /// The names and groups, head views as one pattern.

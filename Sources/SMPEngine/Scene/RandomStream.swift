@@ -11,4 +11,6 @@ public enum RandomStream: UInt64, Sendable {
     case scars = 0x100
     /// The existing hair shaved to stubble: follicular units and their hairs (ScalpSurface).
     case existingHair = 0x200
+    /// The touch-ups of the forecast (`ForecastPlan`), one stream per session.
+    case touchUps = 0x400
 }

@@ -38,6 +38,9 @@ extension Scene {
         design = Scene.readDesign(root.object("design"))
         sessions = Scene.readSessions(root)
         pigment = Scene.readPigment(root.object("pigment"))
+        ageing = Scene.readAgeing(root.object("ageing"))
+        forecast = Scene.readForecast(root.object("forecast"), touchUps: root.list("touchUps"))
+        sessionRate = Scene.readSessionRate(root.object("sessionRate"))
         render = Scene.readRender(root.object("render"), sessions: sessions)
         root.finish()
     }
@@ -125,6 +128,16 @@ extension Scene {
                                              radiusMM: patch.number("radiusMM", default: nil, in: 1...150, unit: "mm"))
             }
             changed = true
+        }
+        if object.has("progression") {
+            let given = object.object("progression")
+            pattern.progression = HairLossPattern.Progression(
+                to: given.choice("to", default: HairLossPattern.Preset.norwood6),
+                afterYears: given.number("afterYears", default: nil, in: 0.5...40, unit: "years"))
+            if !given.has("to") { given.reader.report(given.mark, given.path("to"), "required: the preset hair loss reaches, like norwood6") }
+            given.finish()
+        } else {
+            _ = object.node("progression")
         }
         return (pattern, changed ? nil : preset)
     }

@@ -16,6 +16,12 @@ public struct Scene: Sendable {
     public var sessions: [Session]
     /// How the pigment heals, spreads, fades and shifts hue over time.
     public var pigment: PigmentModel
+    /// The light / typical / heavy ends of ageing (`outcome-range.png`).
+    public var ageing: AgeingRange = AgeingRange()
+    /// The years after the plan: touch-ups and when they are due (`forecast.png`, `smp plan`).
+    public var forecast: ForecastSettings = ForecastSettings()
+    /// How fast the technician works (session times).
+    public var sessionRate: SessionRate = SessionRate()
     public var render: RenderSettings
     /// The client's photo to composite the plan onto (`photo-….png`); nil: none.
     public var photo: PhotoSettings?

@@ -13,7 +13,12 @@ public struct SessionPlanRow: Sendable, Codable, Equatable {
     public var depthMM: Double
     public var newDots: Int
     public var cumulativeDots: Int
-    /// Achieved cumulative density per region after this session, dots per cm².
+    /// Needle impressions: one per dot, whatever the grouping.
+    public var impressions: Int
+    /// Estimated session time at the scene's `sessionRate`, set-up included.
+    public var estimatedHours: Double
+    /// Achieved cumulative density per region, and per scar and patch, after this session,
+    /// dots per cm².
     public var dotsPerCM2: [String: Double]
 
     /// The rows of `scene`'s plan, from its placed `dots` and their `report`.
@@ -24,12 +29,13 @@ public struct SessionPlanRow: Sendable, Codable, Equatable {
         return scene.sessions.enumerated().map { index, session in
             cumulative += newDots[index]
             var densities: [String: Double] = [:]
-            for region in report.regions { densities[region.region] = region.sessions[index].achievedDotsPerCM2 }
+            for region in report.regions + (report.features ?? []) { densities[region.region] = region.sessions[index].achievedDotsPerCM2 }
             return SessionPlanRow(session: index + 1, day: session.day, needleDiameterMM: session.needle.diameterMM,
                                   needleConfiguration: session.needle.configuration.rawValue,
                                   impressionDiameterMM: session.needle.impressionDiameterMM, ink: session.ink.description,
                                   dilution: session.dilution, depthMM: session.depthMM, newDots: newDots[index],
-                                  cumulativeDots: cumulative, dotsPerCM2: densities)
+                                  cumulativeDots: cumulative, impressions: newDots[index],
+                                  estimatedHours: scene.sessionRate.hours(impressions: newDots[index]), dotsPerCM2: densities)
         }
     }
 }

@@ -1,0 +1,114 @@
+import PoissonDisk
+
+/// The years after a plan: its touch-ups as sessions of their own, and the hair loss reached
+/// each year (`HairLossPattern.advanced`). The plan's own dots are the render's, unchanged;
+/// each touch-up adds its dots between them, on the scalp as it is by then, so a touch-up
+/// after the pattern advanced can reach the newly bald scalp.
+public struct ForecastPlan: Sendable {
+    /// The scene with the touch-ups appended to its sessions (dots name their session by
+    /// `layer`, so the pigment model ages each touch-up's ink from its own day).
+    public let scene: Scene
+    /// How many of `scene.sessions` are the plan's own.
+    public let planSessions: Int
+    /// The plan's last session, days after its first.
+    public let lastPlanDay: Double
+
+    public init(_ scene: Scene) {
+        var extended = scene
+        planSessions = scene.sessions.count
+        let last = scene.sessions.last ?? Session(day: 0, densityFactor: 1, regionFactors: [:],
+                                                  needle: Needle(diameterMM: 0.25, configuration: .threePoint),
+                                                  ink: SRGBColor(red: 0x14, green: 0x14, blue: 0x14), dilution: 0.3)
+        lastPlanDay = last.day
+        var previous = last
+        for touchUp in scene.forecast.touchUps {
+            var session = last
+            session.day = last.day + touchUp.afterYears * 365.25
+            session.densityFactor = max(touchUp.densityFactor, previous.densityFactor)
+            session.dilution = touchUp.dilution ?? last.dilution
+            // Regions it does not treat keep the density they had (the target is cumulative);
+            // the ones it treats keep the plan's shape (a lighter crown stays lighter).
+            var factors: [ScalpRegion: Double] = [:]
+            for region in ScalpRegion.allCases {
+                let had = previous.densityFactor * (previous.regionFactors[region] ?? 1)
+                let treated = touchUp.regions.isEmpty || touchUp.regions.contains(region)
+                let planShape = last.regionFactors[region] ?? 1
+                factors[region] = treated ? max(planShape, had / max(session.densityFactor, 1e-9))
+                    : had / max(session.densityFactor, 1e-9)
+            }
+            session.regionFactors = factors
+            extended.sessions.append(session)
+            previous = session
+        }
+        self.scene = extended
+    }
+
+    /// Days after the plan's first session of a moment `years` after its last.
+    public func day(afterYears years: Double) -> Double { lastPlanDay + years * 365.25 }
+
+    /// Years after the plan's last session of the moment on `day`.
+    public func years(atDay day: Double) -> Double { (day - lastPlanDay) / 365.25 }
+
+    /// The scene as it stands `years` after the plan: hair loss advanced that far.
+    public func scene(afterYears years: Double) -> Scene {
+        var scene = self.scene
+        scene.hairLoss = scene.hairLoss.advanced(byYears: years)
+        return scene
+    }
+
+    /// The scalp `years` on: `planMap` itself while the hair loss has not moved (no
+    /// progression), a new map of the advanced pattern otherwise.
+    public func map(afterYears years: Double, planMap: ScalpMap) -> ScalpMap {
+        let stage = scene(afterYears: years)
+        return stage.hairLoss == scene.hairLoss ? planMap : ScalpMap(scene: stage)
+    }
+
+    /// The plan's dots (`planDots`, from `DotPlacement`) and each touch-up's, placed on the
+    /// scalp as it is on the touch-up's day between every dot before it. The touch-ups use the
+    /// search sampler, which takes any earlier dots (the plan's tiled pattern nests only with
+    /// layers of its own peak density).
+    public func dots(planDots: [PoissonDot], planMap: ScalpMap) throws -> [PoissonDot] {
+        var dots = planDots
+        for index in planSessions..<scene.sessions.count {
+            let session = scene.sessions[index]
+            let map = self.map(afterYears: years(atDay: session.day), planMap: planMap)
+            let request = PoissonDiskRequest(
+                bounds: map.bounds, density: try map.density(after: session, design: scene.design),
+                regularity: scene.design.regularity,
+                seed: SplitMix64.derive(SplitMix64.derive(scene.seed, stream: RandomStream.touchUps.rawValue), stream: UInt64(index)),
+                layer: index + 1, diameterMM: session.needle.impressionDiameterMM)
+            dots += try PoissonDiskSampler.sample(request, existing: dots)
+        }
+        return dots
+    }
+
+    /// Bald scalp the plan leaves untreated `years` on: cells of the advanced map with less than
+    /// half their hair where the sessions done by then target under half of what the design
+    /// would there now, by region, cm². `planMap` is the plan's own scalp.
+    public func untreatedBaldCM2(afterYears years: Double, planMap: ScalpMap) throws -> [ScalpRegion: Double] {
+        let now = map(afterYears: years, planMap: planMap)
+        let full = Session(day: 0, densityFactor: 1, regionFactors: scene.sessions.last?.regionFactors ?? [:],
+                           needle: Needle(diameterMM: 0.25, configuration: .threePoint), ink: SRGBColor(red: 0, green: 0, blue: 0),
+                           dilution: 0)
+        let needed = try now.density(after: full, design: scene.design)
+        var have: [DensityRaster] = []
+        for (index, session) in scene.sessions.enumerated() where session.day <= day(afterYears: years) {
+            let map = index < planSessions ? planMap : self.map(afterYears: self.years(atDay: session.day), planMap: planMap)
+            have.append(try map.density(after: session, design: scene.design))
+        }
+        var areas: [ScalpRegion: Double] = [:]
+        let cellCM2 = now.cellMM * now.cellMM / 100
+        for row in 0..<now.rows {
+            for column in 0..<now.columns {
+                let index = row * now.columns + column
+                guard let region = now.region[index], now.hairFraction[index] < 0.5 else { continue }
+                let x = now.bounds.minXMM + (Double(column) + 0.5) * now.cellMM, y = now.bounds.minYMM + (Double(row) + 0.5) * now.cellMM
+                let target = needed.density(xMM: x, yMM: y)
+                guard target > 0.5 * scene.design.dotsPerCM2 * 0.5 else { continue }
+                let reached = have.map { $0.density(xMM: x, yMM: y) }.max() ?? 0
+                if reached < 0.5 * target { areas[region, default: 0] += cellCM2 }
+            }
+        }
+        return areas
+    }
+}
