@@ -97,12 +97,6 @@ public struct ScaledPanel: RowImage {
 }
 
 extension PanelPixels {
-    init(width: Int, height: Int, bytes: [UInt8]) {
-        self.width = width
-        self.height = height
-        self.bytes = bytes
-    }
-
     /// Local RMS contrast of linear luminance: each pixel's difference from the mean of the
     /// (2r + 1)² square around it (clipped at the edges), RMS over the panel, over the panel's
     /// mean luminance. Texture at the scale of dots, not the skin's slow shading.
