@@ -29,8 +29,10 @@ public struct DensityReport: Sendable, Codable, Equatable {
     public var features: [RegionFigures]?
     public var totalDots: Int
 
-    public init(scene: Scene, map: ScalpMap, dots: [PoissonDot]) throws {
-        self.scene = scene.name
+    /// The figures of `plan` for the scene named `sceneName`.
+    /// `scalp`, when given, adds its scars and alopecia patches as `features`.
+    public init(sceneName: String, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot], scalp: ScalpParameters? = nil) throws {
+        scene = sceneName
         scalpAreaCM2 = map.scalpAreaCM2
         totalDots = dots.count
         let areas = map.areaPerRegionCM2
@@ -40,8 +42,8 @@ public struct DensityReport: Sendable, Codable, Equatable {
         let regionCount = ScalpRegion.allCases.count
         // Mean target per region: the target raster summed over the region's cells.
         var targets: [[Double]] = []
-        for session in scene.sessions {
-            let raster = try map.density(after: session, design: scene.design)
+        for session in plan.sessions {
+            let raster = try map.density(after: session, design: plan.design)
             var sums = [Double](repeating: 0, count: regionCount)
             for (index, label) in map.region.enumerated() {
                 guard let label else { continue }
@@ -50,7 +52,7 @@ public struct DensityReport: Sendable, Codable, Equatable {
             targets.append(sums)
         }
         // Dots per region and session, row-major by region.
-        let sessionCount = scene.sessions.count
+        let sessionCount = plan.sessions.count
         var counts = [Int](repeating: 0, count: regionCount * sessionCount)
         for dot in dots {
             guard let label = map.region(atXMM: dot.xMM, yMM: dot.yMM) else { continue }
@@ -60,7 +62,7 @@ public struct DensityReport: Sendable, Codable, Equatable {
             let area = areas[label.caseIndex]
             guard area > 0 else { return nil }
             var cumulative = 0
-            let sessions = scene.sessions.enumerated().map { index, session in
+            let sessions = plan.sessions.enumerated().map { index, session in
                 let new = counts[label.caseIndex * sessionCount + index]
                 cumulative += new
                 return SessionFigures(session: index + 1, day: session.day,
@@ -69,18 +71,18 @@ public struct DensityReport: Sendable, Codable, Equatable {
             }
             return RegionFigures(region: label.rawValue, areaCM2: area, sessions: sessions)
         }
-        let features = try Self.features(scene: scene, map: map, dots: dots)
+        let features = try scalp.map { try Self.features(scalp: $0, plan: plan, map: map, dots: dots) } ?? []
         self.features = features.isEmpty ? nil : features
     }
 
     /// The figures of each scar and alopecia patch of the scene (`features`).
-    static func features(scene: Scene, map: ScalpMap, dots: [PoissonDot]) throws -> [RegionFigures] {
+    static func features(scalp: ScalpParameters, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot]) throws -> [RegionFigures] {
         var masks: [(name: String, cells: [Bool])] = []
         let origin = SIMD2(map.bounds.minXMM, map.bounds.minYMM)
-        for (index, scar) in scene.scars.enumerated() {
+        for (index, scar) in scalp.scars.enumerated() {
             var coverage = [Float](repeating: 0, count: map.columns * map.rows)
             // Placed as the map places it: the same seed stream, so FUE dots fall where the map has them.
-            PlacedScar(scar, on: map.chart, seed: SplitMix64.derive(scene.seed, stream: RandomStream.scars.rawValue &+ UInt64(index)))
+            PlacedScar(scar, on: map.chart, seed: SplitMix64.derive(scalp.seed, stream: RandomStream.scars.rawValue &+ UInt64(index)))
                 .stamp(into: &coverage, columns: map.columns, rows: map.rows, origin: origin, cellMM: map.cellMM)
             let kind = switch scar.kind {
             case .strip: "strip"
@@ -89,7 +91,7 @@ public struct DensityReport: Sendable, Codable, Equatable {
             }
             masks.append(("scar \(index + 1) (\(kind), \(scar.treatment.rawValue))", coverage.map { $0 >= 0.25 }))
         }
-        for (index, patch) in scene.hairLoss.patches.enumerated() {
+        for (index, patch) in scalp.hairLoss.patches.enumerated() {
             var cells = [Bool](repeating: false, count: map.columns * map.rows)
             for row in 0..<map.rows {
                 for column in 0..<map.columns {
@@ -101,18 +103,18 @@ public struct DensityReport: Sendable, Codable, Equatable {
         }
         guard !masks.isEmpty else { return [] }
         let cellArea = map.cellMM * map.cellMM / 100
-        let rasters = try scene.sessions.map { try map.density(after: $0, design: scene.design) }
+        let rasters = try plan.sessions.map { try map.density(after: $0, design: plan.design) }
         return masks.compactMap { name, cells in
             let area = Double(cells.filter { $0 }.count) * cellArea
             guard area > 0 else { return nil }
-            var counts = [Int](repeating: 0, count: scene.sessions.count)
+            var counts = [Int](repeating: 0, count: plan.sessions.count)
             for dot in dots {
                 let column = Int(((dot.xMM - origin.x) / map.cellMM).rounded(.down)), row = Int(((dot.yMM - origin.y) / map.cellMM).rounded(.down))
                 guard (0..<map.columns).contains(column), (0..<map.rows).contains(row), cells[row * map.columns + column] else { continue }
                 counts[dot.layer - 1] += 1
             }
             var cumulative = 0
-            let sessions = scene.sessions.enumerated().map { index, session in
+            let sessions = plan.sessions.enumerated().map { index, session in
                 let target = zip(cells, rasters[index].dotsPerCM2).reduce(0.0) { $0 + ($1.0 ? Double($1.1) * cellArea : 0) }
                 cumulative += counts[index]
                 return SessionFigures(session: index + 1, day: session.day, targetDotsPerCM2: target / area,

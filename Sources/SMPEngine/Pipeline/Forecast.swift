@@ -34,22 +34,22 @@ public struct Forecast: Sendable {
     /// from the last restore (linear between the yearly measurements).
     public var touchUpsDue: [Double]
 
-    /// Measures the forecast of `rendering`'s scene; `planDots` are the render's dots on `map`.
-    public static func measure(_ rendering: SceneRendering, map: ScalpMap, planDots: [PoissonDot], view: MapView,
+    /// Measures the forecast of `rendering`'s scene as `preview` places its plan.
+    public static func measure(_ rendering: SceneRendering, preview: ScenePreview, view: MapView,
                                threads: Int = 1) throws -> Forecast {
         let plan = ForecastPlan(rendering.scene)
+        let map = preview.map, planDots = preview.dots
         let dots = try plan.dots(planDots: planDots, planMap: map)
         let window = rendering.timelineView(map: map, dots: planDots, view: view)
         let settings = rendering.scene.forecast
         let years = (0...Int(settings.years.rounded(.up))).map(Double.init)
         let moments = years.map { moment(plan, years: $0) }
+        let surfaces = try moments.map { try plan.surface(afterYears: $0.years, preview: preview, view: window) }
         let measured = PanelPixels.render(count: 2 * moments.count, threads: threads) { index in
             let moment = moments[index / 2]
-            let stage = plan.scene(afterYears: moment.years)
             var staged = rendering
-            staged.scene = stage
-            let surface = ScalpSurface(scene: stage, map: plan.map(afterYears: moment.years, planMap: map), view: window)
-            return PanelPixels(staged.renderer(view: window, dots: dots, day: index % 2 == 0 ? nil : moment.day, surface: surface))
+            staged.scene = plan.scene(afterYears: moment.years)
+            return PanelPixels(staged.renderer(view: window, dots: dots, day: index % 2 == 0 ? nil : moment.day, surface: surfaces[index / 2]))
         }
         var yearly: [Moment] = []
         for (index, var moment) in moments.enumerated() {
@@ -94,19 +94,18 @@ public struct Forecast: Sendable {
     /// `forecast.png`: the whole view (or the scene's crop) at each of `forecast.milestonesYears`,
     /// at a scale that keeps each panel about 480 pixels wide at most, labelled with its year,
     /// the touch-ups done, its darkening and the bald scalp left untreated.
-    public func image(_ rendering: SceneRendering, map: ScalpMap, view: MapView, planDots: [PoissonDot], font: Font,
+    public func image(_ rendering: SceneRendering, preview: ScenePreview, view: MapView, font: Font,
                       threads: Int = 1) throws -> ContactSheet {
-        let scene = plan.scene
-        let dots = try plan.dots(planDots: planDots, planMap: map)
+        let scene = plan.scene, map = preview.map
+        let dots = try plan.dots(planDots: preview.dots, planMap: map)
         let small = MapView(originXMM: view.originXMM, originYMM: view.originYMM, widthMM: view.widthMM, heightMM: view.heightMM,
                             pixelsPerMM: min(view.pixelsPerMM, 480 / max(view.widthMM, view.heightMM)))
         let milestones = scene.forecast.milestonesYears.map { Self.moment(plan, years: $0) }
+        let surfaces = try milestones.map { try plan.surface(afterYears: $0.years, preview: preview, view: small) }
         let pixels = PanelPixels.render(count: milestones.count, threads: threads) { index in
-            let stage = plan.scene(afterYears: milestones[index].years)
             var staged = rendering
-            staged.scene = stage
-            let surface = ScalpSurface(scene: stage, map: plan.map(afterYears: milestones[index].years, planMap: map), view: small)
-            return PanelPixels(staged.renderer(view: small, dots: dots, day: milestones[index].day, surface: surface))
+            staged.scene = plan.scene(afterYears: milestones[index].years)
+            return PanelPixels(staged.renderer(view: small, dots: dots, day: milestones[index].day, surface: surfaces[index]))
         }
         let panels = try zip(milestones, pixels).map { moment, pixels in
             let nearest = yearly.min { abs($0.years - moment.years) < abs($1.years - moment.years) }

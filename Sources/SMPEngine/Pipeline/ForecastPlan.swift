@@ -63,6 +63,14 @@ public struct ForecastPlan: Sendable {
         return stage.hairLoss == scene.hairLoss ? planMap : ScalpMap(scene: stage)
     }
 
+    /// The textured skin and stubble of `view` `years` on: the preview's while the hair loss
+    /// has not moved, the advanced pattern's hair otherwise.
+    public func surface(afterYears years: Double, preview: ScenePreview, view: MapView) throws -> ScalpSurface {
+        let stage = scene(afterYears: years)
+        guard stage.hairLoss != scene.hairLoss else { return preview.surface(view: view) }
+        return try ScalpSurface(scene: stage, map: ScalpMap(scene: stage), view: view)
+    }
+
     /// The plan's dots (`planDots`, from `DotPlacement`) and each touch-up's, placed on the
     /// scalp as it is on the touch-up's day between every dot before it. The touch-ups use the
     /// search sampler, which takes any earlier dots (the plan's tiled pattern nests only with
