@@ -44,7 +44,7 @@ public struct Forecast: Sendable {
         let settings = rendering.scene.forecast
         let years = (0...Int(settings.years.rounded(.up))).map(Double.init)
         let moments = years.map { moment(plan, years: $0) }
-        let surfaces = try moments.map { try plan.surface(afterYears: $0.years, preview: preview, view: window) }
+        let surfaces = try plan.surfaces(afterYears: moments.map(\.years), preview: preview, view: window)
         let measured = PanelPixels.render(count: 2 * moments.count, threads: threads) { index in
             let moment = moments[index / 2]
             var staged = rendering
@@ -101,7 +101,7 @@ public struct Forecast: Sendable {
         let small = MapView(originXMM: view.originXMM, originYMM: view.originYMM, widthMM: view.widthMM, heightMM: view.heightMM,
                             pixelsPerMM: min(view.pixelsPerMM, 480 / max(view.widthMM, view.heightMM)))
         let milestones = scene.forecast.milestonesYears.map { Self.moment(plan, years: $0) }
-        let surfaces = try milestones.map { try plan.surface(afterYears: $0.years, preview: preview, view: small) }
+        let surfaces = try plan.surfaces(afterYears: milestones.map(\.years), preview: preview, view: small)
         let pixels = PanelPixels.render(count: milestones.count, threads: threads) { index in
             var staged = rendering
             staged.scene = plan.scene(afterYears: milestones[index].years)

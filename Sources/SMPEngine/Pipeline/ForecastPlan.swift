@@ -63,12 +63,19 @@ public struct ForecastPlan: Sendable {
         return stage.hairLoss == scene.hairLoss ? planMap : ScalpMap(scene: stage)
     }
 
-    /// The textured skin and stubble of `view` `years` on: the preview's while the hair loss
-    /// has not moved, the advanced pattern's hair otherwise.
-    public func surface(afterYears years: Double, preview: ScenePreview, view: MapView) throws -> ScalpSurface {
-        let stage = scene(afterYears: years)
-        guard stage.hairLoss != scene.hairLoss else { return preview.surface(view: view) }
-        return try ScalpSurface(scene: stage, map: ScalpMap(scene: stage), view: view)
+    /// The textured skin and stubble of `view` at each of `years` on: the preview's while the
+    /// hair loss has not moved, the advanced pattern's hair otherwise; built once per pattern
+    /// (each places the view's hair, and every year of a plan without progression is the same).
+    public func surfaces(afterYears years: [Double], preview: ScenePreview, view: MapView) throws -> [ScalpSurface] {
+        var built: [(pattern: HairLossPattern, surface: ScalpSurface)] = []
+        return try years.map { year in
+            let stage = scene(afterYears: year)
+            if let known = built.first(where: { $0.pattern == stage.hairLoss }) { return known.surface }
+            let surface = stage.hairLoss == scene.hairLoss ? preview.surface(view: view)
+                : try ScalpSurface(scene: stage, map: ScalpMap(scene: stage), view: view)
+            built.append((stage.hairLoss, surface))
+            return surface
+        }
     }
 
     /// The plan's dots (`planDots`, from `DotPlacement`) and each touch-up's, placed on the
