@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "PoissonDisk", targets: ["PoissonDisk"]),
         .library(name: "PNGIO", targets: ["PNGIO"]),
         .library(name: "ImageText", targets: ["ImageText"]),
+        .library(name: "PhotoIO", targets: ["PhotoIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,18 @@ let package = Package(
         // code that deflates an image's IDAT in pieces with zlib or ISA-L.
         .target(name: "PNGShim", dependencies: ["CLibPNG", "CZlib", "CISAL"]),
         .target(name: "PNGIO", dependencies: ["PNGShim"]),
+        // libjpeg-turbo through its libjpeg API (Debian's libjpeg62-turbo-dev), for patients'
+        // photos. A missing one gives the apt hint.
+        .systemLibrary(
+            name: "CLibJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
+        ),
+        // The only code that calls libjpeg (catches its error_exit with setjmp; its warnings
+        // about damaged data are errors).
+        .target(name: "JPEGShim", dependencies: ["CLibJPEG"]),
+        // Photos in: JPEG (EXIF orientation applied) and PNG, as 8-bit sRGB.
+        .target(name: "PhotoIO", dependencies: ["JPEGShim", "PNGIO"]),
         // FreeType, the system C library, for text on images. A missing libfreetype-dev gives
         // the apt hint.
         .systemLibrary(
@@ -66,20 +79,21 @@ let package = Package(
         ),
         .target(
             name: "SMPEngine",
-            dependencies: ["PoissonDisk", "PNGIO", "ImageText", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PoissonDisk", "PNGIO", "ImageText", "PhotoIO", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedEvenInDebug
         ),
         .executableTarget(
             name: "smp",
-            dependencies: ["SMPEngine", "ImageText", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SMPEngine", "ImageText", "PhotoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"]),
         .testTarget(name: "PoissonDiskTests", dependencies: ["PoissonDisk"]),
         .testTarget(name: "ImageTextTests", dependencies: ["ImageText"]),
+        .testTarget(name: "PhotoIOTests", dependencies: ["PhotoIO", "PNGIO"]),
         // Resources/golden-digests.json is read from the source tree (GoldenDigestTests), where
         // re-blessing writes it; it is not bundled.
-        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk", "ImageText"],
+        .testTarget(name: "SMPEngineTests", dependencies: ["SMPEngine", "PNGIO", "PoissonDisk", "ImageText", "PhotoIO"],
                     exclude: ["Resources"]),
-        .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine", "PNGIO"]),
+        .testTarget(name: "SMPCommandTests", dependencies: ["smp", "SMPEngine", "PNGIO", "PhotoIO"]),
     ]
 )

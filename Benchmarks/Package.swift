@@ -22,6 +22,7 @@ let package = Package(
                 .product(name: "PoissonDisk", package: "SMPPreview"),
                 .product(name: "SMPEngine", package: "SMPPreview"),
                 .product(name: "PNGIO", package: "SMPPreview"),
+                .product(name: "PhotoIO", package: "SMPPreview"),
             ]
         ),
         .executableTarget(

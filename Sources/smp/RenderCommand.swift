@@ -19,7 +19,9 @@ struct RenderCommand: ParsableCommand {
             set, so they print 1:1). Head views: view-<view>-before.png and view-<view>-after.png \
             (and at-<time>) for each of the scene's render.views (default front, top, crown, left) or \
             --views, and view-sheet.png with all of them; a perspective camera on a parametric head, \
-            render.viewDistanceMM (600) away, render.viewPixels (1600) on a side. Each file is written atomically. One render at a time per output \
+            render.viewDistanceMM (600) away, render.viewPixels (1600) on a side. With a photo: section, \
+            photo-before.png, photo-after.png, photo-session-K.png and photo-comparison.png: the plan on the \
+            client's photo, fitted to its landmarks, marked "simulation". Each file is written atomically. One render at a time per output \
             folder: a second one into the same folder is refused (exit 75). A render removes the \
             temporary files a killed render left in its folder, and says so. The --max-… options \
             raise the ceilings checked before any work.
@@ -45,7 +47,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("px-per-mm"), parsing: .unconditional, help: "Pixels per mm, overriding the scene's render.pixelsPerMM.")
     var pixelsPerMM: Double?
 
-    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots, views, view-sessions, view-sheet, view-<view>-<moment>.")
+    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots, views, view-sessions, view-sheet, view-<view>-<moment>, photo, photo-before, photo-after, photo-session-K, photo-comparison.")
     var only: String?
 
     @Option(help: "Head views, comma-separated, overriding the scene's render.views: \(HeadViewName.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -119,7 +121,8 @@ struct RenderCommand: ParsableCommand {
             throw ExitStatus.usage
         }
         let folder = URL(fileURLWithPath: outputFolder ?? "Outputs/\(scene.name)")
-        let rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression, limits: limits.limits)
+        var rendering = SceneRendering(scene: scene, sceneText: text, threads: threads, compression: compression, limits: limits.limits)
+        rendering.sceneFolder = URL(fileURLWithPath: self.scene).deletingLastPathComponent()
         // A progress line on standard error, only for a person watching a terminal.
         let showProgress = !quiet && isatty(STDERR_FILENO) == 1
         let line = RenderProgressLine(scene: scene.name)
@@ -151,7 +154,12 @@ struct RenderCommand: ParsableCommand {
             }
         }
         guard !quiet else { return }
-        try StandardOutput.write(lines: ["\(scene.name): \(result.dotCount) dots"] + result.files.map { "wrote \($0.path)" })
+        let fit = result.photoFit.map { fit in
+            [String(format: "photo: the head fitted to %d landmarks, residual %.1f px root-mean-square (limit %.1f), camera %.0f mm from the head%@",
+                    fit.residualPixels.count, fit.rmsResidualPixels, fit.limitPixels, (fit.camera.eye * fit.camera.eye).sum().squareRoot(),
+                    fit.isMirrorImage ? " (a mirror image: the patient's right on the photo's right)" : "")]
+        } ?? []
+        try StandardOutput.write(lines: ["\(scene.name): \(result.dotCount) dots"] + fit + result.files.map { "wrote \($0.path)" })
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageText
+import PhotoIO
 import PNGIO
 import SMPEngine
 
@@ -24,6 +25,8 @@ enum ExitStatus {
             if case .busy = error { (error.description, busy) } else { (error.description, cannotWrite) }
         case let error as PNGError where error.operation == .writing: (error.description, cannotWrite)
         case let error as SceneError: (error.description, invalidScene)
+        // A photo that is not there is missing input (66); one that is there but unusable is bad data (65).
+        case let error as PhotoError: (error.description, error.kind == .unreadable ? unreadableInput : invalidScene)
         case let error as RenderLimitError: (LimitOptions.message(error), usage)
         // The engine names what was asked for; the options that ask for it are these.
         case let error as RenderRequestError:

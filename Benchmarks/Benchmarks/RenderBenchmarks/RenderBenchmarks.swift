@@ -96,8 +96,10 @@ let benchmarks: @Sendable () -> Void = {
     let wallView = MapView(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, widthMM: map.bounds.widthMM,
                            heightMM: map.bounds.heightMM, pixelsPerMM: wallScale)
     let wall = OnFirstUse {
-        demo.rendering.renderer(view: wallView, dots: demo.dots, day: demo.healedDay,
-                                surface: try ScalpSurface(scene: demo.scene, map: map, view: wallView))
+        guard let surface = try? ScalpSurface(scene: demo.scene, map: map, view: wallView) else {
+            fatalError("cannot set up the wall print's surface")
+        }
+        return demo.rendering.renderer(view: wallView, dots: demo.dots, day: demo.healedDay, surface: surface)
     }
     Benchmark("wall print end to end, fast preset, \(wallView.widthPixels)x\(wallView.heightPixels)",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 1)) { benchmark in
@@ -108,6 +110,15 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try BandedPNGOutput.write(wall, to: folder.appendingPathComponent("wall.png"), threads: threads,
                                                 software: "bench", text: [], compression: .fast))
         }
+    }
+
+    // Issue 20's target: a 12-megapixel photo's photo-after.png in under 3 s, end to end.
+    let photo = OnFirstUse { try? PhotoCase() }
+    Benchmark("photo-after.png of a 12-megapixel photo, end to end",
+              configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident], maxDuration: .seconds(30), maxIterations: 6)) { benchmark in
+        guard let photo = photo.value else { fatalError("cannot set up the 12-megapixel photo") }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try photo.renderAfter(into: photo.folder.appendingPathComponent("out")) }
     }
 }
 

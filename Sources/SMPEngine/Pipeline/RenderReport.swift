@@ -25,6 +25,25 @@ public struct RenderReport: Sendable, Codable, Equatable {
         public var day: Double?
     }
 
+    /// The head fitted to the scene's photo (`photo:`), when the render wrote photo outputs.
+    public struct PhotoFitReport: Sendable, Codable, Equatable {
+        public var file: String
+        public var widthPixels: Int
+        public var heightPixels: Int
+        /// The EXIF orientation applied (1: none).
+        public var orientation: Int
+        /// Root-mean-square landmark residual of the fit, and the limit it passed, pixels.
+        public var residualPixels: Double
+        public var residualLimitPixels: Double
+        /// Each landmark's residual, pixels.
+        public var landmarkResidualPixels: [String: Double]
+        /// The fitted camera: its distance from the head's centre (mm) and focal length (pixels).
+        public var cameraDistanceMM: Double
+        public var focalPixels: Double
+        /// The photo is a mirror image (the patient's right on its right), as a selfie is.
+        public var mirrorImage: Bool
+    }
+
     public var software: String
     public var scene: String
     /// The seed as text: JSON numbers lose precision past 2⁵³.
@@ -34,6 +53,7 @@ public struct RenderReport: Sendable, Codable, Equatable {
     public var settings: Settings
     public var density: DensityReport
     public var images: [Image]
+    public var photo: PhotoFitReport?
     /// `outcome-range.png`'s measurements, when it was written.
     public var outcomeRange: OutcomeRangeReport?
     /// `distance.png`'s panels, when it was written.

@@ -16,6 +16,9 @@ public struct SceneRendering: Sendable {
     public var compression: PNGCompression
     /// Checked before any work (`RenderEstimate`).
     public var limits: RenderLimits
+    /// The folder the scene file is in: the scene's photo and mask are relative to it (nil: the
+    /// current directory).
+    public var sceneFolder: URL?
 
     public init(scene: Scene, sceneText: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 compression: PNGCompression = .fast, limits: RenderLimits = RenderLimits()) {
@@ -35,6 +38,8 @@ public struct SceneRendering: Sendable {
         public var timings: [String: ImageTimings]
         /// Temporary files of an earlier, killed render that were removed from the folder.
         public var removedStaleFiles: [String] = []
+        /// The head fitted to the scene's photo, when photo outputs were written.
+        public var photoFit: PhotoFit?
     }
 
     /// The map view: the scene's crop, or the whole scalp, at the scene's scale.
@@ -121,6 +126,8 @@ public struct SceneRendering: Sendable {
         try limits.check(RenderEstimate(
             scene: scene, map: map, view: view, images: mapImages.count + (OutputSelection.includes(selected, "density") ? 1 : 0),
             comparison: OutputSelection.includes(selected, "comparison"), threads: threads, imagesInFlight: imagesInFlight))
+        // The photo is read and fitted before the folder is touched: a bad one writes nothing.
+        let photo = wantsPhoto(selected) ? try preparePhoto(sceneFolder: sceneFolder) : nil
         let claimed = try OutputFolder.claim(folder)
         defer { withExtendedLifetime(claimed) {} }   // the lock is held until the last file is written
         // The textured surface (it bins every hair of the view) is built only for outputs that
@@ -128,6 +135,7 @@ public struct SceneRendering: Sendable {
         let (preview, surface) = try ScenePreview.build(scene: scene, map: map, threads: threads, surfaceOf: drawsScalp ? view : nil)
         let dots = preview.dots
         var result = Result(dotCount: dots.count, files: [], timings: [:], removedStaleFiles: claimed.removedStaleFiles)
+        result.photoFit = photo?.fit
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
         // The images, in the order the report lists them; each builds its renderer when it starts.
@@ -155,6 +163,7 @@ public struct SceneRendering: Sendable {
         images += outlookImages
         // Head views (`SceneRendering+Views`): the font is loaded here too, before any file is written.
         images += try viewJobs(preview, after: moment, selected: only ?? scene.render.outputs, views: views)
+        images += try photoJobs(photo, preview, after: moment, selected: selected)
         var reportImages: [RenderReport.Image] = []
         for (job, outcome) in zip(images, write(images, into: folder, text: text, progress: progress)) {
             guard let outcome else { break }   // not started: an earlier image failed
@@ -186,7 +195,7 @@ public struct SceneRendering: Sendable {
                 settings: .init(pixelsPerMM: view.pixelsPerMM, viewOriginXMM: view.originXMM, viewOriginYMM: view.originYMM,
                                 viewWidthMM: view.widthMM, viewHeightMM: view.heightMM, widthPixels: view.widthPixels,
                                 heightPixels: view.heightPixels, after: moment.description, compression: compression.rawValue),
-                density: density, images: reportImages,
+                density: density, images: reportImages, photo: photo.flatMap { photoReport($0) },
                 outcomeRange: outlook.outcomeRange.map { RenderReport.OutcomeRangeReport($0) },
                 viewingDistance: outlook.viewingDistance?.panels,
                 forecast: outlook.forecast.map { RenderReport.ForecastReport($0) })

@@ -64,6 +64,24 @@ public struct HeadCamera: Sendable, Equatable {
         self.distanceMM = distanceMM
     }
 
+    /// A camera at `eye` looking along `forward` (any length) with `up` (made perpendicular to
+    /// it) up in the image; the principal point is the image's centre. `distanceMM` is the
+    /// distance to the point looked at (the scale bar's).
+    public init(eye: SIMD3<Double>, forward: SIMD3<Double>, up upHint: SIMD3<Double>, widthPixels: Int, heightPixels: Int,
+                focalPixels: Double, distanceMM: Double) {
+        self.eye = eye
+        let f = forward / (forward * forward).sum().squareRoot()
+        self.forward = f
+        var r = SIMD3(f.y * upHint.z - f.z * upHint.y, f.z * upHint.x - f.x * upHint.z, f.x * upHint.y - f.y * upHint.x)
+        r /= (r * r).sum().squareRoot()
+        right = r
+        up = SIMD3(r.y * f.z - r.z * f.y, r.z * f.x - r.x * f.z, r.x * f.y - r.y * f.x)
+        self.widthPixels = widthPixels
+        self.heightPixels = heightPixels
+        self.focalPixels = focalPixels
+        self.distanceMM = distanceMM
+    }
+
     /// The unit ray through image point (x, y) in pixels.
     @inline(__always)
     public func ray(x: Double, y: Double) -> SIMD3<Double> {

@@ -153,6 +153,16 @@ public struct HeadViewRenderer: RowImage {
     /// The texture's mean over the chart footprint of the ray's share of pixel (x, y) and how far
     /// inside the texture the point is (`ChartTexture.edgeFade`), nil outside it.
     func chartReflectance(_ hit: HeadModel.Hit, texture: ChartTexture, x: Double, y: Double, footprint: Double) -> (LinearRGB, Double)? {
+        let (centre, edgeX, edgeY) = chartFootprint(hit, x: x, y: y, footprint: footprint)
+        let fade = texture.edgeFade(centre)
+        guard fade > 0, let seen = texture.filtered(centre: centre, edgeX: edgeX, edgeY: edgeY) else { return nil }
+        return (seen, fade)
+    }
+
+    /// The chart point under `hit` and the chart vectors of the ray's share of pixel (x, y)
+    /// across and down: the footprint a texture is filtered over.
+    func chartFootprint(_ hit: HeadModel.Hit, x: Double, y: Double, footprint: Double)
+        -> (centre: SIMD2<Double>, edgeX: SIMD2<Double>, edgeY: SIMD2<Double>) {
         let centre = chartPoint(hit.point)
         // Ray differentials: where the rays one footprint to the right and down meet the hit's
         // tangent plane.
@@ -163,10 +173,7 @@ public struct HeadViewRenderer: RowImage {
             return camera.eye + d * (planeDistance / (abs(facing) > 0.02 ? facing : (facing < 0 ? -0.02 : 0.02)))
         }
         let px = onPlane(camera.ray(x: x + footprint, y: y)), py = onPlane(camera.ray(x: x, y: y + footprint))
-        let fade = texture.edgeFade(centre)
-        guard fade > 0, let seen = texture.filtered(centre: centre, edgeX: chartPoint(px) - centre, edgeY: chartPoint(py) - centre)
-        else { return nil }
-        return (seen, fade)
+        return (centre, chartPoint(px) - centre, chartPoint(py) - centre)
     }
 
     @inline(__always)

@@ -19,6 +19,9 @@ public enum SRGBTransfer {
         return Float(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4))
     }
 
+    /// `decode` of every byte value: a photo's pixel costs three lookups.
+    static let decodeTable: [Float] = (0...255).map { decode(UInt8($0)) }
+
     static let tableSize = 4096
     static let encodeTable: [UInt8] = (0...tableSize).map { step in
         let c = Double(step) / Double(tableSize)

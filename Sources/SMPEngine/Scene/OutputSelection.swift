@@ -4,15 +4,18 @@
 /// `session-K` and `session-K-healed`),
 /// `at` (every `at-<time>`), `views` (before, after and the `at` moments of the scene's head
 /// views, and `view-sheet`), `view-sessions` (the scene's head views just after each session
-/// and healed before the next). A head view is `view-<view>-<moment>` for any view and moment.
+/// and healed before the next), `photo` (every `photo-…` output of a scene with a `photo:`). A
+/// head view is `view-<view>-<moment>` for any view and moment.
 public enum OutputSelection {
-    public static let groups = ["sessions", "at", "views", "view-sessions"]
+    public static let groups = ["sessions", "at", "views", "view-sessions", "photo"]
 
     /// Every output name a scene with `sessions` sessions and these `render.at` times has.
     public static func names(sessions: Int, at: [TreatmentTime]) -> [String] {
         let moments = ["before", "after"] + (0..<sessions).flatMap { ["session-\($0 + 1)", "session-\($0 + 1)-healed"] } + at.map { "at-\($0)" }
         let views = HeadViewName.allCases.flatMap { view in moments.map { "view-\(view.rawValue)-\($0)" } }
-        return moments + ["comparison", "density", "timeline", "outcome-range", "distance", "forecast", "stencil", "report", "dots"] + views + ["view-sheet"]
+        let photo = ["photo-before", "photo-after"] + (0..<sessions).map { "photo-session-\($0 + 1)" } + ["photo-comparison"]
+        return moments + ["comparison", "density", "timeline", "outcome-range", "distance", "forecast", "stencil", "report", "dots"] + views
+            + ["view-sheet"] + photo
     }
 
     /// The names and groups, head views as one pattern.

@@ -28,6 +28,8 @@ extension Scene {
         seed = root.seed("seed", default: 1)
         notes = root.string("notes", default: "")
         head = Scene.readHead(root.object("head"))
+        photo = Scene.readPhoto(root)
+        if let circumference = photo?.headCircumferenceMM { head = HeadShape.fromCircumference(circumference, like: head) }
         skin = Scene.readSkin(root.object("skin"))
         (hairLoss, hairLossPreset) = Scene.readHairLoss(root.object("hairLoss"))
         hairline = Scene.readHairline(root.object("hairline"), head: head)

@@ -23,6 +23,8 @@ public struct Scene: Sendable {
     /// How fast the technician works (session times).
     public var sessionRate: SessionRate = SessionRate()
     public var render: RenderSettings
+    /// The client's photo to composite the plan onto (`photo-….png`); nil: none.
+    public var photo: PhotoSettings?
 
     public struct Skin: Sendable, Equatable {
         /// The skin's colour as a camera records it (sRGB).

@@ -1,0 +1,138 @@
+import Foundation
+import ImageText
+import PhotoIO
+import PNGIO
+import PoissonDisk
+
+/// The plan on the client's own photo (the scene's `photo:`): `photo-before`, `photo-after`,
+/// `photo-session-K` (just after each session) and `photo-comparison` (before | after).
+extension SceneRendering {
+    /// A scene's photo, read and fitted, and its mask: everything that can refuse the photo,
+    /// done before any file is written.
+    public struct PreparedPhoto: Sendable {
+        public let photo: Photo
+        public let fit: PhotoFit
+        /// One grey value per photo pixel; nil: no mask.
+        public let mask: [UInt8]?
+    }
+
+    /// Does the selection (nil: everything) write any photo output? A close-up scene
+    /// (`render.crop`) leaves the photo out unless it is asked for by name or `photo`.
+    func wantsPhoto(_ selected: [String]?) -> Bool {
+        guard scene.photo != nil else { return false }
+        guard let selected else { return scene.render.crop == nil }
+        return selected.contains { $0 == "photo" || $0.hasPrefix("photo-") }
+    }
+
+    /// Reads the photo (relative to `sceneFolder`; at most half the pixels an image may have,
+    /// since the comparison is twice the photo), fits the head to its landmarks and reads the
+    /// mask. Throws `PhotoError` for a photo that cannot be read (`unreadable`: missing) and
+    /// `SceneError` for a fit refused or a mask that does not match.
+    public func preparePhoto(sceneFolder: URL?) throws -> PreparedPhoto? {
+        guard let settings = scene.photo else { return nil }
+        func resolve(_ file: String) -> URL {
+            file.hasPrefix("/") ? URL(fileURLWithPath: file)
+                : (sceneFolder ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).appendingPathComponent(file)
+        }
+        let photo = try PhotoReader.read(url: resolve(settings.file), maxPixels: max(1, limits.pixelsPerImage / 2))
+        let head = HeadModel(shape: scene.head)
+        let fit: PhotoFit
+        do {
+            fit = try PhotoFit.fit(landmarks: settings.landmarks, head: head, chart: ScalpChart(head: scene.head), hairline: scene.hairline,
+                                   widthPixels: photo.width, heightPixels: photo.height, maxResidualPixels: settings.maxResidualPixels)
+        } catch {
+            throw SceneError.invalid(file: scene.name, issues: [SceneIssue(line: 0, column: 0, keyPath: error.keyPath, message: error.message)])
+        }
+        var mask: [UInt8]?
+        if let maskFile = settings.mask {
+            let url = resolve(maskFile)
+            let image: Photo
+            do {
+                image = try PhotoReader.read(url: url, maxPixels: max(1, limits.pixelsPerImage / 2))
+            } catch {
+                let photoError: PhotoError = error
+                if photoError.kind == .unreadable { throw photoError }
+                throw SceneError.invalid(file: scene.name, issues: [SceneIssue(line: 0, column: 0, keyPath: "photo.mask", message: photoError.description)])
+            }
+            guard image.width == photo.width, image.height == photo.height else {
+                throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
+                    line: 0, column: 0, keyPath: "photo.mask",
+                    message: "the mask \(url.path) is \(image.width) × \(image.height) pixels; it must be the photo's size, \(photo.width) × \(photo.height) (white treat, black leave, grey partial)")])
+            }
+            // The green channel stands for grey (a painted mask is grey anyway).
+            mask = (0..<(photo.width * photo.height)).map { image.pixels[3 * $0 + 1] }
+        }
+        return PreparedPhoto(photo: photo, fit: fit, mask: mask)
+    }
+
+    /// The fit as report.json has it.
+    func photoReport(_ prepared: PreparedPhoto) -> RenderReport.PhotoFitReport? {
+        guard let settings = scene.photo else { return nil }
+        let fit = prepared.fit
+        return RenderReport.PhotoFitReport(
+            file: settings.file, widthPixels: prepared.photo.width, heightPixels: prepared.photo.height,
+            orientation: prepared.photo.orientation, residualPixels: fit.rmsResidualPixels, residualLimitPixels: fit.limitPixels,
+            landmarkResidualPixels: Dictionary(uniqueKeysWithValues: fit.residualPixels.map { ($0.key.rawValue, $0.value) }),
+            cameraDistanceMM: (fit.camera.eye * fit.camera.eye).sum().squareRoot(), focalPixels: fit.camera.focalPixels,
+            mirrorImage: fit.isMirrorImage)
+    }
+
+    /// The photo outputs the selection names, for `prepared`.
+    func photoJobs(_ prepared: PreparedPhoto?, _ preview: ScenePreview, after moment: TreatmentTime,
+                   selected: [String]?) throws -> [ImageJob] {
+        guard let prepared, let settings = scene.photo, wantsPhoto(selected) else { return [] }
+        let map = preview.map, dots = preview.dots
+        func wanted(_ name: String) -> Bool { selected == nil || selected!.contains("photo") || selected!.contains(name) }
+        let afterDay = moment.day(in: scene.sessions)
+        var moments: [(name: String, day: Double?)] = [("photo-before", nil), ("photo-after", afterDay)]
+        for (index, session) in scene.sessions.enumerated() { moments.append(("photo-session-\(index + 1)", session.day)) }
+        moments = moments.filter { wanted($0.name) }
+        let comparison = wanted("photo-comparison")
+        guard !moments.isEmpty || comparison else { return [] }
+        let font = try Font.dejaVuSans()
+        let head = HeadModel(shape: scene.head)
+        let camera = prepared.fit.camera
+        let (rows, columns) = PhotoComposite.scalpBox(camera: camera, head: head, width: prepared.photo.width, height: prepared.photo.height)
+        let coverage = PhotoScalpCoverage(camera: camera, head: head, chart: map.chart, dots: dots, rows: rows, columns: columns)
+        let textureView = coverage.textureView(within: textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: [camera])))
+        let photoPixels = prepared.photo.width * prepared.photo.height
+        // Users per moment: each image with pigment takes the before texture and its own.
+        var users: [String: Int] = [:]
+        for item in moments where item.day != nil {
+            users[Self.dayKey(nil), default: 0] += 1
+            users[Self.dayKey(item.day), default: 0] += 1
+        }
+        if comparison {
+            users[Self.dayKey(nil), default: 0] += 1
+            users[Self.dayKey(afterDay), default: 0] += 1
+        }
+        var estimate = viewEstimate(textureView: textureView, images: 0, sheet: nil, moments: users.count, dots: dots.count)
+        estimate.pixelsPerImage = (comparison ? 2 : 1) * photoPixels
+        estimate.peakMemoryBytes += photoPixels * 3 * (prepared.mask == nil ? 1 : 2) + imagesInFlight * 2 * photoPixels * 3
+        estimate.bytesWritten = (moments.count + (comparison ? 2 : 0)) * photoPixels * 3
+        try limits.check(estimate)
+        let textures = ViewTextures(users: users)
+        let rendering = self
+        @Sendable func texture(_ day: Double?) -> ChartTexture {
+            textures.texture(day: day) {
+                let (surface, skin) = textures.surface { (preview.surface(view: textureView), LinearRGB.zero) }
+                return (rendering.chartTexture(map: map, dots: dots, day: day, surface: surface), skin)
+            }.0
+        }
+        // Drawn here, not when its turn comes: a font problem is reported before any file is written.
+        let mark = try PhotoComposite.mark(photo: prepared.photo, corner: settings.markCorner, font: font)
+        @Sendable func composite(_ day: Double?) -> PhotoComposite {
+            PhotoComposite(photo: prepared.photo, camera: prepared.fit.camera, head: head, chart: map.chart,
+                           before: day == nil ? nil : texture(nil), after: day.map(texture), mask: prepared.mask, mark: mark,
+                           coverage: coverage)
+        }
+        var jobs = moments.map { item in ImageJob(name: item.name, day: item.day) { composite(item.day) } }
+        if comparison {
+            let gap = max(8, prepared.photo.width / 100)
+            jobs.append(ImageJob(name: "photo-comparison", day: afterDay, moment: "before and \(moment)") {
+                ComparisonImage(left: composite(nil), right: composite(afterDay), gapPixels: gap)
+            })
+        }
+        return jobs
+    }
+}
