@@ -35,7 +35,8 @@ struct PlanCommand: ParsableCommand {
         var forecast: Forecast?
         if withForecast {
             let rendering = SceneRendering(scene: scene, sceneText: text)
-            forecast = try Forecast.measure(rendering, map: map, planDots: dots, view: rendering.view(of: map),
+            let preview = try ScenePreview(scene: scene, map: map, dots: dots, follicularUnits: FollicleLayout.units(for: scene, on: map))
+            forecast = try Forecast.measure(rendering, preview: preview, view: rendering.view(of: map),
                                             threads: ProcessInfo.processInfo.activeProcessorCount)
         }
         let report = try DensityReport(scene: scene, map: map, dots: dots)

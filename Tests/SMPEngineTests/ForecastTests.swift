@@ -5,20 +5,13 @@ import Testing
 
 @Suite("The long forecast: fading, touch-ups and hair loss going on")
 struct ForecastTests {
-    static let base = """
-        name: small
-        seed: 7
-        hairLoss: { pattern: norwood7 }
-        render: { pixelsPerMM: 10, crop: { xMM: -12, yMM: -80, widthMM: 24, heightMM: 16 } }
-        forecast: { years: 6, milestonesYears: [0, 3, 6] }
-        """
+    static let base = SceneRenderingTests.scene + "\nforecast: { years: 6, milestonesYears: [0, 3, 6] }\n"
 
     static func forecast(_ text: String) throws -> Forecast {
         let scene = try Scene.load(yaml: text, file: "small.yaml")
         let rendering = SceneRendering(scene: scene, sceneText: text, threads: 2)
-        let map = ScalpMap(scene: scene)
-        return try Forecast.measure(rendering, map: map, planDots: try DotPlacement.dots(for: scene, on: map),
-                                    view: rendering.view(of: map), threads: 2)
+        let preview = try ScenePreview(scene: scene, threads: 2)
+        return try Forecast.measure(rendering, preview: preview, view: rendering.view(of: preview.map), threads: 2)
     }
 
     @Test("without touch-ups the darkening falls every year and a touch-up falls due where it crosses the margin")

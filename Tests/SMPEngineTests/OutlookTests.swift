@@ -7,11 +7,11 @@ import PoissonDisk
 struct OutlookTests {
     static let sceneText = SceneRenderingTests.scene
 
-    static func rendered() throws -> (rendering: SceneRendering, map: ScalpMap, dots: [PoissonDot], view: MapView) {
+    static func rendered() throws -> (rendering: SceneRendering, preview: ScenePreview, view: MapView) {
         let scene = try Scene.load(yaml: sceneText, file: "small.yaml")
         let rendering = SceneRendering(scene: scene, sceneText: sceneText, threads: 2)
-        let map = ScalpMap(scene: scene)
-        return (rendering, map, try DotPlacement.dots(for: scene, on: map), rendering.view(of: map))
+        let preview = try ScenePreview(scene: scene, threads: 2)
+        return (rendering, preview, rendering.view(of: preview.map))
     }
 
     @Test("ageing: the retained ink falls and the cloud widens with time, for every variant; heavy fades faster than light")
@@ -31,8 +31,8 @@ struct OutlookTests {
 
     @Test("outcome-range: darkening falls along each row; heavy is lighter and wider than light at every year; typical is the scene's own pigment")
     func outcomeRange() throws {
-        let (rendering, map, dots, view) = try Self.rendered()
-        let range = try OutcomeRange.render(rendering, map: map, dots: dots, view: view, font: .dejaVuSans(), threads: 2)
+        let (rendering, preview, view) = try Self.rendered()
+        let range = try OutcomeRange.render(rendering, preview: preview, view: view, font: .dejaVuSans(), threads: 2)
         let years = rendering.scene.ageing.years
         #expect(range.table.count == 3 * years.count)
         #expect(range.healedDarkening > 0.05)
@@ -56,8 +56,8 @@ struct OutlookTests {
 
     @Test("distance: the 2 m view's local contrast is far below the close-up's, its mean tone the same within 1 %")
     func viewingDistance() throws {
-        let (rendering, map, dots, view) = try Self.rendered()
-        let strip = try ViewingDistance.render(rendering, map: map, dots: dots, view: view, font: .dejaVuSans())
+        let (rendering, preview, view) = try Self.rendered()
+        let strip = try ViewingDistance.render(rendering, preview: preview, view: view, font: .dejaVuSans())
         #expect(strip.panels.map(\.distanceMM) == [nil, 300, 1000, 2000])
         let closeUp = strip.panels[0], far = strip.panels[3]
         #expect(closeUp.contrast > 0.01)
@@ -71,12 +71,12 @@ struct OutlookTests {
 
     @Test("the contrast sensitivity: 1 up to its peak (about 8 cycles/degree), falling beyond it, nearly nothing past 50")
     func sensitivity() {
-        #expect(abs(ViewingDistance.peakCyclesPerDegree - 8) < 0.5)
-        #expect(ViewingDistance.sensitivity(cyclesPerDegree: 0) == 1)
-        #expect(ViewingDistance.sensitivity(cyclesPerDegree: 4) == 1)
-        let falling = stride(from: 9.0, through: 60, by: 1).map { ViewingDistance.sensitivity(cyclesPerDegree: $0) }
+        #expect(abs(ContrastSensitivity.peakCyclesPerDegree - 8) < 0.5)
+        #expect(ContrastSensitivity.lowPass(cyclesPerDegree: 0) == 1)
+        #expect(ContrastSensitivity.lowPass(cyclesPerDegree: 4) == 1)
+        let falling = stride(from: 9.0, through: 60, by: 1).map { ContrastSensitivity.lowPass(cyclesPerDegree: $0) }
         #expect(zip(falling, falling.dropFirst()).allSatisfy { $0 > $1 })
-        #expect(ViewingDistance.sensitivity(cyclesPerDegree: 50) < 0.05)
+        #expect(ContrastSensitivity.lowPass(cyclesPerDegree: 50) < 0.05)
     }
 
     @Test("the cosine transform is orthonormal: forward then inverse gives the data back")

@@ -34,23 +34,22 @@ public struct Forecast: Sendable {
     /// from the last restore (linear between the yearly measurements).
     public var touchUpsDue: [Double]
 
-    /// Measures the forecast of `rendering`'s scene; `planDots` are the render's dots on `map`.
-    public static func measure(_ rendering: SceneRendering, map: ScalpMap, planDots: [PoissonDot], view: MapView,
+    /// Measures the forecast of `rendering`'s scene as `preview` places its plan.
+    public static func measure(_ rendering: SceneRendering, preview: ScenePreview, view: MapView,
                                threads: Int = 1) throws -> Forecast {
         let plan = ForecastPlan(rendering.scene)
+        let map = preview.map, planDots = preview.dots
         let dots = try plan.dots(planDots: planDots, planMap: map)
         let window = rendering.timelineView(map: map, dots: planDots, view: view)
         let settings = rendering.scene.forecast
         let years = (0...Int(settings.years.rounded(.up))).map(Double.init)
         let moments = years.map { moment(plan, years: $0) }
-        // Each year's scene, scalp and existing hair, placed here where a failure can be thrown.
-        let stages = try moments.map { try Self.stage(plan, years: $0.years, planMap: map) }
+        let surfaces = try plan.surfaces(afterYears: moments.map(\.years), preview: preview, view: window)
         let measured = PanelPixels.render(count: 2 * moments.count, threads: threads) { index in
-            let moment = moments[index / 2], (stage, stageMap, units) = stages[index / 2]
+            let moment = moments[index / 2]
             var staged = rendering
-            staged.scene = stage
-            let surface = ScalpSurface(stage.surfaceParameters, map: stageMap, view: window, follicularUnits: units)
-            return PanelPixels(staged.renderer(view: window, dots: dots, day: index % 2 == 0 ? nil : moment.day, surface: surface))
+            staged.scene = plan.scene(afterYears: moment.years)
+            return PanelPixels(staged.renderer(view: window, dots: dots, day: index % 2 == 0 ? nil : moment.day, surface: surfaces[index / 2]))
         }
         var yearly: [Moment] = []
         for (index, var moment) in moments.enumerated() {
@@ -67,14 +66,6 @@ public struct Forecast: Sendable {
     }
 
     /// The moment `years` after the plan (its darkening not yet measured).
-    /// The scene `years` after the last session, its scalp (the hair loss gone on) and the
-    /// existing hair placed on it.
-    static func stage(_ plan: ForecastPlan, years: Double, planMap: ScalpMap) throws -> (Scene, ScalpMap, [PoissonDot]) {
-        let stage = plan.scene(afterYears: years)
-        let stageMap = plan.map(afterYears: years, planMap: planMap)
-        return (stage, stageMap, try FollicleLayout.units(for: stage, on: stageMap))
-    }
-
     static func moment(_ plan: ForecastPlan, years: Double) -> Moment {
         var day = plan.day(afterYears: max(years, TreatmentTime.healedAfterDays / 365.25))
         let touchUpDays = plan.scene.sessions[plan.planSessions...].map(\.day)
@@ -103,20 +94,18 @@ public struct Forecast: Sendable {
     /// `forecast.png`: the whole view (or the scene's crop) at each of `forecast.milestonesYears`,
     /// at a scale that keeps each panel about 480 pixels wide at most, labelled with its year,
     /// the touch-ups done, its darkening and the bald scalp left untreated.
-    public func image(_ rendering: SceneRendering, map: ScalpMap, view: MapView, planDots: [PoissonDot], font: Font,
+    public func image(_ rendering: SceneRendering, preview: ScenePreview, view: MapView, font: Font,
                       threads: Int = 1) throws -> ContactSheet {
-        let scene = plan.scene
-        let dots = try plan.dots(planDots: planDots, planMap: map)
+        let scene = plan.scene, map = preview.map
+        let dots = try plan.dots(planDots: preview.dots, planMap: map)
         let small = MapView(originXMM: view.originXMM, originYMM: view.originYMM, widthMM: view.widthMM, heightMM: view.heightMM,
                             pixelsPerMM: min(view.pixelsPerMM, 480 / max(view.widthMM, view.heightMM)))
         let milestones = scene.forecast.milestonesYears.map { Self.moment(plan, years: $0) }
-        let stages = try milestones.map { try Self.stage(plan, years: $0.years, planMap: map) }
+        let surfaces = try plan.surfaces(afterYears: milestones.map(\.years), preview: preview, view: small)
         let pixels = PanelPixels.render(count: milestones.count, threads: threads) { index in
-            let (stage, stageMap, units) = stages[index]
             var staged = rendering
-            staged.scene = stage
-            let surface = ScalpSurface(stage.surfaceParameters, map: stageMap, view: small, follicularUnits: units)
-            return PanelPixels(staged.renderer(view: small, dots: dots, day: milestones[index].day, surface: surface))
+            staged.scene = plan.scene(afterYears: milestones[index].years)
+            return PanelPixels(staged.renderer(view: small, dots: dots, day: milestones[index].day, surface: surfaces[index]))
         }
         let panels = try zip(milestones, pixels).map { moment, pixels in
             let nearest = yearly.min { abs($0.years - moment.years) < abs($1.years - moment.years) }

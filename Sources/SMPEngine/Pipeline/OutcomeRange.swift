@@ -29,13 +29,13 @@ public struct OutcomeRange: Sendable {
     public var table: [Cell]
     public var image: ContactSheet
 
-    /// Renders the range for `rendering`'s scene on `dots`, the panels `threads` at a time (the
-    /// pixels do not depend on it).
-    public static func render(_ rendering: SceneRendering, map: ScalpMap, dots: [PoissonDot], view: MapView, font: Font,
+    /// Renders the range for `rendering`'s scene as `preview` places it, the panels `threads` at
+    /// a time (the pixels do not depend on it).
+    public static func render(_ rendering: SceneRendering, preview: ScenePreview, view: MapView, font: Font,
                               threads: Int = 1) throws -> OutcomeRange {
-        let scene = rendering.scene
-        let window = rendering.timelineView(map: map, dots: dots, view: view)
-        let surface = try ScalpSurface(scene: scene, map: map, view: window)
+        let scene = rendering.scene, dots = preview.dots
+        let window = rendering.timelineView(map: preview.map, dots: dots, view: view)
+        let surface = preview.surface(view: window)
         let lastDay = scene.sessions.last?.day ?? 0
         let healedDay = lastDay + TreatmentTime.healedAfterDays
         let variants = scene.ageing.variants, years = scene.ageing.years

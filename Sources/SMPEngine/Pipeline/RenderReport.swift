@@ -53,7 +53,6 @@ public struct RenderReport: Sendable, Codable, Equatable {
     public var settings: Settings
     public var density: DensityReport
     public var images: [Image]
-    /// The photo's camera fit, when the scene has a photo.
     public var photo: PhotoFitReport?
     /// `outcome-range.png`'s measurements, when it was written.
     public var outcomeRange: OutcomeRangeReport?

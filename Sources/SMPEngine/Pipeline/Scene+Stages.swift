@@ -38,9 +38,7 @@ extension FollicleLayout {
 
 extension DensityReport {
     public init(scene: Scene, map: ScalpMap, dots: [PoissonDot]) throws {
-        try self.init(sceneName: scene.name, plan: scene.sessionPlan, map: map, dots: dots)
-        let features = try Self.features(scalp: scene.scalpParameters, plan: scene.sessionPlan, map: map, dots: dots)
-        self.features = features.isEmpty ? nil : features
+        try self.init(sceneName: scene.name, plan: scene.sessionPlan, map: map, dots: dots, scalp: scene.scalpParameters)
     }
 }
 

@@ -159,7 +159,7 @@ public struct SceneRendering: Sendable {
             let moments = Self.timelineMoments.map(\.label).joined(separator: ", ")
             images.append(ImageJob(name: "timeline", day: nil, moment: "\(moments) after session \(scene.sessions.count)") { timeline })
         }
-        let (outlookImages, outlook) = try outlookJobs(map: map, dots: dots, view: view, selected: selected)
+        let (outlookImages, outlook) = try outlookJobs(preview, view: view, selected: selected)
         images += outlookImages
         // Head views (`SceneRendering+Views`): the font is loaded here too, before any file is written.
         images += try viewJobs(preview, after: moment, selected: only ?? scene.render.outputs, views: views)

@@ -30,7 +30,8 @@ public struct DensityReport: Sendable, Codable, Equatable {
     public var totalDots: Int
 
     /// The figures of `plan` for the scene named `sceneName`.
-    public init(sceneName: String, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot]) throws {
+    /// `scalp`, when given, adds its scars and alopecia patches as `features`.
+    public init(sceneName: String, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot], scalp: ScalpParameters? = nil) throws {
         scene = sceneName
         scalpAreaCM2 = map.scalpAreaCM2
         totalDots = dots.count
@@ -70,12 +71,12 @@ public struct DensityReport: Sendable, Codable, Equatable {
             }
             return RegionFigures(region: label.rawValue, areaCM2: area, sessions: sessions)
         }
-        // The scars and patches are the scalp's: `init(scene:map:dots:)` adds them (`features`).
-        features = nil
+        let features = try scalp.map { try Self.features(scalp: $0, plan: plan, map: map, dots: dots) } ?? []
+        self.features = features.isEmpty ? nil : features
     }
 
     /// The figures of each scar and alopecia patch of the scene (`features`).
-    public static func features(scalp: ScalpParameters, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot]) throws -> [RegionFigures] {
+    static func features(scalp: ScalpParameters, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot]) throws -> [RegionFigures] {
         var masks: [(name: String, cells: [Bool])] = []
         let origin = SIMD2(map.bounds.minXMM, map.bounds.minYMM)
         for (index, scar) in scalp.scars.enumerated() {

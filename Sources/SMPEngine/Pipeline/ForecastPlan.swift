@@ -63,6 +63,21 @@ public struct ForecastPlan: Sendable {
         return stage.hairLoss == scene.hairLoss ? planMap : ScalpMap(scene: stage)
     }
 
+    /// The textured skin and stubble of `view` at each of `years` on: the preview's while the
+    /// hair loss has not moved, the advanced pattern's hair otherwise; built once per pattern
+    /// (each places the view's hair, and every year of a plan without progression is the same).
+    public func surfaces(afterYears years: [Double], preview: ScenePreview, view: MapView) throws -> [ScalpSurface] {
+        var built: [(pattern: HairLossPattern, surface: ScalpSurface)] = []
+        return try years.map { year in
+            let stage = scene(afterYears: year)
+            if let known = built.first(where: { $0.pattern == stage.hairLoss }) { return known.surface }
+            let surface = stage.hairLoss == scene.hairLoss ? preview.surface(view: view)
+                : try ScalpSurface(scene: stage, map: ScalpMap(scene: stage), view: view)
+            built.append((stage.hairLoss, surface))
+            return surface
+        }
+    }
+
     /// The plan's dots (`planDots`, from `DotPlacement`) and each touch-up's, placed on the
     /// scalp as it is on the touch-up's day between every dot before it. The touch-ups use the
     /// search sampler, which takes any earlier dots (the plan's tiled pattern nests only with
