@@ -90,13 +90,13 @@ public struct Handout: Sendable {
         }
         // The long view (issue 22's outcome range and viewing distance), on the same patch.
         let font = try Font.dejaVuSans()
-        let range = try OutcomeRange.render(rendering, map: map, dots: dots, view: mapView, font: font, threads: rendering.threads)
-        let distance = try ViewingDistance.render(rendering, map: map, dots: dots, view: mapView, font: font)
+        let range = try OutcomeRange.render(rendering, preview: preview, view: mapView, font: font, threads: rendering.threads)
+        let distance = try ViewingDistance.render(rendering, preview: preview, view: mapView, font: font)
         jobs.append(.init(name: "outcome-range", day: nil) { range.image })
         jobs.append(.init(name: "distance", day: nil) { distance.image })
         // Issue 22's forecast: hair loss going on, fading and the scene's touch-ups over the years.
-        let forecast = try Forecast.measure(rendering, map: map, planDots: dots, view: mapView, threads: rendering.threads)
-        let forecastSheet = try forecast.image(rendering, map: map, view: mapView, planDots: dots, font: font, threads: rendering.threads)
+        let forecast = try Forecast.measure(rendering, preview: preview, view: mapView, threads: rendering.threads)
+        let forecastSheet = try forecast.image(rendering, preview: preview, view: mapView, font: font, threads: rendering.threads)
         jobs.append(.init(name: "forecast", day: nil) { forecastSheet })
         let viewNames = Self.views.flatMap { ["view-\($0.rawValue)-before", "view-\($0.rawValue)-after"] }
         jobs += try rendering.viewJobs(preview, after: moment, selected: viewNames, views: Self.views)

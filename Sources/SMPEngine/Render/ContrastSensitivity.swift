@@ -22,35 +22,6 @@ public enum ContrastSensitivity {
         }
         return best
     }()
-<<<<<<<< HEAD:Sources/SMPEngine/Pipeline/ViewingDistance.swift
-
-    /// The strip for `rendering`'s scene: the healed result in the timeline's window.
-    public static func render(_ rendering: SceneRendering, map: ScalpMap, dots: [PoissonDot], view: MapView, font: Font)
-        throws -> ViewingDistance {
-        let scene = rendering.scene
-        let window = rendering.timelineView(map: map, dots: dots, view: view)
-        let surface = try ScalpSurface(scene: scene, map: map, view: window)
-        let healed = (scene.sessions.last?.day ?? 0) + TreatmentTime.healedAfterDays
-        let closeUp = PanelPixels(rendering.renderer(view: window, dots: dots, day: healed, surface: surface))
-        let seen = distancesMM.map { closeUp.seen(fromMM: $0, pixelsPerMM: window.pixelsPerMM) }
-        let all = [closeUp] + seen
-        let panels = zip([nil] + distancesMM.map { Optional($0) }, all).map { distance, pixels in
-            Panel(distanceMM: distance, contrast: pixels.localContrast(radiusPixels: Int(window.pixelsPerMM.rounded())),
-                  meanLuminance: pixels.meanLinearLuminance)
-        }
-        let labels = panels.map { panel in
-            let name = panel.distanceMM.map { $0 < 1000 ? String(format: "%.0f cm", $0 / 10) : String(format: "%.0f m", $0 / 1000) }
-            return (name.map { "seen from \($0)" } ?? "1:1 close-up") + String(format: " · local contrast %.1f %%", 100 * panel.contrast)
-        }
-        let side = Int(window.widthMM.rounded())
-        let title = "\(scene.name) · simulation · healed, \(side) × \(side) mm, as an eye sees it (Mannos–Sakrison 1974 contrast sensitivity)"
-        let image = try TimelineImage(title: title, panels: zip(labels, all).map {
-                                          (label: $0, image: ScaledPanel(pixels: $1, pixelsPerMM: window.pixelsPerMM)) }, font: font,
-                                      pixelSize: SceneRendering.timelineTextPixels(pixelsPerMM: window.pixelsPerMM), scaleBarMM: 5)
-        return ViewingDistance(window: window, panels: panels, image: image)
-    }
-========
->>>>>>>> forecast:Sources/SMPEngine/Render/ContrastSensitivity.swift
 }
 
 /// Rendered panel pixels at their map scale, as a row image for a strip or sheet.
