@@ -227,20 +227,20 @@ public struct HeadModel: Sendable {
 
     /// The vault's outward unit normal at `q`, where no other part shapes it.
     func craniumNormal(at q: SIMD3<Double>) -> SIMD3<Double> {
-        let h = 0.02
-        let a = SIMD3<Double>(1, -1, -1), b = SIMD3<Double>(-1, -1, 1), c = SIMD3<Double>(-1, 1, -1), d = SIMD3<Double>(1, 1, 1)
-        let g = a * partDistance(q + a * h, 0) + b * partDistance(q + b * h, 0) + c * partDistance(q + c * h, 0)
-            + d * partDistance(q + d * h, 0)
-        let length = (g * g).sum().squareRoot()
-        return length > 0 ? g / length : SIMD3(0, 0, 1)
+        Self.gradientDirection(at: q) { partDistance($0, 0) }
     }
 
-    /// The outward unit normal at `q` (the distance's gradient, tetrahedral differences).
+    /// The outward unit normal at `q` (the distance's gradient).
     func normal(at q: SIMD3<Double>, active: UInt32) -> SIMD3<Double> {
+        Self.gradientDirection(at: q) { distance($0, active: active) }
+    }
+
+    /// The unit gradient of `distance` at `q`, by tetrahedral differences 0.02 mm wide.
+    @inline(__always)
+    static func gradientDirection(at q: SIMD3<Double>, _ distance: (SIMD3<Double>) -> Double) -> SIMD3<Double> {
         let h = 0.02
         let a = SIMD3<Double>(1, -1, -1), b = SIMD3<Double>(-1, -1, 1), c = SIMD3<Double>(-1, 1, -1), d = SIMD3<Double>(1, 1, 1)
-        let g = a * distance(q + a * h, active: active) + b * distance(q + b * h, active: active)
-            + c * distance(q + c * h, active: active) + d * distance(q + d * h, active: active)
+        let g = a * distance(q + a * h) + b * distance(q + b * h) + c * distance(q + c * h) + d * distance(q + d * h)
         let length = (g * g).sum().squareRoot()
         return length > 0 ? g / length : SIMD3(0, 0, 1)
     }
