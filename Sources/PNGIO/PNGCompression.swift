@@ -13,11 +13,8 @@
 ///
 /// With RLE zlib ignores the level (any level above 0 is the same), so `balanced` and
 /// `smallest` differ in which row filters each row tries. Trying all five was never smaller
-/// than average + Paeth, and slower.
-///
-/// Measured on a 2048 × 2048 render (CPU time of libpng's encoding thread): zlib RLE with the up
-/// filter alone 5.27 MB in 122 ms, `balanced` 5.06 MB in 142 ms, `smallest` 5.06 MB in 192 ms
-/// (raw: 12.6 MB).
+/// than average + Paeth, and slower. The sizes and times behind these choices are in
+/// Benchmarks/NOTES.md.
 public enum PNGCompression: String, Sendable, CaseIterable {
     /// ISA-L's level 1 (igzip) with the up filter: `smp render`'s default. On renders, about
     /// twice zlib's RLE speed for files within half a per cent of its size, and much smaller

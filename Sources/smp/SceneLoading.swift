@@ -25,6 +25,12 @@ enum ExitStatus {
         case let error as PNGError where error.operation == .writing: (error.description, cannotWrite)
         case let error as SceneError: (error.description, invalidScene)
         case let error as RenderLimitError: (LimitOptions.message(error), usage)
+        // The engine names what was asked for; the options that ask for it are these.
+        case let error as RenderRequestError:
+            switch error {
+            case .momentOutsidePlan: ("--at: \(error)", usage)
+            case .unknownOutput: ("--only: \(error)", usage)
+            }
         // The font is the machine's, not the scene's: a missing or broken one is an install
         // problem (EX_OSFILE); anything else from the text drawing is ours.
         case let error as TextError:

@@ -46,6 +46,18 @@ struct OverrideAndSweepCommandTests {
         }
     }
 
+    @Test("sweep --at naming a session the plans lack is a usage error (64), not a scene error")
+    func sweepMomentOutsideAVariedPlan() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", Self.small)
+        let out = folder.appendingPathComponent("sweep").path
+        #expect(exitCode(SweepCommand.self, [scene, "--vary", "seed=1,2", "--at", "session:9", "--out", out]) == 64)
+        let moment = TreatmentTime("session:9")!
+        let error = RenderRequestError.momentOutsidePlan(moment, scene: "cli.yaml", sessions: 3)
+        #expect(ExitStatus.report(error)?.message == "--at: \(moment) names a session the plan of cli.yaml does not have (it has sessions 1 to 3)")
+        #expect(ExitStatus.report(error)?.code == ExitStatus.usage)
+    }
+
     @Test("a bad --set value exits 65, a good one changes what the command computes")
     func badAndGoodValues() throws {
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -36,7 +36,7 @@ struct HeadViewRendererTests {
             map = ScalpMap(scene: scene)
             dots = try DotPlacement.dots(for: scene, on: map)
             let scale = rendering.texturePixelsPerMM(for: HeadViewName.allCases.map(rendering.camera))
-            surface = ScalpSurface(scene: scene, map: map, view: rendering.textureView(of: map, pixelsPerMM: scale))
+            surface = try ScalpSurface(scene: scene, map: map, view: rendering.textureView(of: map, pixelsPerMM: scale))
         }
 
         var afterDay: Double { TreatmentTime.healed.day(in: rendering.scene.sessions)! }
@@ -225,7 +225,7 @@ struct HeadViewRendererTests {
         let rendering = SceneRendering(scene: try Scene.load(yaml: base, file: "a.yaml"), sceneText: base)
         let map = ScalpMap(scene: rendering.scene)
         func names(_ r: SceneRendering, _ selected: [String]?, views: [HeadViewName]? = nil) throws -> [String] {
-            try r.viewJobs(map: map, dots: [], after: .healed, selected: selected, views: views).map(\.name)
+            try r.viewJobs(ScenePreview(scene: r.scene, map: map, dots: [], follicularUnits: []), after: .healed, selected: selected, views: views).map(\.name)
         }
         #expect(try names(rendering, nil) == ["view-front-before", "view-top-before", "view-left-before", "view-crown-before",
                                               "view-front-after", "view-top-after", "view-left-after", "view-crown-after", "view-sheet"])
@@ -248,15 +248,15 @@ struct HeadViewRendererTests {
         let text = Self.scene(viewPixels: 2000)
         var rendering = SceneRendering(scene: try Scene.load(yaml: text, file: "a.yaml"), sceneText: text)
         let map = ScalpMap(scene: rendering.scene)
-        #expect(try rendering.viewJobs(map: map, dots: [], after: .healed, selected: ["views"], views: nil).count == 9)
+        #expect(try rendering.viewJobs(ScenePreview(scene: rendering.scene, map: map, dots: [], follicularUnits: []), after: .healed, selected: ["views"], views: nil).count == 9)
         rendering.limits.pixelsPerImage = 3_000_000
         #expect(throws: RenderLimitError.self) {
-            try rendering.viewJobs(map: map, dots: [], after: .healed, selected: ["view-top-after"], views: nil)
+            try rendering.viewJobs(ScenePreview(scene: rendering.scene, map: map, dots: [], follicularUnits: []), after: .healed, selected: ["view-top-after"], views: nil)
         }
         rendering.limits = RenderLimits()
         rendering.limits.peakMemoryBytes = 150 << 20
         #expect(throws: RenderLimitError.self) {
-            try rendering.viewJobs(map: map, dots: [], after: .healed, selected: ["view-top-after"], views: nil)
+            try rendering.viewJobs(ScenePreview(scene: rendering.scene, map: map, dots: [], follicularUnits: []), after: .healed, selected: ["view-top-after"], views: nil)
         }
     }
 }

@@ -31,7 +31,7 @@ struct ScalpSurfaceTests {
         let map = ScalpMap(scene: scene)
         let view = MapView(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, widthMM: map.bounds.widthMM,
                            heightMM: map.bounds.heightMM, pixelsPerMM: 4)
-        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let surface = try ScalpSurface(scene: scene, map: map, view: view)
         var sum = SIMD3<Double>.zero, count = 0
         for row in 0..<view.heightPixels {
             for column in 0..<view.widthPixels {
@@ -52,7 +52,7 @@ struct ScalpSurfaceTests {
         let scene = try Self.scene("skin: { fitzpatrick: \(type), texture: 1 }\nhairLoss: { pattern: norwood7 }\nexistingHair: { hairsPerCM2: 0 }")
         let map = ScalpMap(scene: scene)
         let view = Self.view(-50, -40, 100, 100, 10)
-        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let surface = try ScalpSurface(scene: scene, map: map, view: view)
         var sum = SIMD3<Double>.zero
         for row in 0..<view.heightPixels {
             for column in 0..<view.widthPixels {
@@ -70,7 +70,7 @@ struct ScalpSurfaceTests {
     static func relativeDeviation(texture: Double, pixelsPerMM: Double) throws -> Double {
         let scene = try Self.scene("skin: { texture: \(texture), shine: 0 }\nhairLoss: { pattern: norwood7 }\nexistingHair: { hairsPerCM2: 0 }")
         let view = Self.view(-20, -10, 40, 30, pixelsPerMM)
-        let surface = ScalpSurface(scene: scene, map: ScalpMap(scene: scene), view: view)
+        let surface = try ScalpSurface(scene: scene, map: ScalpMap(scene: scene), view: view)
         var sum = 0.0, squares = 0.0
         let n = Double(view.widthPixels * view.heightPixels)
         for row in 0..<view.heightPixels {
@@ -110,7 +110,7 @@ struct ScalpSurfaceTests {
           arguments: [0.5, 1.0, 2.0])
     func hairCover(stubbleMM: Double) throws {
         let scene = try Self.scene("hairLoss: { pattern: none }\nexistingHair: { hairsPerCM2: 200, stubbleLengthMM: \(stubbleMM) }")
-        let surface = ScalpSurface(scene: scene, map: ScalpMap(scene: scene), view: Self.view(-10, 0, 20, 15, 20))
+        let surface = try ScalpSurface(scene: scene, map: ScalpMap(scene: scene), view: Self.view(-10, 0, 20, 15, 20))
         // 200 hairs/cm² over the 3 cm² view: roots counted inside it.
         let rooted = surface.hair.records.filter { $0.rootX >= 0 && $0.rootX < 400 && $0.rootY >= 0 && $0.rootY < 300 }.count
         #expect(abs(Double(rooted) / 600 - 1) < 0.12, "\(rooted) hairs rooted in 3 cm²")
@@ -121,7 +121,7 @@ struct ScalpSurfaceTests {
         #expect(abs(cover / expected - 1) < 0.3, "cover \(cover), expected \(expected)")
 
         let bald = try Self.scene("hairLoss: { pattern: norwood7 }\nexistingHair: { hairsPerCM2: 200, stubbleLengthMM: \(stubbleMM) }")
-        let baldSurface = ScalpSurface(scene: bald, map: ScalpMap(scene: bald), view: Self.view(-10, 0, 20, 15, 20))
+        let baldSurface = try ScalpSurface(scene: bald, map: ScalpMap(scene: bald), view: Self.view(-10, 0, 20, 15, 20))
         #expect(Self.meanCover(baldSurface) == 0)
     }
 
@@ -133,7 +133,7 @@ struct ScalpSurfaceTests {
         // 300 × 160 pixels reaching 34 mm right of the whorl: across the crown's edge (28 mm).
         let widthMM = 300 / pixelsPerMM
         let view = Self.view(map.whorl.x + 34 - widthMM, map.whorl.y - 8, widthMM, 160 / pixelsPerMM, pixelsPerMM)
-        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let surface = try ScalpSurface(scene: scene, map: map, view: view)
         let side = 12
         let skinLuminance = Self.luminance(scene.skin.color.linear)
         var differences: [Float] = []
@@ -181,7 +181,7 @@ struct ScalpSurfaceTests {
         var means: [Double] = []
         for pixelsPerMM in [5.0, 10, 20, 40] {
             // 20 × 15 mm across the crown's edge, shifted by a fraction of a pixel.
-            let surface = ScalpSurface(scene: scene, map: map, view: Self.view(map.whorl.x + 18.03, map.whorl.y - 7.61, 20, 15, pixelsPerMM))
+            let surface = try ScalpSurface(scene: scene, map: map, view: Self.view(map.whorl.x + 18.03, map.whorl.y - 7.61, 20, 15, pixelsPerMM))
             var sum = 0.0
             for row in 0..<surface.view.heightPixels {
                 for column in 0..<surface.view.widthPixels { sum += Double(Self.luminance(surface.pixelMean(column: column, row: row))) }
@@ -202,7 +202,7 @@ struct ScalpSurfaceTests {
         let map = ScalpMap(scene: scene)
         // Across the edge of the hair, so rows have stubble, buried shafts and bare skin.
         let view = Self.view(map.whorl.x + 10, map.whorl.y - 8, 30, 16, pixelsPerMM)
-        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let surface = try ScalpSurface(scene: scene, map: map, view: view)
         let width = view.widthPixels
         let skin = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: width), hair = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: width)
         defer { skin.deallocate(); hair.deallocate() }
@@ -225,7 +225,7 @@ struct ScalpSurfaceTests {
         let map = ScalpMap(scene: scene)
         // 40 × 30 mm entirely in front of the chart (the forehead of a hairline close-up).
         let view = Self.view(map.bounds.minXMM + map.bounds.widthMM / 2 - 20, map.bounds.minYMM - 45, 40, 30, 5)
-        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let surface = try ScalpSurface(scene: scene, map: map, view: view)
         let width = view.widthPixels, height = view.heightPixels
         // The skin's slowly varying part (pores, the same either way, left out).
         let luminance = (0..<height).map { row in
@@ -246,8 +246,8 @@ struct ScalpSurfaceTests {
         let scene = try Self.scene("skin: { texture: 1, shine: 1 }\nhairLoss: { pattern: norwood3vertex }\nexistingHair: { stubbleLengthMM: 1 }")
         let map = ScalpMap(scene: scene)
         let view = Self.view(map.whorl.x + 10, map.whorl.y - 8, 30, 16, 10)
-        let a = ScalpSurface(scene: scene, map: map, view: view)
-        let b = ScalpSurface(scene: scene, map: ScalpMap(scene: scene), view: view)
+        let a = try ScalpSurface(scene: scene, map: map, view: view)
+        let b = try ScalpSurface(scene: scene, map: ScalpMap(scene: scene), view: view)
         var differences = 0, covered = 0
         for row in 0..<view.heightPixels {
             for column in 0..<view.widthPixels {
@@ -263,7 +263,7 @@ struct ScalpSurfaceTests {
         // Another seed gives other hairs.
         var other = scene
         other.seed = 12
-        let c = ScalpSurface(scene: other, map: ScalpMap(scene: other), view: view)
+        let c = try ScalpSurface(scene: other, map: ScalpMap(scene: other), view: view)
         var changed = 0
         for row in 0..<view.heightPixels { for column in 0..<view.widthPixels where c.pixelMean(column: column, row: row) != a.pixelMean(column: column, row: row) { changed += 1 } }
         #expect(changed > view.widthPixels * view.heightPixels / 2)
@@ -279,7 +279,7 @@ struct ScalpSurfaceTests {
             """)
         let map = ScalpMap(scene: scene)
         let view = Self.view(-40, 90, 80, 80, 10)
-        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let surface = try ScalpSurface(scene: scene, map: map, view: view)
         var scar: [Float] = [], skin: [Float] = []
         for row in 0..<view.heightPixels {
             for column in 0..<view.widthPixels {

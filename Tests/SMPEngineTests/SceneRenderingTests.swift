@@ -141,6 +141,20 @@ struct SceneRenderingTests {
         }
     }
 
+    @Test("a moment past the plan or an unknown output is the request's fault, named in the engine's own terms, before anything is written")
+    func requestErrors() throws {
+        let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rendering = SceneRendering(scene: scene, sceneText: Self.scene)
+        #expect(throws: RenderRequestError.momentOutsidePlan(TreatmentTime("session:9")!, scene: "small", sessions: scene.sessions.count)) {
+            try rendering.render(into: folder, after: TreatmentTime("session:9"))
+        }
+        let unknown = #expect(throws: RenderRequestError.self) { try rendering.render(into: folder, only: ["afterwards"]) }
+        #expect(unknown.map { "\($0)" }?.hasPrefix("`afterwards` is not an output; allowed: before, after") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
     @Test("comparison, density, dots.csv and report.json describe the same render")
     func sideOutputs() throws {
         let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")

@@ -21,6 +21,7 @@ struct StageDependencyTests {
                 "Treatment/DotPlacement.swift": "enum DotPlacement { static func dots(_ map: ScalpMap) {} }\n",
                 "Pigment/PigmentModel.swift": "struct PigmentModel { let placement: DotPlacement? = nil }\n",
                 "Render/MapRenderer.swift": "struct InkDot {}\nstruct MapRenderer { struct Crop {}; var model: PigmentModel }\n",
+                "Pipeline/SceneRendering.swift": "struct SceneRendering { var renderer: MapRenderer; var scene: Scene }\n",
             ]
             files.merge(extra) { $1 }
             for (path, text) in files {
@@ -66,6 +67,7 @@ struct StageDependencyTests {
               ("Scalp/Hairline.swift", "struct Hairline { var rate = PigmentModel() }\n", "Scalp/Hairline.swift:1: Scalp names `PigmentModel`"),
               ("Treatment/Report.swift", "extension MapRenderer {}\n", "Treatment/Report.swift:1: Treatment names `MapRenderer`"),
               ("Scene/Text.swift", "let label = \"in \\(MapRenderer.self)\"\n", "Scene/Text.swift:1: Scene names `MapRenderer`"),
+              ("Render/Output.swift", "func write(_ r: SceneRendering) {}\n", "Render/Output.swift:1: Render names `SceneRendering`"),
           ])
     func injectedViolation(path: String, text: String, expected: String) throws {
         let tree = try FakeTree(extra: [path: text])

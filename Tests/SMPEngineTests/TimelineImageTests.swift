@@ -69,10 +69,10 @@ struct TimelineImageTests {
     func panels() throws {
         let scene = try Scene.load(yaml: Self.sceneText, file: "small.yaml")
         let rendering = SceneRendering(scene: scene, sceneText: Self.sceneText, threads: 2)
-        let map = ScalpMap(scene: scene)
-        let dots = try DotPlacement.dots(for: scene, on: map)
+        let preview = try ScenePreview(scene: scene)
+        let map = preview.map, dots = preview.dots
         let view = rendering.view(of: map)
-        let timeline = try rendering.timeline(map: map, dots: dots, view: view, font: Font.dejaVuSans())
+        let timeline = try rendering.timeline(preview, view: view, font: Font.dejaVuSans())
         #expect(timeline.panels.count == 7)
         let strip = pixels(of: timeline)
         let window = rendering.timelineView(map: map, dots: dots, view: view)
@@ -81,7 +81,7 @@ struct TimelineImageTests {
         for (index, moment) in SceneRendering.timelineMoments.enumerated() {
             // The panel as `smp render --at <N>d` would draw that window.
             let alone = rendering.renderer(view: window, dots: dots, day: lastDay + moment.daysAfterLastSession,
-                                           surface: ScalpSurface(scene: scene, map: map, view: window))
+                                           surface: try ScalpSurface(scene: scene, map: map, view: window))
             #expect(alone.widthPixels == 200 && alone.heightPixels == 200)
             let expected = pixels(of: alone)
             var inStrip: [UInt8] = []
@@ -107,9 +107,8 @@ struct TimelineImageTests {
         var scene = try Scene.load(yaml: Self.sceneText, file: "small.yaml")
         scene.render.pixelsPerMM = pixelsPerMM
         let rendering = SceneRendering(scene: scene, sceneText: Self.sceneText)
-        let map = ScalpMap(scene: scene)
-        let dots = try DotPlacement.dots(for: scene, on: map)
-        let timeline = try rendering.timeline(map: map, dots: dots, view: rendering.view(of: map), font: Font.dejaVuSans())
+        let preview = try ScenePreview(scene: scene)
+        let timeline = try rendering.timeline(preview, view: rendering.view(of: preview.map), font: Font.dejaVuSans())
         let margin = SceneRendering.timelineTextPixels(pixelsPerMM: pixelsPerMM)
         let panel = Int((20 * pixelsPerMM).rounded())
         // Columns holding ink (darker than the white background) in a strip.
@@ -137,9 +136,8 @@ struct TimelineImageTests {
     func bands(band: Int) throws {
         let scene = try Scene.load(yaml: Self.sceneText, file: "small.yaml")
         let rendering = SceneRendering(scene: scene, sceneText: Self.sceneText)
-        let map = ScalpMap(scene: scene)
-        let dots = try DotPlacement.dots(for: scene, on: map)
-        let timeline = try rendering.timeline(map: map, dots: dots, view: rendering.view(of: map), font: Font.dejaVuSans())
+        let preview = try ScenePreview(scene: scene)
+        let timeline = try rendering.timeline(preview, view: rendering.view(of: preview.map), font: Font.dejaVuSans())
         let whole = pixels(of: timeline)
         var banded = [UInt8](repeating: 0, count: whole.count)
         let stride = timeline.widthPixels * 3

@@ -118,7 +118,7 @@ let benchmarks: @Sendable () -> Void = {
                            heightMM: map.bounds.heightMM, pixelsPerMM: wallScale)
     let wall = OnFirstUse {
         demo.rendering.renderer(view: wallView, dots: demo.dots, day: demo.healedDay,
-                                surface: ScalpSurface(scene: demo.scene, map: map, view: wallView))
+                                surface: try ScalpSurface(scene: demo.scene, map: map, view: wallView))
     }
     Benchmark("wall print end to end, fast preset, \(wallView.widthPixels)x\(wallView.heightPixels)",
               configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(120), maxIterations: 1)) { benchmark in

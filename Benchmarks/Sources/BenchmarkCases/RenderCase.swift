@@ -27,7 +27,7 @@ public struct RenderCase: Sendable {
         }
         healedDay = healed
         let view = rendering.view(of: map)
-        after = rendering.renderer(view: view, dots: dots, day: healed, surface: ScalpSurface(scene: scene, map: map, view: view))
+        after = rendering.renderer(view: view, dots: dots, day: healed, surface: try ScalpSurface(scene: scene, map: map, view: view))
     }
 
     /// Scenes/demo.yaml of this checkout.

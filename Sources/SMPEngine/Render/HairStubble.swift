@@ -14,10 +14,9 @@ import PoissonDisk
 struct HairStubble: Sendable {
     /// Shaft diameter: Caucasian ~72 µm, Asian ~80 µm, African ~73 µm (DOMAIN.md, sourced).
     static let shaftWidthMM: Float = 0.075
-    /// FU sizes 1/2/3/4 hairs = 28/53/18/1 % (DOMAIN.md, Tsai 2002 / OAE 2017): mean 1.92
-    /// hairs per FU, which converts hairs/cm² into FU/cm² so the hair density comes out right.
+    /// FU sizes 1/2/3/4 hairs = 28/53/18/1 % (DOMAIN.md, Tsai 2002 / OAE 2017), as
+    /// `FollicleLayout` counts them.
     static let fuSizeCumulative: [Double] = [0.28, 0.81, 0.99, 1.0]
-    static let hairsPerFU = 1.92
     /// Stubble longer than this lies down and tangles rather than standing as short strokes;
     /// the model stops there (long hair is not modelled: it would cover the skin).
     static let maximumVisibleLengthMM: Float = 3
@@ -41,9 +40,6 @@ struct HairStubble: Sendable {
     /// (n ≈ 1.55) reflects about 4.6 % at normal incidence; a top-down view under diffuse light
     /// catches part of it (our estimate: 3 %). It makes dark stubble read as round shafts.
     static let highlight: Float = 0.03
-    /// Natural hairline and margins: hair density fades in over this many mm from the scalp's
-    /// edge (our estimate of a natural hairline's transition zone).
-    static let edgeSoftnessMM = 2.0
     /// Hairs are binned in squares of about this side (whole pixels, 2 to 32).
     static let binSizeMM = 0.4
 
@@ -55,9 +51,9 @@ struct HairStubble: Sendable {
     let binRows: Int
     let binStart: [Int32]
     /// Per row of bins, the columns of the bins that list any hair (`hairedStart[row]..<
-    /// hairedStart[row + 1]` in `hairedColumns`): a row of the image visits only those, where
-    /// testing every bin of the row for hair cost 26 instructions a bin (62 M in the demo's
-    /// after.png, measured with callgrind 2026-12-03; most bins of a bald top hold none).
+    /// hairedStart[row + 1]` in `hairedColumns`): a row of the image visits only those, since
+    /// most bins of a bald top hold none and testing each of them costs more than the few
+    /// haired ones.
     let hairedStart: [Int32]
     let hairedColumns: [Int32]
     /// Per bin, what the per-pixel loop needs to reject a hair, copied in bin order: the loop
@@ -89,7 +85,7 @@ struct HairStubble: Sendable {
         var hair: Int32
     }
 
-    init(scene: Scene, map: ScalpMap, view: MapView, seed: UInt64) {
+    init(existingHair: Scene.ExistingHair, map: ScalpMap, view: MapView, follicularUnits placed: [PoissonDot]) {
         let scale = Float(view.pixelsPerMM)
         halfWidth = HairStubble.shaftWidthMM / 2 * scale
         buriedHalfWidth = HairStubble.buriedWidthMM / 2 * scale
@@ -103,11 +99,11 @@ struct HairStubble: Sendable {
         // then lie together in `records`, where in the sampler's order reading a reached hair's
         // record missed the cache (a sixth of the cover's time). The order is the chart's, the
         // same in every view, and every pixel folds its hairs in it.
-        let follicularUnits = HairStubble.follicularUnits(scene: scene, map: map, seed: seed).enumerated()
+        let follicularUnits = placed.enumerated()
             .map { (row: Int(($0.element.yMM / HairStubble.binSizeMM).rounded(.down)), x: $0.element.xMM, index: $0.offset, unit: $0.element) }
             .sorted { ($0.row, $0.x, $0.index) < ($1.row, $1.x, $1.index) }
             .map(\.unit)
-        let stubbleMM = min(Float(scene.existingHair.stubbleLengthMM), HairStubble.maximumVisibleLengthMM)
+        let stubbleMM = min(Float(existingHair.stubbleLengthMM), HairStubble.maximumVisibleLengthMM)
         let whorl = SIMD2<Float>(Float(map.whorl.x), Float(map.whorl.y))
         for (unitIndex, unit) in follicularUnits.enumerated() {
             var random = SplitMix64(seed: unit.variationSeed)
@@ -154,9 +150,8 @@ struct HairStubble: Sendable {
                 }
             }
         }
-        // Each hair's bins, hair after hair, found once: counting the bins and then filling
-        // them each walked every hair's bins (25 M of this initialiser's own 155 M instructions
-        // in the demo).
+        // Each hair's bins, hair after hair, found once, rather than once to count the bins and
+        // again to fill them.
         var reachedBins: [Int32] = [], reachedEnds: [Int] = []
         reachedEnds.reserveCapacity(xs.count)
         for i in xs.indices {
@@ -196,29 +191,6 @@ struct HairStubble: Sendable {
             let r = hairRecords[Int(i)]
             return BinnedHair(rootX: r.rootX, rootY: r.rootY, dirX: r.dirX, dirY: r.dirY, length: r.length, h: r.h, hair: i)
         }
-    }
-
-    /// The FUs over the whole map (so a crop shows the same hairs as the full view), at
-    /// hairFraction × hairsPerCM2 / 1.92 FU/cm², faded in at the scalp's edge.
-    static func follicularUnits(scene: Scene, map: ScalpMap, seed: UInt64) -> [PoissonDot] {
-        let hairsPerCM2 = scene.existingHair.hairsPerCM2
-        guard hairsPerCM2 > 0 else { return [] }
-        let scalp = map.region.map { $0 == nil ? Float(0) : 1 }
-        let edge = ScalpMap.boxBlur(scalp, columns: map.columns, rows: map.rows, radius: Int((edgeSoftnessMM / map.cellMM).rounded()))
-        var density = [Float](repeating: 0, count: map.columns * map.rows)
-        for index in density.indices {
-            // Only inside the scalp, rising from half at its edge to full 2 mm in.
-            // (The blurred mask is 1/2 at the edge and 1 at the blur radius inside.)
-            let fade = scalp[index] * edge[index]
-            density[index] = Float(hairsPerCM2 / hairsPerFU) * map.hairFraction[index] * fade
-        }
-        guard density.contains(where: { $0 > 0 }),
-              let raster = try? DensityRaster(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, cellSizeMM: map.cellMM,
-                                              columns: map.columns, rows: map.rows, dotsPerCM2: density)
-        else { return [] }
-        // Regularity 0: follicles are irregular (DOMAIN.md, natural hair).
-        let request = PoissonDiskRequest(bounds: map.bounds, density: raster, regularity: 0, seed: seed, diameterMM: 0.1)
-        return (try? PoissonDiskSampler.sample(request)) ?? []
     }
 
     /// The direction hair grows at a chart point: away from the crown whorl, turning clockwise
@@ -331,8 +303,7 @@ struct HairStubble: Sendable {
 
     /// The bins' arrays as buffer pointers: a row's loop fetches them once, where fetching them
     /// for every group of four pixels, inside a closure the optimiser would not inline, cost as
-    /// much as the hairs' own arithmetic in most groups (measured 2026-12-03: 230 instructions a
-    /// group in the demo's after.png, 2.8 hairs listed a group on average).
+    /// much as the hairs' own arithmetic (a group lists only a few hairs).
     struct Bins {
         let start: UnsafeBufferPointer<Int32>
         let entries: UnsafeBufferPointer<BinnedHair>

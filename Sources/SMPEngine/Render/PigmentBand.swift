@@ -20,7 +20,7 @@ struct PigmentBand {
     /// `Node.next`.
     let firstNode: UnsafeMutablePointer<Int32>
     /// A bit per pixel, set where `firstNode` is: a row's sampled pixels are found a word of 64 at
-    /// a time (testing every pixel's list head was 4 % of the render's instructions).
+    /// a time, not tested pixel by pixel: most pixels of a band list no component.
     let listedPixels: UnsafeMutablePointer<UInt64>
     let wordsPerRow: Int
     /// The narrow lists' nodes, in plain memory with room for them all (`listNarrow`): an
@@ -151,8 +151,7 @@ struct PigmentBand {
                         let line = (base &+ k &- rows.lowerBound) &* width
                         let down = peak * downs[k]
                         let red = target.red + line, green = target.green + line, blue = target.blue + line
-                        // Four columns a step, then one: the same sums per pixel (a pixel at a
-                        // time, with the index checks, was 19 instructions a pixel).
+                        // Four columns a step, then one: the same sums per pixel as one at a time.
                         let downRed = SIMD4<Float>(repeating: down.x), downGreen = SIMD4<Float>(repeating: down.y)
                         let downBlue = SIMD4<Float>(repeating: down.z)
                         var c = first

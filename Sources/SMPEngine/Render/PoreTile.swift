@@ -51,7 +51,7 @@ struct PoreTile: Sendable {
     }
 
     /// The n × n `values` with the first row and column repeated at the end. Row by row, without
-    /// a modulo per entry (which cost 10 M instructions a tile).
+    /// a modulo per entry.
     static func padded(_ values: [Float], _ n: Int) -> [Float] {
         var result: [Float] = []
         result.reserveCapacity((n + 1) * (n + 1))
@@ -71,8 +71,8 @@ struct PoreTile: Sendable {
     /// Each output is Σₖ weight(k) · value(k) summed in the order k = −reach…reach, so the bits
     /// do not depend on how the loops run. They run a tap at a time over a whole row (the
     /// outputs of a row are independent, so the compiler vectorises across them), from a row
-    /// widened by `reach` wrapped values on each side, with no modulo in the loop: the demo's
-    /// two `PixelPoreTile`s take 76 M instructions where a modulo and an index per tap took 507 M.
+    /// widened by `reach` wrapped values on each side, with no modulo in the loop (a modulo and
+    /// an index per tap cost several times the filter's own arithmetic).
     static func boxFiltered(padded values: [Float], _ n: Int, width: Double) -> [Float] {
         func hatIntegral(_ v: Double) -> Double {
             if v <= -1 { return 0 }

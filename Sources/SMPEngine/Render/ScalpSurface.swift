@@ -57,9 +57,11 @@ public struct ScalpSurface: Sendable {
     /// samples per pixel side (the renderer's least) never miss a hair between them.
     static let sampleFilterPixels: Float = 0.5
 
-    public init(scene: Scene, map: ScalpMap, view: MapView) {
+    /// The surface of `view` with hair growing from `follicularUnits` (`FollicleLayout`'s, placed
+    /// once for the whole map and shared by every view of it).
+    public init(_ parameters: SurfaceParameters, map: ScalpMap, view: MapView, follicularUnits: [PoissonDot]) {
         self.view = view
-        let skinSeed = SplitMix64.derive(scene.seed, stream: RandomStream.skinTexture.rawValue)
+        let skinSeed = SplitMix64.derive(parameters.seed, stream: RandomStream.skinTexture.rawValue)
         let pixelMM = 1 / view.pixelsPerMM
         let sizes = ScalpSurface.poreTileSizes, pitch = ScalpSurface.porePitchMM
         let periods = (PixelPoreTile.period(size: sizes.0, pitchMM: pitch, pixelsPerMM: view.pixelsPerMM),
@@ -72,17 +74,15 @@ public struct ScalpSurface: Sendable {
                           seed: SplitMix64.derive(skinSeed, stream: 10))
         poresB = PoreTile(size: sizes.1, pitchMM: pitches.1, poresPerMM2: ScalpSurface.poresPerMM2 / 2,
                           seed: SplitMix64.derive(skinSeed, stream: 11))
-        texture = SkinTexture(scene: scene, map: map, view: view, meanPoreDepth: poresA.meanDepth + poresB.meanDepth, seed: skinSeed)
-        hair = HairStubble(scene: scene, map: map, view: view,
-                           seed: SplitMix64.derive(scene.seed, stream: RandomStream.existingHair.rawValue))
-        hairColor = scene.existingHair.color.linear
-        let shadow = hair.transportShadow(hairColor: hairColor, view: view, depthMM: scene.existingHair.shaftShadowDepthMM)
+        texture = SkinTexture(skin: parameters.skin, map: map, view: view, meanPoreDepth: poresA.meanDepth + poresB.meanDepth, seed: skinSeed)
+        hair = HairStubble(existingHair: parameters.existingHair, map: map, view: view, follicularUnits: follicularUnits)
+        hairColor = parameters.existingHair.color.linear
+        let shadow = hair.transportShadow(hairColor: hairColor, view: view, depthMM: parameters.existingHair.shaftShadowDepthMM)
         hairShadow = shadow.filter { $0.sigmaMM < DiffuseField.minimumSigmaMM }
-        // The veil is the scene's, the same for every image (`PigmentModel.veil(sessions:)`).
-        let veil = scene.pigment.veil(sessions: scene.sessions)
+        let veil = parameters.veil
         hairShadowField = DiffuseField(components: shadow.filter { $0.sigmaMM >= DiffuseField.minimumSigmaMM }, view: view,
                                        dermalScale: SIMD4<Float>(1 / (1 - veil.x), 1 / (1 - veil.y), 1 / (1 - veil.z), 0))
-        let skin = scene.skin.color.linear
+        let skin = parameters.skin.color.linear
         buriedTint = LinearRGB(max(0, 1 - hairColor.x / max(skin.x, 1e-6)), max(0, 1 - hairColor.y / max(skin.y, 1e-6)),
                                max(0, 1 - hairColor.z / max(skin.z, 1e-6)))
         cellScale = Float(pixelMM / map.cellMM)

@@ -60,7 +60,7 @@ struct SkinTexture: Sendable {
         return root * root.squareRoot().squareRoot() * scarTint
     }
 
-    init(scene: Scene, map: ScalpMap, view: MapView, meanPoreDepth: Float, seed: UInt64) {
+    init(skin parameters: Scene.Skin, map: ScalpMap, view: MapView, meanPoreDepth: Float, seed: UInt64) {
         // Whole cells added on each side until the view is covered (one more for the bilinear
         // blend at its edge).
         let cellMM = map.cellMM
@@ -77,12 +77,12 @@ struct SkinTexture: Sendable {
             let c = column - left, r = row - top
             return (0..<map.columns).contains(c) && (0..<map.rows).contains(r) ? r * map.columns + c : nil
         }
-        let t = scene.skin.texture, shine = scene.skin.shine
+        let t = parameters.texture, shine = parameters.shine
         let mottleCoarse = ValueNoise(seed: SplitMix64.derive(seed, stream: 1), pitchMM: SkinTexture.mottlingPitchesMM.coarse)
         let mottleFine = ValueNoise(seed: SplitMix64.derive(seed, stream: 2), pitchMM: SkinTexture.mottlingPitchesMM.fine)
         let redness = ValueNoise(seed: SplitMix64.derive(seed, stream: 3), pitchMM: SkinTexture.rednessPitchMM)
         let sheenNoise = ValueNoise(seed: SplitMix64.derive(seed, stream: 4), pitchMM: SkinTexture.sheenPitchMM)
-        let skin = scene.skin.color.linear
+        let skin = parameters.color.linear
         let scarTone = SkinTexture.scarTone(of: skin)
         let count = columns * rows
         // Cell centres, and each noise at every one of them.

@@ -41,11 +41,11 @@ public struct ScalpMap: Sendable {
     /// estimate of the parietal ridge.
     static let topBeginsMM = 65.0
 
-    public init(scene: Scene, cellMM: Double = ScalpMap.defaultCellMM) {
-        let chart = ScalpChart(head: scene.head)
+    public init(_ scalp: ScalpParameters, cellMM: Double = ScalpMap.defaultCellMM) {
+        let chart = ScalpChart(head: scalp.head)
         self.chart = chart
         self.cellMM = cellMM
-        let hairline = PlacedHairline(scene.hairline, on: chart, seed: SplitMix64.derive(scene.seed, stream: RandomStream.hairline.rawValue))
+        let hairline = PlacedHairline(scalp.hairline, on: chart, seed: SplitMix64.derive(scalp.seed, stream: RandomStream.hairline.rawValue))
         hairlineCentre = SIMD2(0, hairline.centreY)
         // The whorl: behind the top of the head, right of the midline in 71 % of people (DOMAIN.md).
         whorl = chart.chartPoint(polar: 30 * .pi / 180, azimuth: .pi / 2) + SIMD2(8, 0)
@@ -90,17 +90,17 @@ public struct ScalpMap: Sendable {
                         widthMM: Double(columns) * cellMM, heightMM: Double(rows) * cellMM)
 
         // Pass 2 on the trimmed raster: hair, regions, scars.
-        let loss = scene.hairLoss
+        let loss = scalp.hairLoss
         let placedHairline = hairline
         var hair = [Float](repeating: 1, count: columns * rows)
         var regions = [ScalpRegion?](repeating: nil, count: columns * rows)
         var ramps = [Float](repeating: 0, count: columns * rows)
-        let cornerY = hairline.edgeY(atX: scene.hairline.cornerWidthMM)
+        let cornerY = hairline.edgeY(atX: scalp.hairline.cornerWidthMM)
         // The x of a cell here is not bit for bit pass 1's (a different origin), so its own columns.
         let trimmedHairlineColumns = (0..<columns).map {
             PlacedHairline.Column(placedHairline, x: trimmedOrigin.x + (Double($0) + 0.5) * cellMM)
         }
-        let wander = ScalpMap.edgeWander(loss: loss, seed: scene.seed, xsMM: (0..<columns).map { trimmedOrigin.x + (Double($0) + 0.5) * cellMM },
+        let wander = ScalpMap.edgeWander(loss: loss, seed: scalp.seed, xsMM: (0..<columns).map { trimmedOrigin.x + (Double($0) + 0.5) * cellMM },
                                          ysMM: (0..<rows).map { trimmedOrigin.y + (Double($0) + 0.5) * cellMM })
         for row in 0..<rows {
             for column in 0..<columns {
@@ -113,13 +113,13 @@ public struct ScalpMap: Sendable {
                 let fade = smoothstep(margins[full], margins[full] + 8, z)
                 ramps[index] = Float(placedHairline.ramp(trimmedHairlineColumns[column], y: y) * fade)
                 hair[index] = Float(ScalpMap.hairFraction(loss, x: x, y: y, z: z, behindHairline: d,
-                                                          cornerWidthMM: scene.hairline.cornerWidthMM, whorl: whorl,
+                                                          cornerWidthMM: scalp.hairline.cornerWidthMM, whorl: whorl,
                                                           edgeOffsetMM: wander[index]))
                 guard isScalp[full] else { continue }
                 let toWhorl = SIMD2(x, y) - whorl
-                if d < 20 && abs(x) <= scene.hairline.cornerWidthMM {
+                if d < 20 && abs(x) <= scalp.hairline.cornerWidthMM {
                     regions[index] = .frontalHairline
-                } else if abs(x) > 0.9 * scene.hairline.cornerWidthMM && y < cornerY + 30 && z > 40 {
+                } else if abs(x) > 0.9 * scalp.hairline.cornerWidthMM && y < cornerY + 30 && z > 40 {
                     regions[index] = .temples
                 } else if (toWhorl * toWhorl).sum() < ScalpMap.crownRegionRadiusMM * ScalpMap.crownRegionRadiusMM {
                     regions[index] = .crown
@@ -132,8 +132,8 @@ public struct ScalpMap: Sendable {
         }
         var scars = [Float](repeating: 0, count: columns * rows)
         var avoided = [Float](repeating: 0, count: columns * rows)
-        for (index, scar) in scene.scars.enumerated() {
-            let placed = PlacedScar(scar, on: chart, seed: SplitMix64.derive(scene.seed, stream: RandomStream.scars.rawValue &+ UInt64(index)))
+        for (index, scar) in scalp.scars.enumerated() {
+            let placed = PlacedScar(scar, on: chart, seed: SplitMix64.derive(scalp.seed, stream: RandomStream.scars.rawValue &+ UInt64(index)))
             placed.stamp(into: &scars, columns: columns, rows: rows, origin: trimmedOrigin, cellMM: cellMM)
             if scar.treatment == .avoid {
                 placed.stamp(into: &avoided, columns: columns, rows: rows, origin: trimmedOrigin, cellMM: cellMM)
@@ -144,7 +144,7 @@ public struct ScalpMap: Sendable {
         // Where hair is lost nearby: a box blur of the loss over the blend reach.
         let lossField = hair.map { 1 - $0 }
         let near = ScalpMap.boxBlur(lossField, columns: columns, rows: rows, radius: Int(ScalpMap.blendReachMM / cellMM))
-        let blend = Float(scene.existingHair.smpBlend)
+        let blend = Float(scalp.smpBlend)
         var weights = [Float](repeating: 0, count: columns * rows)
         for index in weights.indices where regions[index] != nil {
             let lost = lossField[index]

@@ -25,8 +25,9 @@ public struct DensityReport: Sendable, Codable, Equatable {
     public var regions: [RegionFigures]
     public var totalDots: Int
 
-    public init(scene: Scene, map: ScalpMap, dots: [PoissonDot]) throws {
-        self.scene = scene.name
+    /// The figures of `plan` for the scene named `sceneName`.
+    public init(sceneName: String, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot]) throws {
+        scene = sceneName
         scalpAreaCM2 = map.scalpAreaCM2
         totalDots = dots.count
         let areas = map.areaPerRegionCM2
@@ -36,8 +37,8 @@ public struct DensityReport: Sendable, Codable, Equatable {
         let regionCount = ScalpRegion.allCases.count
         // Mean target per region: the target raster summed over the region's cells.
         var targets: [[Double]] = []
-        for session in scene.sessions {
-            let raster = try map.density(after: session, design: scene.design)
+        for session in plan.sessions {
+            let raster = try map.density(after: session, design: plan.design)
             var sums = [Double](repeating: 0, count: regionCount)
             for (index, label) in map.region.enumerated() {
                 guard let label else { continue }
@@ -46,7 +47,7 @@ public struct DensityReport: Sendable, Codable, Equatable {
             targets.append(sums)
         }
         // Dots per region and session, row-major by region.
-        let sessionCount = scene.sessions.count
+        let sessionCount = plan.sessions.count
         var counts = [Int](repeating: 0, count: regionCount * sessionCount)
         for dot in dots {
             guard let label = map.region(atXMM: dot.xMM, yMM: dot.yMM) else { continue }
@@ -56,7 +57,7 @@ public struct DensityReport: Sendable, Codable, Equatable {
             let area = areas[label.caseIndex]
             guard area > 0 else { return nil }
             var cumulative = 0
-            let sessions = scene.sessions.enumerated().map { index, session in
+            let sessions = plan.sessions.enumerated().map { index, session in
                 let new = counts[label.caseIndex * sessionCount + index]
                 cumulative += new
                 return SessionFigures(session: index + 1, day: session.day,

@@ -87,9 +87,10 @@ extension SceneRendering {
     /// The timeline image: one panel per `timelineMoments` entry of the window `timelineView`
     /// picks, rendered like the map images (textured skin, stubble, pigment on that day),
     /// labelled, with a title naming the scene and saying it is a simulation.
-    public func timeline(map: ScalpMap, dots: [PoissonDot], view: MapView, font: Font) throws -> TimelineImage<MapRenderer> {
-        let window = timelineView(map: map, dots: dots, view: view)
-        let surface = ScalpSurface(scene: scene, map: map, view: window)
+    public func timeline(_ preview: ScenePreview, view: MapView, font: Font) throws -> TimelineImage<MapRenderer> {
+        let dots = preview.dots
+        let window = timelineView(map: preview.map, dots: dots, view: view)
+        let surface = preview.surface(view: window)
         let lastDay = scene.sessions.last?.day ?? 0
         let panels = Self.timelineMoments.map { moment in
             (label: moment.label, image: renderer(view: window, dots: dots, day: lastDay + moment.daysAfterLastSession, surface: surface))

@@ -146,8 +146,7 @@ public struct SceneSweep: Sendable {
         }
         let shown = moment ?? base.render.after
         for scene in scenes where shown.day(in: scene.sessions) == nil {
-            throw SceneError.invalid(file: file, issues: [SceneIssue(
-                line: 0, column: 0, keyPath: "--at", message: "\(shown) names a session the plan does not have (1 to \(scene.sessions.count))")])
+            throw RenderRequestError.momentOutsidePlan(shown, scene: file, sessions: scene.sessions.count)
         }
         let chosen: MapView
         if let window {
@@ -175,9 +174,10 @@ public struct SceneSweep: Sendable {
     func panel(scene: Scene, combination: [Int], window: MapView, moment: TreatmentTime, limits: RenderLimits) throws -> Panel {
         let map = ScalpMap(scene: scene)
         try limits.check(RenderEstimate(scene: scene, map: map))
-        let dots = try DotPlacement.dots(for: scene, on: map)
+        let preview = try ScenePreview(scene: scene, map: map)
+        let dots = preview.dots
         let rendering = SceneRendering(scene: scene, sceneText: sceneText)
-        let surface = ScalpSurface(scene: scene, map: map, view: window)
+        let surface = preview.surface(view: window)
         // `render` checked that the moment is in every scene's plan.
         let day = moment.day(in: scene.sessions) ?? 0
         let before = PanelPixels(rendering.renderer(view: window, dots: dots, day: nil, surface: surface))
@@ -191,34 +191,6 @@ public struct SceneSweep: Sendable {
         return Panel(values: zip(variations, combination).map { ($0.keyPath, $0.values[$1]) }, dotCount: inside.count,
                      dotsPerCM2: Double(inside.count) / areaCM2,
                      darkening: 1 - after.meanLinearLuminance / max(before.meanLinearLuminance, .leastNormalMagnitude), after: after)
-    }
-}
-
-/// A panel's pixels: RGB8, rows top to bottom, rendered in one call on one thread.
-public struct PanelPixels: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
-    public let bytes: [UInt8]
-
-    public init(_ image: some RowImage) {
-        width = image.widthPixels
-        height = image.heightPixels
-        var bytes = [UInt8](repeating: 0, count: width * height * 3)
-        let (width, height) = (width, height)
-        bytes.withUnsafeMutableBytes { image.renderRows(0..<height, into: $0, rowStride: width * 3) }
-        self.bytes = bytes
-    }
-
-    /// The mean of Rec. 709 luminance in linear light: what the eye's brightness is an average
-    /// of (an average of sRGB codes would weigh dark pixels wrongly).
-    public var meanLinearLuminance: Double {
-        guard !bytes.isEmpty else { return 0 }
-        let table = (0...255).map { Double(SRGBTransfer.decode(UInt8($0))) }
-        var sum = 0.0
-        for i in stride(from: 0, to: bytes.count, by: 3) {
-            sum += 0.2126 * table[Int(bytes[i])] + 0.7152 * table[Int(bytes[i + 1])] + 0.0722 * table[Int(bytes[i + 2])]
-        }
-        return sum / Double(width * height)
     }
 }
 

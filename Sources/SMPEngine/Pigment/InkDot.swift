@@ -32,14 +32,6 @@ public struct InkDot: Sendable, Equatable {
         self.axis = axis
     }
 
-    /// The Gaussian's exponent is −(A·dx² + 2B·dx·dy + C·dy²), dx, dy in pixels at `scale`.
-    func quadraticForm(pixelsPerMM scale: Double) -> SIMD3<Float> {
-        let major = sigmaMM * elongation.squareRoot() * scale, minor = sigmaMM / elongation.squareRoot() * scale
-        let c = axis.x, s = axis.y
-        let a = 1 / (2 * major * major), b = 1 / (2 * minor * minor)
-        return SIMD3(Float(c * c * a + s * s * b), Float(c * s * (a - b)), Float(s * s * a + c * c * b))
-    }
-
     /// Optical depth at the centre.
     public var peakDepth: LinearRGB { absorbance * Float(amount / (2 * Double.pi * sigmaMM * sigmaMM)) }
 

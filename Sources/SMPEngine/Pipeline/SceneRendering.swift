@@ -59,7 +59,7 @@ public struct SceneRendering: Sendable {
 
     /// The renderer for the scalp alone (`day` nil), or with the dots as the pigment model has
     /// them on `day` (days after the first session). `surface` is the view's textured skin and
-    /// stubble (built once per view: it places every hair); nil draws flat skin.
+    /// stubble (built once per view: it bins every hair); nil draws flat skin.
     public func renderer(view: MapView, dots: [PoissonDot], day: Double?, surface: ScalpSurface? = nil) -> MapRenderer {
         let skin = scene.skin.color.linear
         var components = surface?.hairShadow ?? []
@@ -98,13 +98,11 @@ public struct SceneRendering: Sendable {
                        progress: (@Sendable (String, Double) -> Void)? = nil) throws -> Result {
         let moment = after ?? scene.render.after
         guard let afterDay = moment.day(in: scene.sessions) else {
-            throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
-                line: 0, column: 0, keyPath: "--at", message: "\(moment) names a session the plan does not have (1 to \(scene.sessions.count))")])
+            throw RenderRequestError.momentOutsidePlan(moment, scene: scene.name, sessions: scene.sessions.count)
         }
         let names = OutputSelection.names(sessions: scene.sessions.count, at: scene.render.at)
         if let unknown = only?.first(where: { !names.contains($0) && !OutputSelection.groups.contains($0) }) {
-            throw SceneError.invalid(file: scene.name, issues: [SceneIssue(
-                line: 0, column: 0, keyPath: "--only", message: "`\(unknown)` is not an output; allowed: \(OutputSelection.describe(names))")])
+            throw RenderRequestError.unknownOutput(unknown, allowed: OutputSelection.describe(names))
         }
         let selected = only ?? scene.render.outputs
         try limits.check(RenderEstimate(sessions: scene.sessions.count, dots: 0, pixelsPerImage: 0, peakMemoryBytes: 0, bytesWritten: 0))
@@ -125,19 +123,10 @@ public struct SceneRendering: Sendable {
             comparison: OutputSelection.includes(selected, "comparison"), threads: threads, imagesInFlight: imagesInFlight))
         let claimed = try OutputFolder.claim(folder)
         defer { withExtendedLifetime(claimed) {} }   // the lock is held until the last file is written
-        // The dots, and the textured surface that places every hair of the view (0.65 G
-        // instructions for the demo; built once, and only for outputs that draw the scalp), do
-        // not depend on each other: with two threads or more they are built side by side.
-        let building = DispatchGroup(), built = Slot<ScalpSurface>(), scene = scene
-        if drawsScalp && threads > 1 {
-            DispatchQueue.global().async(group: building) { built.value = ScalpSurface(scene: scene, map: map, view: view) }
-        }
-        let dots: [PoissonDot]
-        do {
-            defer { building.wait() }   // error or not: no surface left building behind us
-            dots = try DotPlacement.dots(for: scene, on: map)
-        }
-        let surface = drawsScalp ? built.value ?? ScalpSurface(scene: scene, map: map, view: view) : nil
+        // The textured surface (it bins every hair of the view) is built only for outputs that
+        // draw the scalp, beside the dots when there are threads for it.
+        let (preview, surface) = try ScenePreview.build(scene: scene, map: map, threads: threads, surfaceOf: drawsScalp ? view : nil)
+        let dots = preview.dots
         var result = Result(dotCount: dots.count, files: [], timings: [:], removedStaleFiles: claimed.removedStaleFiles)
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
@@ -158,12 +147,12 @@ public struct SceneRendering: Sendable {
         }
         if OutputSelection.includes(selected, "timeline") {
             // Built here, not when its turn comes: a missing font is reported before any file is written.
-            let timeline = try timeline(map: map, dots: dots, view: view, font: Font.dejaVuSans())
+            let timeline = try timeline(preview, view: view, font: Font.dejaVuSans())
             let moments = Self.timelineMoments.map(\.label).joined(separator: ", ")
             images.append(ImageJob(name: "timeline", day: nil, moment: "\(moments) after session \(scene.sessions.count)") { timeline })
         }
         // Head views (`SceneRendering+Views`): the font is loaded here too, before any file is written.
-        images += try viewJobs(map: map, dots: dots, after: moment, selected: only ?? scene.render.outputs, views: views)
+        images += try viewJobs(preview, after: moment, selected: only ?? scene.render.outputs, views: views)
         var reportImages: [RenderReport.Image] = []
         for (job, outcome) in zip(images, write(images, into: folder, text: text, progress: progress)) {
             guard let outcome else { break }   // not started: an earlier image failed
@@ -181,7 +170,7 @@ public struct SceneRendering: Sendable {
         }
         if OutputSelection.includes(selected, "report") {
             let url = folder.appendingPathComponent("report.json")
-            // Only report.json carries the density report (79 M instructions for the demo).
+            // Only report.json carries the density report, which counts every dot per region.
             let density = try DensityReport(scene: scene, map: map, dots: dots)
             let report = RenderReport(
                 software: SoftwareVersion.nameAndNumber, scene: scene.name, seed: String(scene.seed), sceneHash: sceneHash,
@@ -242,12 +231,6 @@ public struct SceneRendering: Sendable {
         }
         return outcomes.all
     }
-}
-
-/// A value one thread sets and another reads once the first has finished (after waiting for
-/// it, which orders the two).
-private final class Slot<Value>: @unchecked Sendable {
-    var value: Value?
 }
 
 /// The outcomes of `SceneRendering.write`, filled in from several threads: which image is next,

@@ -72,8 +72,9 @@ extension SceneRendering {
     /// moments; `view-sessions`: the session moments), and `view-sheet`. `selected` nil
     /// (everything) writes before, after and the `at` moments of each chosen view and the sheet,
     /// unless the scene is a close-up (`render.crop`) and no views were asked for.
-    func viewJobs(map: ScalpMap, dots: [PoissonDot], after moment: TreatmentTime, selected: [String]?,
+    func viewJobs(_ preview: ScenePreview, after moment: TreatmentTime, selected: [String]?,
                   views: [HeadViewName]?) throws -> [ImageJob] {
+        let map = preview.map, dots = preview.dots
         let chosen = views ?? scene.render.views
         let defaultMoments = { (name: String) in name == "before" || name == "after" || name.hasPrefix("at-") }
         let everything = selected == nil
@@ -110,7 +111,7 @@ extension SceneRendering {
         @Sendable func texture(_ day: Double?) -> (ChartTexture, LinearRGB) {
             textures.texture(day: day) {
                 let (surface, skin) = textures.surface {
-                    let surface = ScalpSurface(scene: rendering.scene, map: map, view: textureView)
+                    let surface = preview.surface(view: textureView)
                     return (surface, rendering.meanSkin(of: surface, map: map))
                 }
                 return (rendering.chartTexture(map: map, dots: dots, day: day, surface: surface), skin)
