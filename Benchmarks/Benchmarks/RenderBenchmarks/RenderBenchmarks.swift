@@ -109,7 +109,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("head view texture, demo after, whole scalp") { benchmark in
         let view = headView.value
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(view.buildTexture()) }
+        for _ in benchmark.scaledIterations { blackHole(try view.buildTexture()) }
     }
 
     // A wall print: the same scalp 20,000 pixels wide (55 px/mm), end to end.

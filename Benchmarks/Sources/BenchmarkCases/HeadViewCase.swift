@@ -19,7 +19,7 @@ public struct HeadViewCase: Sendable {
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
         let healed = TreatmentTime.healed.day(in: scene.sessions)
-        let (texture, skin) = rendering.viewTexture(map: map, dots: dots, day: healed, for: [rendering.camera(name)])
+        let (texture, skin) = try rendering.viewTexture(map: map, dots: dots, day: healed, for: [rendering.camera(name)])
         view = try rendering.headView(name, map: map, texture: texture, skin: skin, font: nil)
         self.rendering = rendering
         self.map = map
@@ -28,7 +28,7 @@ public struct HeadViewCase: Sendable {
     }
 
     /// The view's texture built again: the part of a render each moment pays once.
-    public func buildTexture() -> ChartTexture {
-        rendering.viewTexture(map: map, dots: dots, day: day, for: [view.camera]).0
+    public func buildTexture() throws -> ChartTexture {
+        try rendering.viewTexture(map: map, dots: dots, day: day, for: [view.camera]).0
     }
 }

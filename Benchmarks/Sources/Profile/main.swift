@@ -123,7 +123,7 @@ case "view-rays":
 case "view-texture":
     let view = try HeadViewCase()
     run = {
-        _ = view.buildTexture()
+        _ = try view.buildTexture()
         return "the front view's texture"
     }
 default:

@@ -31,9 +31,9 @@ extension SceneRendering {
 
     /// The chart's reflectance on `day` (nil: before treatment) at the scale views through
     /// `cameras` need, and the skin their face takes: what a head view is drawn from.
-    public func viewTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, for cameras: [HeadCamera]) -> (ChartTexture, LinearRGB) {
+    public func viewTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, for cameras: [HeadCamera]) throws -> (ChartTexture, LinearRGB) {
         let view = textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: cameras))
-        let surface = ScalpSurface(scene: scene, map: map, view: view)
+        let surface = try ScalpSurface(scene: scene, map: map, view: view)
         return (chartTexture(map: map, dots: dots, day: day, surface: surface), meanSkin(of: surface, map: map))
     }
 
