@@ -1,8 +1,8 @@
 import Foundation
 
 /// The whole head a view looks at, in millimetres, in `HeadShape`'s frame (X to the patient's
-/// right, Y to the back, Z up, origin at the centre of the ear-line plane): the chart's cranium
-/// ellipsoid, continued by a neutral mannequin (brow ridge, a featureless face with a nose and
+/// right, Y to the back, Z up, origin at the centre of the ear-line plane): the adult vault
+/// (`Cranium`, the chart's half-ellipsoid reshaped), continued by a neutral mannequin (brow ridge, a featureless face with a nose and
 /// eye-socket suggestion, cheekbones, chin, ears, neck), each part an ellipsoid or an elliptic
 /// cylinder blended into the others by a smooth minimum of signed distances.
 ///
@@ -11,7 +11,7 @@ import Foundation
 /// circumference about 380 mm; our estimates from anthropometric tables), scaled with the
 /// scene's cranium. It must read as a head, not as the patient's face.
 ///
-/// The scalp (everything the chart maps) is the cranium ellipsoid exactly wherever the other
+/// The scalp (everything the chart maps) is the vault exactly wherever the other
 /// parts are more than their blend radius away, which is all of the treated area; `scalpWeight`
 /// says how much a surface point belongs to it.
 public struct HeadModel: Sendable {
