@@ -105,7 +105,7 @@ case "view":
         return "front view after, \(view.size), \(threads) threads"
     }
 case "view-rays":
-    let view = try HeadViewCase(arguments.count > 1 ? HeadViewName(rawValue: arguments[1]) ?? .front : .front)  // any view by name.view
+    let view = try HeadViewCase(arguments.count > 1 ? HeadViewName(rawValue: arguments[1]) ?? .front : .front).view
     run = {
         var time = [0.0, 0.0, 0.0, 0.0], count = [0, 0, 0, 0]
         for row in 0..<view.heightPixels {
