@@ -23,6 +23,7 @@ struct HeadModelTests {
             let head = HeadModel(shape: shape)
             let camera = HeadCamera(view: view, shape: shape, distanceMM: 600, pixels: 48)
             var disagreements = 0, hits = 0
+            var first: String?
             for row in 0..<48 {
                 for column in 0..<48 {
                     let direction = camera.ray(x: Double(column) + 0.5, y: Double(row) + 0.5)
@@ -36,24 +37,80 @@ struct HeadModelTests {
                         // the blended distance is only near the Euclidean one: along the ray, that
                         // is up to about 0.1 mm over the cosine of incidence.
                         let facing = max(-(hit.normal * direction).sum(), 0.12)
-                        if abs(hit.distanceMM - plain) > 0.1 / facing { disagreements += 1 }
+                        if abs(hit.distanceMM - plain) > 0.1 / facing {
+                            disagreements += 1
+                            first = first ?? "pixel (\(column), \(row)): \(hit.distanceMM) vs \(plain) mm at \(hit.point)"
+                        }
                     case (nil, nil): break
-                    default: disagreements += 1
+                    default:
+                        disagreements += 1
+                        first = first ?? "pixel (\(column), \(row)): \(String(describing: hit?.distanceMM)) vs \(String(describing: plain)) mm"
                     }
                 }
             }
             #expect(hits > 300, "\(view): the head fills too little of the frame (\(hits) rays)")
-            #expect(disagreements == 0, "\(view), \(shape): \(disagreements) rays disagree with plain sphere tracing")
+            #expect(disagreements == 0, "\(view), \(shape): \(disagreements) rays disagree with plain sphere tracing, first \(first ?? "")")
         }
     }
 
     @Test("the treated scalp is the cranium's: full weight on the top of the head, none on the nose, the ears or the neck")
     func scalpWeight() {
         let head = HeadModel(shape: .adultMan)
-        #expect(head.scalpWeight(at: head.shape.point(polar: 0.3, azimuth: 1)) == 1)
-        #expect(head.scalpWeight(at: head.shape.point(polar: 0.9, azimuth: -.pi / 2)) == 1)   // forehead, hairline height
+        #expect(head.scalpWeight(at: head.cranium.point(polar: 0.3, azimuth: 1)) == 1)
+        #expect(head.scalpWeight(at: head.cranium.point(polar: 0.9, azimuth: -.pi / 2)) == 1)   // forehead, hairline height
         #expect(head.scalpWeight(at: SIMD3(0, -118, -26)) == 0)    // nose tip
-        #expect(head.scalpWeight(at: SIMD3(85, 14, -4)) == 0)      // ear
+        #expect(head.scalpWeight(at: SIMD3(head.parts[head.parts.count - 2].centre.x + 6, 14, -4)) == 0)      // ear
         #expect(head.scalpWeight(at: SIMD3(0, 80, -160)) == 0)     // back of the neck
+    }
+
+    @Test("the vault keeps the shape's length, breadth and height, and is widest above and behind the ear line, not at it",
+          arguments: [HeadShape.adultMan, .adultWoman])
+    func vault(shape: HeadShape) {
+        let cranium = Cranium(shape: shape)
+        var widest = (x: 0.0, y: 0.0, z: 0.0), front = 0.0, back = 0.0, top = 0.0, atEarLine = 0.0
+        for i in 0...240 {
+            for j in 0..<480 {
+                let p = cranium.point(polar: Double(i) / 240 * 2 * .pi / 3, azimuth: Double(j) / 480 * 2 * .pi)
+                if p.x > widest.x { widest = (p.x, p.y, p.z) }
+                if abs(p.z) < 2 { atEarLine = max(atEarLine, p.x) }
+                front = min(front, p.y)
+                back = max(back, p.y)
+                top = max(top, p.z)
+            }
+        }
+        #expect(abs(widest.x / shape.sideToSideMM - 1) < 0.01, "breadth \(2 * widest.x) mm")
+        #expect(abs((back - front) / (2 * shape.frontToBackMM) - 1) < 0.01, "length \(back - front) mm")
+        #expect(abs(top / shape.earToTopMM - 1) < 0.01, "height \(top) mm")
+        // The parietal eminences: some 35 to 75 mm above the ear line, behind it.
+        #expect(widest.z > 35 && widest.z < 75 && widest.y > 0, "widest at y \(widest.y), z \(widest.z) mm")
+        #expect(atEarLine < 0.96 * widest.x, "as wide at the ear line (\(atEarLine) mm) as above it (\(widest.x) mm)")
+    }
+
+    @Test("the vault's chart keeps area: a chart disc's area is the vault's area under it")
+    func vaultChartKeepsArea() {
+        let cranium = Cranium(shape: .adultMan)
+        // The vault's area above polar angle 60°, by its parametrisation, against the chart's
+        // area within the same rim (the polygon of its radii).
+        let steps = 720, rimPolar = Double.pi / 3
+        var surface = 0.0, chart = 0.0
+        for j in 0..<steps {
+            // The chart's azimuths run from −π to π, as atan2's.
+            let phi0 = -Double.pi + Double(j) / Double(steps) * 2 * .pi, phi1 = -Double.pi + Double(j + 1) / Double(steps) * 2 * .pi
+            let a = cranium.chart.chartPoint(polar: rimPolar, azimuth: phi0), b = cranium.chart.chartPoint(polar: rimPolar, azimuth: phi1)
+            chart += 0.5 * abs(a.x * b.y - a.y * b.x)
+            for i in 0..<240 {
+                let theta0 = Double(i) / 240 * rimPolar, theta1 = Double(i + 1) / 240 * rimPolar
+                let p = cranium.point(polar: theta0, azimuth: phi0), u = cranium.point(polar: theta1, azimuth: phi0) - p
+                let v = cranium.point(polar: theta0, azimuth: phi1) - p
+                let q = cranium.point(polar: theta1, azimuth: phi1)
+                let w = cranium.point(polar: theta1, azimuth: phi0) - q, z = cranium.point(polar: theta0, azimuth: phi1) - q
+                func area(_ e: SIMD3<Double>, _ f: SIMD3<Double>) -> Double {
+                    let c = SIMD3(e.y * f.z - e.z * f.y, e.z * f.x - e.x * f.z, e.x * f.y - e.y * f.x)
+                    return 0.5 * (c * c).sum().squareRoot()
+                }
+                surface += area(u, v) + area(w, z)
+            }
+        }
+        #expect(abs(chart / surface - 1) < 0.005, "chart \(chart) mm², vault \(surface) mm²")
     }
 }

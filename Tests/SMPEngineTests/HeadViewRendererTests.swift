@@ -156,11 +156,10 @@ struct HeadViewRendererTests {
         let head = HeadModel(shape: setup.rendering.scene.head)
         var placed = 0
         for dot in setup.dots {
-            guard let angles = setup.map.chart.surfaceAngles(chartX: dot.xMM, chartY: dot.yMM),
-                  let pixel = view.camera.project(head.shape.point(polar: angles.polar, azimuth: angles.azimuth)) else { continue }
+            guard let point = head.cranium.point(chartX: dot.xMM, chartY: dot.yMM), let pixel = view.camera.project(point) else { continue }
             if patch.x.contains(Int(pixel.x.rounded(.down))) && patch.y.contains(Int(pixel.y.rounded(.down))) { placed += 1 }
         }
-        // Both per cm² of the same surface patch: its area from the camera's rays on the ellipsoid.
+        // Both per cm² of the same surface patch: its area from the camera's rays on the vault.
         let area = Self.surfaceAreaCM2(camera: view.camera, head: head, patch: patch)
         let seen = Double(visible) / area, map = Double(placed) / area
         #expect(placed > 300, "too few dots to compare: \(placed)")
@@ -170,15 +169,25 @@ struct HeadViewRendererTests {
     }
 
     /// The area of the cranium under the pixels of `patch`, cm²: each pixel's footprint on the
-    /// ellipsoid (the rays through its corners met the surface 4 × 4 times).
+    /// vault (the rays through its corners met the surface 4 × 4 times), each hit refined by
+    /// bisection on the vault's own equation |q / radii| = σ, independent of the view's marching
+    /// and of the chart.
     static func surfaceAreaCM2(camera: HeadCamera, head: HeadModel, patch: (x: Range<Int>, y: Range<Int>)) -> Double {
-        let r = SIMD3(head.shape.sideToSideMM, head.shape.frontToBackMM, head.shape.earToTopMM)
+        let radii = head.cranium.radii
+        func outside(_ q: SIMD3<Double>) -> Bool {
+            let v = q / radii, length = (v * v).sum().squareRoot()
+            return length > Cranium.factor(v / length)
+        }
         func hit(_ x: Double, _ y: Double) -> SIMD3<Double> {
             let d = camera.ray(x: x, y: y), o = camera.eye
-            let oo = o / r, dd = d / r
-            let a = (dd * dd).sum(), b = (oo * dd).sum(), c = (oo * oo).sum() - 1
-            let t = (-b - (b * b - a * c).squareRoot()) / a
-            return o + d * t
+            let near = head.intersect(origin: o, direction: d, edgeSlope: 0).hit?.distanceMM ?? camera.distanceMM
+            var low = near - 3, high = near + 3
+            precondition(outside(o + d * low) && !outside(o + d * high), "the ray at (\(x), \(y)) does not cross the vault near \(near) mm")
+            for _ in 0..<60 {
+                let middle = 0.5 * (low + high)
+                if outside(o + d * middle) { low = middle } else { high = middle }
+            }
+            return o + d * (0.5 * (low + high))
         }
         var area = 0.0
         let step = 0.25
@@ -204,7 +213,9 @@ struct HeadViewRendererTests {
             let profile = (0..<800).map { y in (396..<405).map { Self.luminance(bytes, width: 800, x: $0, y: y) }.reduce(0, +) / 9 }
             let head = HeadModel(shape: setup.rendering.scene.head)
             let chart = setup.map.chart
-            let trichion = head.shape.point(polar: chart.frontPolar(arcAboveBrowMM: height), azimuth: -.pi / 2)
+            // The chart's trichion, on the vault the view shows.
+            let onChart = chart.chartPoint(polar: chart.frontPolar(arcAboveBrowMM: height), azimuth: -.pi / 2)
+            let trichion = try #require(head.cranium.point(chartX: onChart.x, chartY: onChart.y))
             let projected = try #require(view.camera.project(trichion)).y
             let y0 = Int(projected)
             let treated = profile[(y0 - 40)..<(y0 - 15)].reduce(0, +) / 25

@@ -110,6 +110,24 @@ struct SceneLoadingTests {
         #expect(throws: SceneError.self) { try Scene.load(yaml: text, file: "x.yaml") }
     }
 
+    @Test("existingHair.lengthMM: the stubble's length unless given, never shorter than the stubble")
+    func hairLength() throws {
+        let shaved = try Scene.load(yaml: "name: a\nexistingHair: { stubbleLengthMM: 3 }", file: "a.yaml")
+        #expect(shaved.existingHair.lengthMM == 3)
+        let long = try Scene.load(yaml: "name: a\nexistingHair: { stubbleLengthMM: 3, lengthMM: 250 }", file: "a.yaml")
+        #expect(long.existingHair.lengthMM == 250 && long.existingHair.stubbleLengthMM == 3)
+        for (text, expected) in [("lengthMM: 2, stubbleLengthMM: 3", "2 mm is shorter than the stubble"),
+                                 ("lengthMM: 1200", "1200 mm is out of range"), ("lengthMM: long", "`long` is not a number")] {
+            do {
+                _ = try Scene.load(yaml: "name: a\nexistingHair: { \(text) }", file: "x.yaml")
+                Issue.record("\(text) was accepted")
+            } catch let error as SceneError {
+                #expect(error.description.contains("existingHair.lengthMM"), "\(error.description)")
+                #expect(error.description.contains(expected), "\(error.description)")
+            }
+        }
+    }
+
     @Test("an unreadable file is its own error")
     func unreadable() {
         #expect(throws: SceneError.self) { try Scene.load(contentsOf: URL(fileURLWithPath: "/nonexistent/scene.yaml")) }

@@ -91,6 +91,27 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Issue 19's target: a 1600 × 1600 head view in under a second, end to end (its bands on
+    // both cores, written through the PNG writer), its texture built beforehand; and the
+    // texture alone, which a render builds once per moment for all its views.
+    let headView = OnFirstUse { () -> HeadViewCase in
+        guard let view = try? HeadViewCase() else { fatalError("cannot set up the demo's front view") }
+        return view
+    }
+    Benchmark("head view front after, end to end, fast preset, 1600x1600") { benchmark in
+        let view = headView.value.view
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try BandedPNGOutput.write(view, to: folder.appendingPathComponent("view-front-after.png"), threads: threads,
+                                                software: "bench", text: [], compression: .fast))
+        }
+    }
+    Benchmark("head view texture, demo after, whole scalp") { benchmark in
+        let view = headView.value
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try view.buildTexture()) }
+    }
+
     // A wall print: the same scalp 20,000 pixels wide (55 px/mm), end to end.
     let map = demo.map, wallScale = 20_000 / map.bounds.widthMM
     let wallView = MapView(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, widthMM: map.bounds.widthMM,

@@ -1,3 +1,4 @@
+import Dispatch
 import BenchmarkCases
 import Foundation
 import PoissonDisk
@@ -16,7 +17,11 @@ import SMPEngine
 /// `end-to-end` (after.png rendered and written with the `fast` preset on `--threads N`,
 /// default 2), `libpng` (the same pixels, rendered once beforehand, encoded by libpng alone at
 /// level 1 without filters on one core), `versus` (the two timed back to back in every
-/// repeat, each reported as its best, with their ratio: the issue-24 target).
+/// repeat, each reported as its best, with their ratio: the issue-24 target), `view` (the
+/// demo's front view after treatment, 1600 × 1600, written with the `fast` preset on
+/// `--threads N`, its texture built beforehand: the issue-19 target) and `view-texture` (that
+/// texture built), `view-rays [VIEW]` (that view's rays met with the head one by one, the time
+/// per outcome: miss, hit, and either on an edge).
 /// `--repeat N` runs the case N times and prints the best wall time.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let name = arguments.first ?? "uniform"
@@ -92,8 +97,37 @@ case "versus":
         return String(format: "%@, %d threads: end to end %.1f ms, libpng level 1 no filter %.1f ms, ratio %.3f",
                       demo.size, threads, bestEndToEnd * 1000, bestLibpng * 1000, bestEndToEnd / bestLibpng)
     }
+case "view":
+    let view = try HeadViewCase(arguments.count > 1 ? HeadViewName(rawValue: arguments[1]) ?? .front : .front)  // any view by name
+    run = {
+        _ = try BandedPNGOutput.write(view.view, to: scratch.appendingPathComponent("view.png"), threads: threads,
+                                      software: "bench", text: [], compression: .fast)
+        return "front view after, \(view.size), \(threads) threads"
+    }
+case "view-rays":
+    let view = try HeadViewCase(arguments.count > 1 ? HeadViewName(rawValue: arguments[1]) ?? .front : .front).view
+    run = {
+        var time = [0.0, 0.0, 0.0, 0.0], count = [0, 0, 0, 0]
+        for row in 0..<view.heightPixels {
+            for column in 0..<view.widthPixels {
+                let d = view.camera.ray(x: Double(column) + 0.5, y: Double(row) + 0.5)
+                let start = DispatchTime.now().uptimeNanoseconds
+                let (hit, edge) = view.head.intersect(origin: view.camera.eye, direction: d, edgeSlope: 1 / view.camera.focalPixels)
+                let k = (hit == nil ? 0 : 1) + (edge ? 2 : 0)
+                time[k] += Double(DispatchTime.now().uptimeNanoseconds - start)
+                count[k] += 1
+            }
+        }
+        return "miss \(count[0]) \(time[0] / 1e6) ms, hit \(count[1]) \(time[1] / 1e6) ms, edge miss \(count[2]) \(time[2] / 1e6) ms, edge hit \(count[3]) \(time[3] / 1e6) ms"
+    }
+case "view-texture":
+    let view = try HeadViewCase()
+    run = {
+        _ = try view.buildTexture()
+        return "the front view's texture"
+    }
 default:
-    FileHandle.standardError.write(Data("smp-profile: unknown case \(name); allowed: uniform, ramp, layers, render, end-to-end, libpng, versus\n".utf8))
+    FileHandle.standardError.write(Data("smp-profile: unknown case \(name); allowed: uniform, ramp, layers, render, end-to-end, libpng, versus, view, view-texture\n".utf8))
     exit(64)
 }
 var best = Double.infinity, what = ""

@@ -29,6 +29,14 @@ extension SceneRendering {
                      threads: threads)
     }
 
+    /// The chart's reflectance on `day` (nil: before treatment) at the scale views through
+    /// `cameras` need, and the skin their face takes: what a head view is drawn from.
+    public func viewTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, for cameras: [HeadCamera]) throws -> (ChartTexture, LinearRGB) {
+        let view = textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: cameras))
+        let surface = try ScalpSurface(scene: scene, map: map, view: view)
+        return (chartTexture(map: map, dots: dots, day: day, surface: surface), meanSkin(of: surface, map: map))
+    }
+
     /// The mean reflectance of `surface`'s bare skin off the scalp (where the map draws no
     /// hair), every 8th pixel each way: the face, ears and neck of a view take it, so that they
     /// match the skin the texture shows around the scalp (pores and sheen included).
@@ -52,8 +60,10 @@ extension SceneRendering {
 
     /// The view `name` of the head with `texture` on its scalp (nil: bare skin).
     public func headView(_ name: HeadViewName, map: ScalpMap, texture: ChartTexture?, skin: LinearRGB? = nil, font: Font?) throws -> HeadViewRenderer {
-        try HeadViewRenderer(camera: camera(name), head: HeadModel(shape: scene.head), chart: map.chart, texture: texture,
-                             skin: skin ?? scene.skin.color.linear, shine: scene.skin.shine, scaleBarFont: font)
+        let head = HeadModel(shape: scene.head)
+        return try HeadViewRenderer(camera: camera(name), head: head, chart: map.chart, texture: texture,
+                                    skin: skin ?? scene.skin.color.linear, shine: scene.skin.shine,
+                                    hair: LongHair(scene: scene, map: map, cranium: head.cranium), scaleBarFont: font)
     }
 
     /// View `name`, `pixels` on a side, before treatment and on `day`: a sweep's panel. The

@@ -28,6 +28,8 @@ public struct HeadViewRenderer: RowImage {
     public internal(set) var skin: LinearRGB
     /// Specular strength of bare skin, 0…1 (the scene's `skin.shine`).
     public let shine: Double
+    /// Long hair lying over the scalp, nil for stubble (which the chart's texture shows).
+    let hair: LongHair?
     public let background: LinearRGB
     /// Drawn over the bottom-left corner: a scale bar at the head's distance.
     let overlay: RGB8Image?
@@ -36,8 +38,9 @@ public struct HeadViewRenderer: RowImage {
 
     public static let backgroundColor = SRGBColor(hex: "#c9c9c6")!
 
-    public init(camera: HeadCamera, head: HeadModel, chart: ScalpChart, texture: ChartTexture?, skin: LinearRGB, shine: Double,
-                scaleBarFont: Font? = nil) throws {
+    init(camera: HeadCamera, head: HeadModel, chart: ScalpChart, texture: ChartTexture?, skin: LinearRGB, shine: Double,
+         hair: LongHair? = nil, scaleBarFont: Font? = nil) throws {
+        self.hair = hair
         self.camera = camera
         self.head = head
         self.chart = chart
@@ -145,7 +148,8 @@ public struct HeadViewRenderer: RowImage {
             bare = 1 - w + w * ratio * ratio
         }
         let view = -direction
-        let diffuse = 0.34 * (0.75 + 0.25 * n.z) + 0.80 * max(0, (n * keyLight).sum())
+        let lit = max(0, (n * keyLight).sum())
+        let diffuse = 0.34 * (0.75 + 0.25 * n.z) + 0.80 * lit
         var h = keyLight + view
         h /= (h * h).sum().squareRoot()
         let cosine = max(0, (n * view).sum())
@@ -153,8 +157,21 @@ public struct HeadViewRenderer: RowImage {
         let m = 1 - cosine, m2 = m * m
         let fresnel = 0.04 + 0.96 * m2 * m2 * m
         let nh = max(0, (n * h).sum()), nh5 = nh * nh * nh * nh * nh, nh10 = nh5 * nh5, nh20 = nh10 * nh10
-        let specular = shine * 2.2 * fresnel * nh20 * nh20 * max(0, (n * keyLight).sum())
-        return albedo * Float(diffuse) + LinearRGB(repeating: Float(specular) * bare)
+        let specular = shine * 2.2 * fresnel * nh20 * nh20 * lit
+        let scalp = albedo * Float(diffuse) + LinearRGB(repeating: Float(specular) * bare)
+        guard let hair, weight > 0 else { return scalp }
+        let footprintMM = hit.distanceMM / camera.focalPixels * footprint / max(cosine, 0.2)
+        let (cover, strand) = hair.cover(at: hit.point, normal: n, chart: chartPoint(hit.point), footprintMM: footprintMM)
+        guard cover > 0 else { return scalp }
+        // Hair shading (Kajiya and Kay): a fibre's highlight where the half vector is
+        // perpendicular to it, a narrow white band across the strands.
+        let alongHalf = (strand * h).sum()
+        let across = max(1 - alongHalf * alongHalf, 0).squareRoot()
+        let a2 = across * across, a4 = a2 * a2, a8 = a4 * a4, a16 = a8 * a8, a32 = a16 * a16
+        let sheen = 0.22 * a32 * a16 * lit
+        let hairRadiance = hair.color * Float(diffuse) + LinearRGB(repeating: Float(sheen))
+        let w = Float(cover * weight)
+        return scalp * (1 - w) + hairRadiance * w
     }
 
     /// The texture's mean over the chart footprint of the ray's share of pixel (x, y) and how far
@@ -186,6 +203,6 @@ public struct HeadViewRenderer: RowImage {
     @inline(__always)
     func chartPoint(_ point: SIMD3<Double>) -> SIMD2<Double> {
         let angles = head.surfaceAngles(of: point)
-        return chart.chartPoint(polar: angles.polar, azimuth: angles.azimuth)
+        return head.cranium.chart.chartPoint(polar: angles.polar, azimuth: angles.azimuth)
     }
 }

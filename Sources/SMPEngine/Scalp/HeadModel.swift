@@ -1,8 +1,8 @@
 import Foundation
 
 /// The whole head a view looks at, in millimetres, in `HeadShape`'s frame (X to the patient's
-/// right, Y to the back, Z up, origin at the centre of the ear-line plane): the chart's cranium
-/// ellipsoid, continued by a neutral mannequin (brow ridge, a featureless face with a nose and
+/// right, Y to the back, Z up, origin at the centre of the ear-line plane): the adult vault
+/// (`Cranium`, the chart's half-ellipsoid reshaped), continued by a neutral mannequin (brow ridge, a featureless face with a nose and
 /// eye-socket suggestion, cheekbones, chin, ears, neck), each part an ellipsoid or an elliptic
 /// cylinder blended into the others by a smooth minimum of signed distances.
 ///
@@ -11,11 +11,13 @@ import Foundation
 /// circumference about 380 mm; our estimates from anthropometric tables), scaled with the
 /// scene's cranium. It must read as a head, not as the patient's face.
 ///
-/// The scalp (everything the chart maps) is the cranium ellipsoid exactly wherever the other
+/// The scalp (everything the chart maps) is the vault exactly wherever the other
 /// parts are more than their blend radius away, which is all of the treated area; `scalpWeight`
 /// says how much a surface point belongs to it.
 public struct HeadModel: Sendable {
     public let shape: HeadShape
+    /// The vault: `parts[0]` is the ellipsoid that bounds it.
+    public let cranium: Cranium
 
     /// One blended part: an ellipsoid (`height` nil) or a vertical elliptic cylinder from
     /// `centre.z − height` to `centre.z + height`, radii in mm; `blendMM` is the smooth-minimum
@@ -42,7 +44,8 @@ public struct HeadModel: Sendable {
         }
     }
 
-    /// The cranium is `parts[0]` and is not blended.
+    /// The cranium's bounding ellipsoid is `parts[0]`; its distance is the vault's
+    /// (`partDistance`), and it is not blended.
     let parts: [Part]
     /// A part grown by some millimetres, as a ray test reads it: the inverse radii (no division
     /// per ray), and the half height of a cylinder (nil: an ellipsoid).
@@ -64,7 +67,11 @@ public struct HeadModel: Sendable {
     let surfaceBounds: [Bound]
     /// The cranium and the neck themselves (the first and the last part), for rays that meet
     /// them first.
-    let craniumBound: Bound
+    /// The vault's axes inverted, for its distance without a division.
+    let craniumInverseRadii: SIMD3<Double>
+    /// An ellipsoid inside the vault: a ray that enters it crossed the vault once before.
+    let craniumInnerBound: Bound
+    let craniumInverseRadiiSquared: SIMD3<Double>
     let neckBound: Bound
     /// The largest blend radius: how far the cranium can shape the surface.
     let widestBlendMM: Double
@@ -81,29 +88,37 @@ public struct HeadModel: Sendable {
     static let neckBottomMM = -420.0
 
     public init(shape: HeadShape) {
+        self.init(cranium: Cranium(shape: shape))
+    }
+
+    public init(cranium: Cranium) {
+        let shape = cranium.shape
         self.shape = shape
+        self.cranium = cranium
         // Proportions relative to the man's default cranium (100, 77, 131 mm semi-axes).
         let sx = shape.sideToSideMM / 77, sy = shape.frontToBackMM / 100, sz = shape.earToTopMM / 131
         func p(_ x: Double, _ y: Double, _ z: Double) -> SIMD3<Double> { SIMD3(x * sx, y * sy, z * sz) }
         let s = (sx + sy + sz) / 3
-        var parts = [Part(centre: .zero, radii: SIMD3(shape.sideToSideMM, shape.frontToBackMM, shape.earToTopMM),
-                          height: nil, blendMM: 0)]
+        var parts = [Part(centre: .zero, radii: cranium.radii * cranium.largestFactor, height: nil, blendMM: 0)]
         // Jaw and face mass: the mandible's breadth at its angles, front at the lips.
-        parts.append(Part(centre: p(0, -46, -60), radii: p(57, 52, 45), height: nil, blendMM: 28 * s))
+        parts.append(Part(centre: p(0, -46, -60), radii: p(60, 52, 45), height: nil, blendMM: 28 * s))
         parts.append(Part(centre: p(0, -82, -93), radii: p(20, 13, 14), height: nil, blendMM: 18 * s))     // chin
         for side in [-1.0, 1.0] {
             // Cheekbones, flowing back into the zygomatic arches.
-            parts.append(Part(centre: p(side * 40, -64, -14), radii: p(22, 24, 13), height: nil, blendMM: 22 * s))
+            parts.append(Part(centre: p(side * 49, -52, -13), radii: p(22, 34, 14), height: nil, blendMM: 22 * s))
         }
         parts.append(Part(centre: p(0, -91, 23), radii: p(44, 9, 7), height: nil, blendMM: 20 * s))        // brow ridge
         parts.append(Part(centre: p(0, -101, -2), radii: p(7, 12, 20), height: nil, blendMM: 9 * s))        // nose bridge
         parts.append(Part(centre: p(0, -106, -26), radii: p(15, 12, 9), height: nil, blendMM: 9 * s))       // nose tip and wings
         for side in [-1.0, 1.0] {
-            // Eye sockets: a shallow hollow under the brow, so the face reads as a face.
-            parts.append(Part(centre: p(side * 32, -108, 6), radii: p(18, 12, 11), height: nil, blendMM: 12 * s, carves: true))
+            // Eye sockets: a shallow, broad hollow under the brow, so the face reads as a face.
+            parts.append(Part(centre: p(side * 31, -110, 7), radii: p(19, 11, 12), height: nil, blendMM: 14 * s, carves: true))
         }
+        // The ears against the vault's side where they sit (narrower there than the head's
+        // breadth, which the parietals set), not floating off it.
+        let earSide = cranium.point(polar: Double.pi / 2 + 0.03, azimuth: 0.14).x
         for side in [-1.0, 1.0] {
-            parts.append(Part(centre: SIMD3(side * (shape.sideToSideMM + 2 * sx), 14 * sy, -4 * sz), radii: p(8, 17, 31),
+            parts.append(Part(centre: SIMD3(side * (earSide + 2 * sx), 14 * sy, -4 * sz), radii: p(8, 17, 31),
                               height: nil, blendMM: 6 * s))   // ear
         }
         // Neck: a cylinder from inside the head down past the frame.
@@ -117,7 +132,9 @@ public struct HeadModel: Sendable {
         neckBound = Bound(parts[parts.count - 1], grow: 0)
         // The blends lift the cranium's surface by up to a quarter of the widest blend radius.
         surfaceBounds = parts.indices.map { Bound(parts[$0], grow: $0 == 0 ? widest / 4 + 0.5 : parts[$0].blendMM / 2 + 0.5) }
-        craniumBound = Bound(parts[0], grow: 0)
+        craniumInverseRadii = 1 / cranium.radii
+        craniumInnerBound = Bound(Part(centre: .zero, radii: cranium.radii * cranium.smallestFactor, height: nil, blendMM: 0), grow: 0)
+        craniumInverseRadiiSquared = 1 / (cranium.radii * cranium.radii)
         // Every part but the neck, grown by the widest reach, lies within this sphere.
         let centre = SIMD3<Double>(0, -10 * sy, -20 * sz)
         boundingCentre = centre
@@ -144,7 +161,7 @@ public struct HeadModel: Sendable {
             let index = bits.trailingZeroBitCount
             bits &= bits - 1
             let part = parts[index]
-            let di = Self.distance(q, to: part)
+            let di = partDistance(q, index)
             if index == 0 {
                 d = Self.smoothMax(di, craniumCutMM - q.z, craniumCutBlendMM)
             } else {
@@ -157,7 +174,7 @@ public struct HeadModel: Sendable {
     /// How much the surface at `q` is the cranium's, 0…1: 1 where no other part comes within its
     /// blend radius, falling to 0 where another part takes over (face, ears, neck).
     public func scalpWeight(at q: SIMD3<Double>, active: UInt32? = nil) -> Double {
-        let cranium = Self.distance(q, to: parts[0])
+        let cranium = partDistance(q, 0)
         var weight = 1.0
         var bits = (active ?? allParts) & ~1
         while bits != 0 {
@@ -171,6 +188,13 @@ public struct HeadModel: Sendable {
             weight = min(weight, t * t * (3 - 2 * t))
         }
         return weight
+    }
+
+    /// The distance to `parts[index]`: the vault's for the cranium.
+    @inline(__always)
+    func partDistance(_ q: SIMD3<Double>, _ index: Int) -> Double {
+        index == 0 ? cranium.distance(q, inverseRadii: craniumInverseRadii, inverseRadiiSquared: craniumInverseRadiiSquared)
+            : Self.distance(q, to: parts[index])
     }
 
     static func distance(_ q: SIMD3<Double>, to part: Part) -> Double {
@@ -201,12 +225,22 @@ public struct HeadModel: Sendable {
 
     static func smoothMax(_ a: Double, _ b: Double, _ k: Double) -> Double { -smoothMin(-a, -b, k) }
 
-    /// The outward unit normal at `q` (the distance's gradient, tetrahedral differences).
+    /// The vault's outward unit normal at `q`, where no other part shapes it.
+    func craniumNormal(at q: SIMD3<Double>) -> SIMD3<Double> {
+        Self.gradientDirection(at: q) { partDistance($0, 0) }
+    }
+
+    /// The outward unit normal at `q` (the distance's gradient).
     func normal(at q: SIMD3<Double>, active: UInt32) -> SIMD3<Double> {
+        Self.gradientDirection(at: q) { distance($0, active: active) }
+    }
+
+    /// The unit gradient of `distance` at `q`, by tetrahedral differences 0.02 mm wide.
+    @inline(__always)
+    static func gradientDirection(at q: SIMD3<Double>, _ distance: (SIMD3<Double>) -> Double) -> SIMD3<Double> {
         let h = 0.02
         let a = SIMD3<Double>(1, -1, -1), b = SIMD3<Double>(-1, -1, 1), c = SIMD3<Double>(-1, 1, -1), d = SIMD3<Double>(1, 1, 1)
-        let g = a * distance(q + a * h, active: active) + b * distance(q + b * h, active: active)
-            + c * distance(q + c * h, active: active) + d * distance(q + d * h, active: active)
+        let g = a * distance(q + a * h) + b * distance(q + b * h) + c * distance(q + c * h) + d * distance(q + d * h)
         let length = (g * g).sum().squareRoot()
         return length > 0 ? g / length : SIMD3(0, 0, 1)
     }
@@ -242,7 +276,7 @@ public struct HeadModel: Sendable {
         // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
         // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
         // does not shape the surface along it and is left out of the distance.
-        var craniumT = Double.infinity, craniumExactT = Double.infinity
+        var craniumT = Double.infinity
         var nearestOther = Double.infinity, nearestButNeck = Double.infinity
         var farthest = -Double.infinity
         var active: UInt32 = 0
@@ -254,7 +288,6 @@ public struct HeadModel: Sendable {
             let part = parts[index]
             // A carved part only removes volume, but it may remove some of the cranium's.
             if index == 0 { craniumT = enter } else { nearestOther = min(nearestOther, enter) }
-            if index == 0, let (exact, _) = Self.bounds(origin: origin, direction: direction, craniumBound) { craniumExactT = exact }
             if index != 0 && index != neck { nearestButNeck = min(nearestButNeck, enter) }
             if !part.carves { farthest = max(farthest, exit) }
         }
@@ -272,19 +305,23 @@ public struct HeadModel: Sendable {
                 return (Hit(distanceMM: neckT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
             }
         }
-        // The cranium ellipsoid met before any other part's bound, at a point no other part
-        // blends into: exactly the ellipsoid there.
-        if craniumExactT.isFinite && craniumExactT < nearestOther && unblended(origin + direction * craniumExactT, active: active) {
-            let point = origin + direction * craniumExactT
-            let r = parts[0].radii
-            var n = point / (r * r)
-            n /= (n * n).sum().squareRoot()
-            let facing = -(n * direction).sum()
-            return (Hit(distanceMM: craniumExactT, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
+        // The vault met before any other part's bound, at a point no other part blends into: a
+        // ray that enters the ellipsoid inside the vault crossed the vault between the two
+        // bounds; found by regula falsi, not marched.
+        if craniumT.isFinite, let (inner, _) = Self.bounds(origin: origin, direction: direction, craniumInnerBound),
+           inner > 0, craniumT < inner {
+            let t = cranium.crossing(origin: origin, direction: direction, outside: max(craniumT, 0), inside: inner,
+                                     inverseRadii: craniumInverseRadii)
+            let point = origin + direction * t
+            if t < nearestOther && unblended(point, active: active) && abs(distance(point, active: active)) < 0.05 {
+                let n = craniumNormal(at: point)
+                let facing = -(n * direction).sum()
+                return (Hit(distanceMM: t, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
+            }
         }
         let start = min(craniumT, nearestOther)
         guard start.isFinite, farthest > 0 else {
-            return (nil, active & 1 != 0 && grazesCranium(origin: origin, direction: direction, edgeSlope: edgeSlope))
+            return (nil, false)
         }
         var t = max(start, 0)
         // The ray's closest passes by a surface it does not stop at: where the distance, having
@@ -315,14 +352,7 @@ public struct HeadModel: Sendable {
             return (Hit(distanceMM: t, point: q, normal: n, onEdge: true, active: active), true)
         }
         if falling { closestRatio = min(closestRatio, previous / max(edgeSlope * previousT, 1e-9)) }
-        return (nil, closestRatio < 1 || grazesCranium(origin: origin, direction: direction, edgeSlope: edgeSlope))
-    }
-
-    /// Does a ray that missed the head pass within its cone of the cranium ellipsoid (the exact
-    /// path's silhouette, which marching does not see)?
-    func grazesCranium(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double) -> Bool {
-        let grow = edgeSlope * ((origin * origin).sum().squareRoot() + parts[0].radii.max())
-        return Self.bounds(origin: origin, direction: direction, Bound(parts[0], grow: grow)) != nil
+        return (nil, closestRatio < 1)
     }
 
     /// Is `q` farther from every active part but the cranium than that part's blend radius (so
@@ -348,7 +378,7 @@ public struct HeadModel: Sendable {
             bits &= bits - 1
             let part = parts[index]
             let needed = part.carves ? part.blendMM : parts[neck].blendMM + (index == 0 ? craniumCutBlendMM : part.blendMM) / 4 + 0.5
-            if Self.distance(q, to: part) < needed { return false }
+            if partDistance(q, index) < needed { return false }
         }
         return true
     }
@@ -396,7 +426,7 @@ public struct HeadModel: Sendable {
     /// of `q` in the ellipsoid's own coordinates: exact on the cranium, a nearby chart point for
     /// points the blends push off it.
     public func surfaceAngles(of q: SIMD3<Double>) -> (polar: Double, azimuth: Double) {
-        let u = q / parts[0].radii
+        let u = q / cranium.radii
         let length = (u * u).sum().squareRoot()
         guard length > 0 else { return (0, 0) }
         return (acos(min(max(u.z / length, -1), 1)), atan2(u.y, u.x))

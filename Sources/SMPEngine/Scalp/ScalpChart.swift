@@ -47,6 +47,44 @@ public struct ScalpChart: Sendable {
         self.radii = radii
     }
 
+    /// The same layout (ρ from the top, the same azimuth φ) for another surface over the same
+    /// angles, `surface(θ, φ)` in mm: a head view's cranium, whose area density is taken from
+    /// differences of its points on the table's own grid. Equal-area like the map's chart, so a
+    /// chart region has the same area, and the same dots per cm², on either surface.
+    public init(head: HeadShape, maximumPolarDegrees: Double = 120, surface: (Double, Double) -> SIMD3<Double>) {
+        self.head = head
+        maximumPolar = maximumPolarDegrees * .pi / 180
+        let rows = ScalpChart.polarSteps + 1, columns = ScalpChart.azimuthSteps
+        let dTheta = maximumPolar / Double(ScalpChart.polarSteps), dPhi = 2 * Double.pi / Double(columns)
+        // Points at φ index 0..<columns (index `columns` is index 0 again, φ = π = −π).
+        var points = [SIMD3<Double>](repeating: .zero, count: rows * columns)
+        for j in 0..<columns {
+            let phi = -Double.pi + dPhi * Double(j)
+            for i in 0..<rows { points[j * rows + i] = surface(Double(i) * dTheta, phi) }
+        }
+        func cross(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
+            SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+        }
+        var radii = [Double](repeating: 0, count: rows * (columns + 1))
+        for j in 0...columns {
+            let here = j % columns, west = (j + columns - 1) % columns, east = (j + 1) % columns
+            var integral = 0.0, previous = 0.0
+            for i in 0..<rows {
+                let up = max(i - 1, 0), down = min(i + 1, rows - 1)
+                let alongTheta = (points[here * rows + down] - points[here * rows + up]) / (Double(down - up) * dTheta)
+                let alongPhi = (points[east * rows + i] - points[west * rows + i]) / (2 * dPhi)
+                let normal = cross(alongTheta, alongPhi)
+                let current = (normal * normal).sum().squareRoot()
+                if i > 0 {
+                    integral += 0.5 * (previous + current) * dTheta
+                    radii[j * rows + i] = (2 * integral).squareRoot()
+                }
+                previous = current
+            }
+        }
+        self.radii = radii
+    }
+
     /// ρ at (θ, φ), bilinear in the table.
     func radius(polar theta: Double, azimuth phi: Double) -> Double {
         let (j0, j1, tj) = azimuthBracket(phi)

@@ -161,9 +161,16 @@ extension Scene {
     static func readExistingHair(_ object: SceneObject) -> ExistingHair {
         defer { object.finish() }
         // Terminal hair 175–300 hairs/cm², mean 223 (DOMAIN.md); shaved for SMP to stubble.
-        return ExistingHair(hairsPerCM2: object.number("hairsPerCM2", default: 200, in: 0...400, unit: "hairs/cm²"),
-                            color: object.color("color", default: SRGBColor(hex: "#2b2420")!),
-                            stubbleLengthMM: object.number("stubbleLengthMM", default: 0.5, in: 0...10, unit: "mm"),
+        let hairsPerCM2 = object.number("hairsPerCM2", default: 200, in: 0...400, unit: "hairs/cm²")
+        let color = object.color("color", default: SRGBColor(hex: "#2b2420")!)
+        let stubble = object.number("stubbleLengthMM", default: 0.5, in: 0...10, unit: "mm")
+        // Worn length: waist-long hair is about 700 mm.
+        let length = object.number("lengthMM", default: stubble, in: 0...1000, unit: "mm")
+        if length < stubble, let node = object.node("lengthMM") {
+            object.reader.report(node.mark, object.path("lengthMM"),
+                                 "\(SceneObject.format(length, "mm")) is shorter than the stubble (stubbleLengthMM \(SceneObject.format(stubble, "mm"))); allowed: from the stubble's length to 1000 mm")
+        }
+        return ExistingHair(hairsPerCM2: hairsPerCM2, color: color, stubbleLengthMM: stubble, lengthMM: max(length, stubble),
                             smpBlend: object.number("smpBlend", default: 0.3, in: 0...1),
                             shaftShadowDepthMM: object.number("shaftShadowDepthMM", default: 0.3, in: 0...1.5, unit: "mm"))
     }

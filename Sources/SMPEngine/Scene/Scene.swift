@@ -43,6 +43,11 @@ public struct Scene: Sendable {
         public var hairsPerCM2: Double
         public var color: SRGBColor
         public var stubbleLengthMM: Double
+        /// The hair's length as the patient wears it, mm: the stubble's length when shaved (the
+        /// default). Hair long enough to lie down (`lyingHairMinimumMM`) lies over the scalp in
+        /// the head views, from a parting; the map, a chart of the skin for the technician,
+        /// keeps drawing the stubble's roots.
+        public var lengthMM: Double
         /// SMP density where hair is full, as a fraction of the bald-area density: dots blend
         /// into the hair rather than stop at its edge.
         public var smpBlend: Double
@@ -54,6 +59,10 @@ public struct Scene: Sendable {
         /// darken a full scalp by half.
         public var shaftShadowDepthMM: Double
     }
+
+    /// Hair this long or longer lies on the scalp instead of standing as stubble (hair stands
+    /// up to about 2 cm, our estimate from short cuts).
+    public static let lyingHairMinimumMM = 20.0
 
     /// The finished design: density where the scalp is bald and fully treated.
     public struct Design: Sendable, Equatable {
