@@ -105,7 +105,7 @@ struct PhotoFitTests {
         let noMark = (image: RGB8Image(width: 0, height: 0), x: 0, y: 0)
         // As a render does: only the pixels near inked scalp traced.
         let (rows, columns) = PhotoComposite.scalpBox(camera: fit.camera, head: head, width: photo.width, height: photo.height)
-        let coverage = PhotoScalpCoverage(camera: fit.camera, head: head, chart: setup.map.chart, dots: setup.dots, rows: rows, columns: columns)
+        let coverage = PhotoScalpCoverage(camera: fit.camera, head: head, dots: setup.dots, rows: rows, columns: columns)
         let composite = PhotoComposite(photo: photo, camera: fit.camera, head: head, chart: setup.map.chart, before: before, after: after,
                                        mask: nil, mark: noMark, coverage: coverage)
         let result = Self.pixels(composite)

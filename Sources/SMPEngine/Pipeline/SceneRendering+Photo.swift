@@ -93,7 +93,7 @@ extension SceneRendering {
         let head = HeadModel(shape: scene.head)
         let camera = prepared.fit.camera
         let (rows, columns) = PhotoComposite.scalpBox(camera: camera, head: head, width: prepared.photo.width, height: prepared.photo.height)
-        let coverage = PhotoScalpCoverage(camera: camera, head: head, chart: map.chart, dots: dots, rows: rows, columns: columns)
+        let coverage = PhotoScalpCoverage(camera: camera, head: head, dots: dots, rows: rows, columns: columns)
         let textureView = coverage.textureView(within: textureView(of: map, pixelsPerMM: texturePixelsPerMM(for: [camera])))
         let photoPixels = prepared.photo.width * prepared.photo.height
         // Users per moment: each image with pigment takes the before texture and its own.

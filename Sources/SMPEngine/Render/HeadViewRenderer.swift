@@ -35,6 +35,8 @@ public struct HeadViewRenderer: RowImage {
     let overlay: RGB8Image?
     let overlayOrigin: (x: Int, y: Int)
     let keyLight: SIMD3<Double>
+    /// Where each ray meets the head and which part of the chart it sees (the view's `ScalpView`).
+    public let geometry: HeadViewGeometry
 
     public static let backgroundColor = SRGBColor(hex: "#c9c9c6")!
 
@@ -43,6 +45,7 @@ public struct HeadViewRenderer: RowImage {
         self.hair = hair
         self.camera = camera
         self.head = head
+        geometry = HeadViewGeometry(camera: camera, head: head)
         self.chart = chart
         self.texture = texture
         self.skin = skin
@@ -161,7 +164,7 @@ public struct HeadViewRenderer: RowImage {
         let scalp = albedo * Float(diffuse) + LinearRGB(repeating: Float(specular) * bare)
         guard let hair, weight > 0 else { return scalp }
         let footprintMM = hit.distanceMM / camera.focalPixels * footprint / max(cosine, 0.2)
-        let (cover, strand) = hair.cover(at: hit.point, normal: n, chart: chartPoint(hit.point), footprintMM: footprintMM)
+        let (cover, strand) = hair.cover(at: hit.point, normal: n, chart: geometry.chartPoint(hit.point), footprintMM: footprintMM)
         guard cover > 0 else { return scalp }
         // Hair shading (Kajiya and Kay): a fibre's highlight where the half vector is
         // perpendicular to it, a narrow white band across the strands.
@@ -177,32 +180,9 @@ public struct HeadViewRenderer: RowImage {
     /// The texture's mean over the chart footprint of the ray's share of pixel (x, y) and how far
     /// inside the texture the point is (`ChartTexture.edgeFade`), nil outside it.
     func chartReflectance(_ hit: HeadModel.Hit, texture: ChartTexture, x: Double, y: Double, footprint: Double) -> (LinearRGB, Double)? {
-        let (centre, edgeX, edgeY) = chartFootprint(hit, x: x, y: y, footprint: footprint)
+        let (centre, edgeX, edgeY) = geometry.footprint(of: hit, x: x, y: y, share: footprint)
         let fade = texture.edgeFade(centre)
         guard fade > 0, let seen = texture.filtered(centre: centre, edgeX: edgeX, edgeY: edgeY) else { return nil }
         return (seen, fade)
-    }
-
-    /// The chart point under `hit` and the chart vectors of the ray's share of pixel (x, y)
-    /// across and down: the footprint a texture is filtered over.
-    func chartFootprint(_ hit: HeadModel.Hit, x: Double, y: Double, footprint: Double)
-        -> (centre: SIMD2<Double>, edgeX: SIMD2<Double>, edgeY: SIMD2<Double>) {
-        let centre = chartPoint(hit.point)
-        // Ray differentials: where the rays one footprint to the right and down meet the hit's
-        // tangent plane.
-        let n = hit.normal
-        let planeDistance = (n * (hit.point - camera.eye)).sum()
-        func onPlane(_ d: SIMD3<Double>) -> SIMD3<Double> {
-            let facing = (n * d).sum()
-            return camera.eye + d * (planeDistance / (abs(facing) > 0.02 ? facing : (facing < 0 ? -0.02 : 0.02)))
-        }
-        let px = onPlane(camera.ray(x: x + footprint, y: y)), py = onPlane(camera.ray(x: x, y: y + footprint))
-        return (centre, chartPoint(px) - centre, chartPoint(py) - centre)
-    }
-
-    @inline(__always)
-    func chartPoint(_ point: SIMD3<Double>) -> SIMD2<Double> {
-        let angles = head.surfaceAngles(of: point)
-        return head.cranium.chart.chartPoint(polar: angles.polar, azimuth: angles.azimuth)
     }
 }

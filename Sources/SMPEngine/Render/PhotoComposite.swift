@@ -126,20 +126,15 @@ public struct PhotoComposite: RowImage {
     /// the surface is less than fully scalp) seen through pixel (column, row); nil where the ray
     /// misses the scalp.
     func transmittance(view: HeadViewRenderer, before: ChartTexture, column: Int, row: Int) -> LinearRGB? {
-        let x = Double(column) + 0.5, y = Double(row) + 0.5
-        let direction = camera.ray(x: x, y: y)
-        guard let hit = view.head.intersect(origin: camera.eye, direction: direction, edgeSlope: 0).hit,
-              let after = view.texture else { return nil }
-        let weight = view.head.scalpWeight(at: hit.point, active: hit.active)
-        guard weight > 0 else { return nil }
         // One footprint for both textures: the chart point's trigonometry is most of a lookup.
-        let footprint = view.chartFootprint(hit, x: x, y: y, footprint: 1)
-        let fade = after.edgeFade(footprint.centre)
+        guard let after = view.texture,
+              let sight = view.geometry.sight(x: Double(column) + 0.5, y: Double(row) + 0.5, share: 1) else { return nil }
+        let fade = after.edgeFade(sight.centreMM)
         guard fade > 0,
-              let seenAfter = after.filtered(centre: footprint.centre, edgeX: footprint.edgeX, edgeY: footprint.edgeY),
-              let seenBefore = before.filtered(centre: footprint.centre, edgeX: footprint.edgeX, edgeY: footprint.edgeY) else { return nil }
+              let seenAfter = after.filtered(centre: sight.centreMM, edgeX: sight.acrossMM, edgeY: sight.downMM),
+              let seenBefore = before.filtered(centre: sight.centreMM, edgeX: sight.acrossMM, edgeY: sight.downMM) else { return nil }
         let ratio = seenAfter / pointwiseMax(seenBefore, LinearRGB(repeating: 1e-4))
-        let w = Float(weight * fade)
+        let w = Float(sight.scalpWeight * fade)
         // Within a 65536th of 1: the textures' own step, not ink.
         let factor = LinearRGB.one + (pointwiseMin(ratio, LinearRGB(repeating: 1.5)) - .one) * w
         let change = factor - LinearRGB.one

@@ -22,7 +22,9 @@ public struct PhotoScalpCoverage: Sendable {
     /// dot's shadow has fallen to nothing a byte shows by then.
     static let inkCellMM = 6.0
 
-    init(camera: HeadCamera, head: HeadModel, chart: ScalpChart, dots: [PoissonDot], rows: Range<Int>, columns: Range<Int>) {
+    init(camera: HeadCamera, head: HeadModel, dots: [PoissonDot], rows: Range<Int>, columns: Range<Int>) {
+        // The chart points the composite will look up: through the view's own geometry.
+        let geometry = HeadViewGeometry(camera: camera, head: head)
         let cell = Self.inkCellMM
         var inked = Set<SIMD2<Int32>>()
         for dot in dots {
@@ -42,8 +44,7 @@ public struct PhotoScalpCoverage: Sendable {
                 let x = Double(min(c * step + step / 2, width - 1)) + 0.5, y = Double(min(r * step + step / 2, height - 1)) + 0.5
                 guard let hit = head.intersect(origin: camera.eye, direction: camera.ray(x: x, y: y), edgeSlope: 0).hit,
                       head.scalpWeight(at: hit.point, active: hit.active) > 0 else { continue }
-                let angles = head.surfaceAngles(of: hit.point)
-                let point = chart.chartPoint(polar: angles.polar, azimuth: angles.azimuth)
+                let point = geometry.chartPoint(hit.point)
                 guard inked.contains(SIMD2(Int32((point.x / cell).rounded(.down)), Int32((point.y / cell).rounded(.down)))) else { continue }
                 seen[r * gridColumns + c] = true
                 // Near the outline one pixel spans millimetres of chart: the rays two pixels
@@ -52,8 +53,7 @@ public struct PhotoScalpCoverage: Sendable {
                     let near = dx == 0 && dy == 0 ? hit
                         : head.intersect(origin: camera.eye, direction: camera.ray(x: x + dx * Double(step), y: y + dy * Double(step)), edgeSlope: 0).hit
                     guard let near else { continue }
-                    let a = head.surfaceAngles(of: near.point)
-                    let p = chart.chartPoint(polar: a.polar, azimuth: a.azimuth)
+                    let p = geometry.chartPoint(near.point)
                     low = pointwiseMin(low, p)
                     high = pointwiseMax(high, p)
                 }
