@@ -87,8 +87,9 @@ struct RenderCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, got \(threads)") }
-        if let pixelsPerMM, !(pixelsPerMM.isFinite && (1...200).contains(pixelsPerMM)) {
-            throw ValidationError("--px-per-mm must be 1 to 200, got \(pixelsPerMM)")
+        let allowed = Scene.RenderSettings.pixelsPerMMRange
+        if let pixelsPerMM, !(pixelsPerMM.isFinite && allowed.contains(pixelsPerMM)) {
+            throw ValidationError("--px-per-mm must be \(Int(allowed.lowerBound)) to \(Int(allowed.upperBound)), got \(pixelsPerMM)")
         }
         if let names = onlyNames, names.contains("") {
             throw ValidationError("--only \(only ?? ""): an empty output name; list names separated by commas, like --only before,after")

@@ -297,7 +297,7 @@ extension Scene {
 
     static func readRender(_ object: SceneObject, sessions: [Session]) -> RenderSettings {
         defer { object.finish() }
-        let pixelsPerMM = object.number("pixelsPerMM", default: 10, in: 1...200, unit: "px/mm")
+        let pixelsPerMM = object.number("pixelsPerMM", default: 10, in: Scene.RenderSettings.pixelsPerMMRange, unit: "px/mm")
         var crop: Crop?
         if object.has("crop") {
             let c = object.object("crop")

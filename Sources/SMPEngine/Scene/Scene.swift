@@ -72,6 +72,9 @@ public struct Scene: Sendable {
     }
 
     public struct RenderSettings: Sendable, Equatable {
+        /// The map's scales a scene or `--px-per-mm` may ask for, px/mm: from a coarse overview to
+        /// a wall print's detail.
+        public static let pixelsPerMMRange: ClosedRange<Double> = 1...200
         public var pixelsPerMM: Double
         /// A close-up: the chart rectangle to draw (mm), nil for the whole scalp.
         public var crop: Crop?
