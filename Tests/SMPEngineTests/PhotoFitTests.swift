@@ -106,7 +106,7 @@ struct PhotoFitTests {
         // As a render does: only the pixels near inked scalp traced.
         let (rows, columns) = PhotoComposite.scalpBox(camera: fit.camera, head: head, width: photo.width, height: photo.height)
         let coverage = PhotoScalpCoverage(camera: fit.camera, head: head, dots: setup.dots, rows: rows, columns: columns)
-        let composite = PhotoComposite(photo: photo, camera: fit.camera, head: head, chart: setup.map.chart, before: before, after: after,
+        let composite = PhotoComposite(photo: photo, camera: fit.camera, head: head, before: before, after: after,
                                        mask: nil, mark: noMark, coverage: coverage)
         let result = Self.pixels(composite)
         var scalpDifference = 0.0, scalpCount = 0, changedOffScalp = 0, darkened = 0
@@ -138,7 +138,7 @@ struct PhotoFitTests {
             let column = i % photo.width
             return column < third ? 0 : column < 2 * third ? 128 : 255
         }
-        let masked = Self.pixels(PhotoComposite(photo: photo, camera: fit.camera, head: head, chart: setup.map.chart, before: before,
+        let masked = Self.pixels(PhotoComposite(photo: photo, camera: fit.camera, head: head, before: before,
                                                 after: after, mask: mask, mark: noMark, coverage: coverage))
         var partial = 0, between = 0
         for row in 0..<photo.height {

@@ -122,7 +122,7 @@ extension SceneRendering {
         // Drawn here, not when its turn comes: a font problem is reported before any file is written.
         let mark = try PhotoComposite.mark(photo: prepared.photo, corner: settings.markCorner, font: font)
         @Sendable func composite(_ day: Double?) -> PhotoComposite {
-            PhotoComposite(photo: prepared.photo, camera: prepared.fit.camera, head: head, chart: map.chart,
+            PhotoComposite(photo: prepared.photo, camera: prepared.fit.camera, head: head,
                            before: day == nil ? nil : texture(nil), after: day.map(texture), mask: prepared.mask, mark: mark,
                            coverage: coverage)
         }

@@ -61,7 +61,7 @@ extension SceneRendering {
     /// The view `name` of the head with `texture` on its scalp (nil: bare skin).
     public func headView(_ name: HeadViewName, map: ScalpMap, texture: ChartTexture?, skin: LinearRGB? = nil, font: Font?) throws -> HeadViewRenderer {
         let head = HeadModel(shape: scene.head)
-        return try HeadViewRenderer(camera: camera(name), head: head, chart: map.chart, texture: texture,
+        return try HeadViewRenderer(camera: camera(name), head: head, texture: texture,
                                     skin: skin ?? scene.skin.color.linear, shine: scene.skin.shine,
                                     hair: LongHair(scene: scene, map: map, cranium: head.cranium), scaleBarFont: font)
     }

@@ -22,7 +22,6 @@ import ImageText
 public struct HeadViewRenderer: RowImage {
     public let camera: HeadCamera
     public let head: HeadModel
-    public let chart: ScalpChart
     /// nil: bare skin everywhere (no map drawn).
     public internal(set) var texture: ChartTexture?
     public internal(set) var skin: LinearRGB
@@ -40,13 +39,12 @@ public struct HeadViewRenderer: RowImage {
 
     public static let backgroundColor = SRGBColor(hex: "#c9c9c6")!
 
-    init(camera: HeadCamera, head: HeadModel, chart: ScalpChart, texture: ChartTexture?, skin: LinearRGB, shine: Double,
+    init(camera: HeadCamera, head: HeadModel, texture: ChartTexture?, skin: LinearRGB, shine: Double,
          hair: LongHair? = nil, scaleBarFont: Font? = nil) throws {
         self.hair = hair
         self.camera = camera
         self.head = head
         geometry = HeadViewGeometry(camera: camera, head: head)
-        self.chart = chart
         self.texture = texture
         self.skin = skin
         self.shine = shine

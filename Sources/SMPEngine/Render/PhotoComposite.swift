@@ -28,7 +28,7 @@ public struct PhotoComposite: RowImage {
 
     /// The photo with `after` over `before` composited on its scalp (both nil: the photo alone),
     /// and `mark` (`PhotoComposite.mark`) over it.
-    public init(photo: Photo, camera: HeadCamera, head: HeadModel, chart: ScalpChart, before: ChartTexture?, after: ChartTexture?,
+    public init(photo: Photo, camera: HeadCamera, head: HeadModel, before: ChartTexture?, after: ChartTexture?,
                 mask: [UInt8]?, mark: (image: RGB8Image, x: Int, y: Int), coverage: PhotoScalpCoverage? = nil) {
         self.photo = photo
         self.camera = camera
@@ -37,7 +37,7 @@ public struct PhotoComposite: RowImage {
         // The renderer is only asked for its ray tests and texture footprints: no label, no
         // shading, so nothing in it can fail.
         view = after.flatMap { after in
-            before == nil ? nil : try? HeadViewRenderer(camera: camera, head: head, chart: chart, texture: after, skin: .one, shine: 0)
+            before == nil ? nil : try? HeadViewRenderer(camera: camera, head: head, texture: after, skin: .one, shine: 0)
         }
         self.mark = mark.image
         markOrigin = (mark.x, mark.y)
