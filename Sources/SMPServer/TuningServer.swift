@@ -67,7 +67,25 @@ public struct TuningServer: Sendable {
             onServerRunning: { channel in
                 onRunning("http://127.0.0.1:\(channel.localAddress?.port ?? port)/")
             })
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
+            throw ListenError(host: "127.0.0.1", port: port, inUse: error.errnoCode == EADDRINUSE)
+        }
+    }
+
+    /// The server could not listen on its address: the port is taken by another program, or
+    /// the system refuses it (a port below 1024 without the right to it).
+    public struct ListenError: Error, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+        public var inUse: Bool
+
+        public var description: String {
+            inUse ? "cannot listen on \(host):\(port): the port is in use (another smp serve or another program listens there); "
+                + "pass --port with a free port, or --port 0 for any free one"
+                : "cannot listen on \(host):\(port): permission denied (ports below 1024 need privileges); pass --port with a port from 1024 to 65535, or --port 0 for any free one"
+        }
     }
 
     func load(_ settings: PreviewSettings) throws -> (Scene, String) {

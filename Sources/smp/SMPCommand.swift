@@ -11,7 +11,7 @@ struct SMPCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 success; 64 bad command-line usage, or a --max-… limit the work would pass; \
             65 invalid scene file; 66 scene file not found or unreadable; 69 headless Chromium missing or failing \
-            (handout --pdf); 70 internal error; \
+            (handout --pdf), or serve's --port in use; 70 internal error; \
             73 an output file or folder could not be written; 74 standard output could not be written; \
             75 another render is writing into the same output folder; \
             128 + the signal (130 for Ctrl-C) when a render is stopped: its unfinished files are removed.

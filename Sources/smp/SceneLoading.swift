@@ -4,13 +4,14 @@ import ImageText
 import PhotoIO
 import PNGIO
 import SMPEngine
+import SMPServer
 
 /// Exit codes from sysexits(3), so scripts can tell a bad scene from a failed write.
 enum ExitStatus {
     static let usage = ExitCode(64)             // EX_USAGE
     static let invalidScene = ExitCode(65)      // EX_DATAERR
     static let unreadableInput = ExitCode(66)   // EX_NOINPUT
-    static let unavailable = ExitCode(69)       // EX_UNAVAILABLE: headless Chromium for --pdf
+    static let unavailable = ExitCode(69)       // EX_UNAVAILABLE: headless Chromium for --pdf, smp serve's port
     static let internalError = ExitCode(70)     // EX_SOFTWARE
     static let missingSystemFile = ExitCode(72) // EX_OSFILE: a font the images' labels need
     static let cannotWrite = ExitCode(73)       // EX_CANTCREAT
@@ -30,6 +31,7 @@ enum ExitStatus {
         case let error as PhotoError: (error.description, error.kind == .unreadable ? unreadableInput : invalidScene)
         case let error as RenderLimitError: (LimitOptions.message(error), usage)
         case let error as HandoutError: (error.description, unavailable)
+        case let error as TuningServer.ListenError: (error.description, unavailable)
         // The engine names what was asked for; the options that ask for it are these.
         case let error as RenderRequestError:
             switch error {

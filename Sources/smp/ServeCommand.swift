@@ -57,6 +57,8 @@ struct ServeCommand: ParsableCommand {
             finished.signal()
         }
         finished.wait()
+        // A port it cannot have is the user's to change (exit 69, naming --port), not our fault.
+        if let error = outcome.error as? TuningServer.ListenError { throw error }
         if let error = outcome.error { throw ServeError(message: "the server stopped: \(error)") }
     }
 }

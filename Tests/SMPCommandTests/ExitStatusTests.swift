@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The exit statuses and messages of faults only a real process shows: standard output that
@@ -154,5 +157,31 @@ struct ExitStatusTests: TemporarySceneFolder {
         // Once the first has stopped, the folder is free.
         let third = try SMPProcess.run(["render", scene, "--out", out.path, "--quiet", "--only", "before"])
         #expect(third.status == 0, "\(third.standardError)")
+    }
+
+    @Test("smp serve on a port another program listens on exits 69, naming the address and --port")
+    func servePortInUse() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scene = try write("cli.yaml", Self.small)
+        // A listening socket of this process holds a free port the system picks.
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && listen(socket, 1) == 0
+                && getsockname(socket, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let outcome = try SMPProcess.run(["serve", scene, "--port", "\(port)", "--threads", "1"])
+        #expect(outcome.status == 69, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("cannot listen on 127.0.0.1:\(port): the port is in use"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("pass --port"))
+        #expect(!outcome.standardError.contains("internal error"))
     }
 }

@@ -25,6 +25,10 @@ public final class PreviewRenderer: @unchecked Sendable {
     private var placements = StageCache<[PoissonDot]>(capacity: 4)
     private var hair = StageCache<[PoissonDot]>(capacity: 3)
     private var surfaces = StageCache<(ScalpSurface, LinearRGB)>(capacity: 4)
+    /// Head views with their rays traced (`HeadViewRenderer.traced`): what depends only on the
+    /// camera, the head, its long hair and the skin's shine, so that a change of density, time or
+    /// ink only re-builds the texture and re-shades.
+    private var tracedViews = StageCache<HeadViewRenderer>(capacity: 3)
 
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -71,10 +75,15 @@ public final class PreviewRenderer: @unchecked Sendable {
                 return (surface, rendering.meanSkin(of: surface, map: map))
             }
             try generation.check(ticket)
+            let generation = self.generation, threads = self.threads
+            let traced = try cachedThrowing(\.tracedViews, key: Self.viewKey(scene, camera: camera, stageKey: stageKey)) {
+                try sized.headView(name, map: map, texture: nil, font: nil)
+                    .traced(threads: threads, isCurrent: { generation.isCurrent(ticket) })
+            }
+            try generation.check(ticket)
             let texture = rendering.chartTexture(map: map, dots: dots, day: day, surface: surface)
             try generation.check(ticket)
-            let head = try sized.headView(name, map: map, texture: texture, skin: skin, font: nil)
-            return try renderBands(head, ticket: ticket)
+            return try renderBands(traced.with(texture: texture, skin: skin), ticket: ticket)
         }
     }
 
@@ -129,6 +138,12 @@ public final class PreviewRenderer: @unchecked Sendable {
     /// A surface's key: its parameters and view, on the map and hair of `stageKey`.
     static func surfaceKey(_ scene: Scene, view: MapView, stageKey: String) -> String {
         stageKey + "surface \(scene.surfaceParameters) \(view)|"
+    }
+
+    /// A traced view's key: its camera, the head's shape and the skin's shine, on the map and
+    /// hair of `stageKey` (the long hair the rays see).
+    static func viewKey(_ scene: Scene, camera: HeadCamera, stageKey: String) -> String {
+        stageKey + "view \(camera) \(scene.head) shine \(scene.skin.shine)|"
     }
 
     private func cached<Value>(_ cache: ReferenceWritableKeyPath<PreviewRenderer, StageCache<Value>>, key: String,
@@ -202,20 +217,6 @@ public final class RenderGeneration: @unchecked Sendable {
 
     func check(_ ticket: Int) throws {
         if !isCurrent(ticket) { throw CancellationError() }
-    }
-}
-
-/// Bands handed out to the rendering threads in order.
-private final class BandCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-
-    func claim(below count: Int) -> Int? {
-        lock.withLock {
-            guard next < count else { return nil }
-            next += 1
-            return next - 1
-        }
     }
 }
 

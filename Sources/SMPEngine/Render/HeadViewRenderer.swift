@@ -18,7 +18,8 @@ import ImageText
 /// the cheek) are the mean of 3 × 3 rays, each with a ninth of the footprint.
 ///
 /// Each pixel depends on nothing but its own rays, so any split of the rows on any threads gives
-/// the same bytes.
+/// the same bytes. The rays' geometry and lighting (`HeadViewRaster`) are traced per band, or
+/// once for the whole view (`traced`) when it is drawn again with other textures.
 public struct HeadViewRenderer: RowImage {
     public let camera: HeadCamera
     public let head: HeadModel
@@ -36,6 +37,8 @@ public struct HeadViewRenderer: RowImage {
     let keyLight: SIMD3<Double>
     /// Where each ray meets the head and which part of the chart it sees (the view's `ScalpView`).
     public let geometry: HeadViewGeometry
+    /// Every row's rays, traced beforehand (`traced`); nil: each band traces its own.
+    var raster: HeadViewRaster?
 
     public static let backgroundColor = SRGBColor(hex: "#c9c9c6")!
 
@@ -94,15 +97,22 @@ public struct HeadViewRenderer: RowImage {
     public var pixelsPerMM: Double? { nil }
 
     public func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int) {
+        guard !rows.isEmpty else { return }
+        // The rays traced beforehand (`traced`), or now for these rows.
+        let local = raster == nil ? trace(rows: rows) : nil
         SRGBTransfer.encodeTable.withUnsafeBufferPointer { table in
             for row in rows {
                 let line = (row - rows.lowerBound) * rowStride
-                for column in 0..<widthPixels {
-                    let value = pixel(column: column, row: row)
-                    let encoded = SRGBTransfer.encode(SIMD4(value, 0), table: table)
-                    output[line + 3 * column] = encoded.0
-                    output[line + 3 * column + 1] = encoded.1
-                    output[line + 3 * column + 2] = encoded.2
+                let band = local ?? raster!.band(holding: row)
+                let start = (row - band.rows.lowerBound) * band.width
+                band.samples.withUnsafeBufferPointer { samples in
+                    for column in 0..<widthPixels {
+                        let value = radiance(first: band.first[start + column], isEdge: band.isEdge[start + column], samples)
+                        let encoded = SRGBTransfer.encode(SIMD4(value, 0), table: table)
+                        output[line + 3 * column] = encoded.0
+                        output[line + 3 * column + 1] = encoded.1
+                        output[line + 3 * column + 2] = encoded.2
+                    }
                 }
                 if let overlay, row >= overlayOrigin.y, row < overlayOrigin.y + overlay.height {
                     let start = line + 3 * overlayOrigin.x
@@ -115,72 +125,48 @@ public struct HeadViewRenderer: RowImage {
 
     /// The linear radiance of pixel (column, row).
     public func pixel(column: Int, row: Int) -> LinearRGB {
-        let x = Double(column) + 0.5, y = Double(row) + 0.5
-        // A ray passing within a pixel of a surface it misses marks an edge.
-        let slope = 1 / camera.focalPixels
-        let direction = camera.ray(x: x, y: y)
-        let (hit, onEdge) = head.intersect(origin: camera.eye, direction: direction, edgeSlope: slope)
-        guard onEdge else { return hit.map { shade($0, direction: direction, x: x, y: y, footprint: 1) } ?? background }
-        // An edge: the mean of 3 × 3 rays, each seeing a third of the pixel across.
+        let band = raster?.band(holding: row) ?? trace(rows: row..<(row + 1))
+        let index = (row - band.rows.lowerBound) * band.width + column
+        return band.samples.withUnsafeBufferPointer { radiance(first: band.first[index], isEdge: band.isEdge[index], $0) }
+    }
+
+    /// A pixel's radiance from its samples: background, one ray's, or the mean of an edge's nine.
+    @inline(__always)
+    func radiance(first: Int32, isEdge: Bool, _ samples: UnsafeBufferPointer<RaySample>) -> LinearRGB {
+        guard first >= 0 else { return background }
+        guard isEdge else { return shade(samples[Int(first)]) }
         var sum = LinearRGB.zero
-        for k in 0..<9 {
-            let sx = Double(column) + (Double(k % 3) + 0.5) / 3, sy = Double(row) + (Double(k / 3) + 0.5) / 3
-            let d = camera.ray(x: sx, y: sy)
-            if let h = head.intersect(origin: camera.eye, direction: d, edgeSlope: 0).hit {
-                sum += shade(h, direction: d, x: sx, y: sy, footprint: 1.0 / 3)
-            } else {
-                sum += background
-            }
-        }
+        for k in 0..<9 { sum += shade(samples[Int(first) + k]) }
         return sum / 9
     }
 
-    /// The radiance leaving `hit` toward the camera; `footprint` is the ray's share of a pixel
-    /// across (1, or 1/3 for an edge's rays).
-    func shade(_ hit: HeadModel.Hit, direction: SIMD3<Double>, x: Double, y: Double, footprint: Double) -> LinearRGB {
-        let n = hit.normal
+    /// The radiance leaving a ray's surface point toward the camera: the chart's reflectance
+    /// there (the texture filtered over the footprint, faded toward the skin off the scalp),
+    /// lit as the sample says, under any long hair.
+    @inline(__always)
+    func shade(_ sample: RaySample) -> LinearRGB {
+        guard sample.scalpWeight >= 0 else { return background }
         var albedo = skin
         var bare: Float = 1
-        let weight = texture == nil ? 0 : head.scalpWeight(at: hit.point, active: hit.active)
-        if weight > 0, let texture, let (seen, fade) = chartReflectance(hit, texture: texture, x: x, y: y, footprint: footprint) {
+        let weight = texture == nil ? 0 : sample.scalpWeight
+        if weight > 0, let texture, let (seen, fade) = chartReflectance(sample, texture: texture) {
             let w = Float(weight * fade)
             albedo = seen * w + skin * (1 - w)
             let ratio = min(max((seen * LinearRGB(0.2126, 0.7152, 0.0722)).sum() / max((skin * LinearRGB(0.2126, 0.7152, 0.0722)).sum(), 1e-4), 0), 1)
             bare = 1 - w + w * ratio * ratio
         }
-        let view = -direction
-        let lit = max(0, (n * keyLight).sum())
-        let diffuse = 0.34 * (0.75 + 0.25 * n.z) + 0.80 * lit
-        var h = keyLight + view
-        h /= (h * h).sum().squareRoot()
-        let cosine = max(0, (n * view).sum())
-        // Schlick's Fresnel for skin lipids (4 % at normal incidence), rising toward grazing.
-        let m = 1 - cosine, m2 = m * m
-        let fresnel = 0.04 + 0.96 * m2 * m2 * m
-        let nh = max(0, (n * h).sum()), nh5 = nh * nh * nh * nh * nh, nh10 = nh5 * nh5, nh20 = nh10 * nh10
-        let specular = shine * 2.2 * fresnel * nh20 * nh20 * lit
-        let scalp = albedo * Float(diffuse) + LinearRGB(repeating: Float(specular) * bare)
-        guard let hair, weight > 0 else { return scalp }
-        let footprintMM = hit.distanceMM / camera.focalPixels * footprint / max(cosine, 0.2)
-        let (cover, strand) = hair.cover(at: hit.point, normal: n, chart: geometry.chartPoint(hit.point), footprintMM: footprintMM)
-        guard cover > 0 else { return scalp }
-        // Hair shading (Kajiya and Kay): a fibre's highlight where the half vector is
-        // perpendicular to it, a narrow white band across the strands.
-        let alongHalf = (strand * h).sum()
-        let across = max(1 - alongHalf * alongHalf, 0).squareRoot()
-        let a2 = across * across, a4 = a2 * a2, a8 = a4 * a4, a16 = a8 * a8, a32 = a16 * a16
-        let sheen = 0.22 * a32 * a16 * lit
-        let hairRadiance = hair.color * Float(diffuse) + LinearRGB(repeating: Float(sheen))
-        let w = Float(cover * weight)
-        return scalp * (1 - w) + hairRadiance * w
+        let scalp = albedo * sample.diffuse + LinearRGB(repeating: sample.specular * bare)
+        guard weight > 0, sample.hairWeight > 0 else { return scalp }
+        let w = sample.hairWeight
+        return scalp * (1 - w) + sample.hairRadiance * w
     }
 
-    /// The texture's mean over the chart footprint of the ray's share of pixel (x, y) and how far
-    /// inside the texture the point is (`ChartTexture.edgeFade`), nil outside it.
-    func chartReflectance(_ hit: HeadModel.Hit, texture: ChartTexture, x: Double, y: Double, footprint: Double) -> (LinearRGB, Double)? {
-        let (centre, edgeX, edgeY) = geometry.footprint(of: hit, x: x, y: y, share: footprint)
-        let fade = texture.edgeFade(centre)
-        guard fade > 0, let seen = texture.filtered(centre: centre, edgeX: edgeX, edgeY: edgeY) else { return nil }
+    /// The texture's mean over the sample's chart footprint and how far inside the texture the
+    /// point is (`ChartTexture.edgeFade`), nil outside it.
+    @inline(__always)
+    func chartReflectance(_ sample: RaySample, texture: ChartTexture) -> (LinearRGB, Double)? {
+        let fade = texture.edgeFade(sample.centre)
+        guard fade > 0, let seen = texture.filtered(centre: sample.centre, edgeX: sample.across, edgeY: sample.down) else { return nil }
         return (seen, fade)
     }
 }

@@ -60,18 +60,31 @@ extension MapView: ScalpView {
 public struct HeadViewGeometry: ScalpView {
     public let camera: HeadCamera
     public let head: HeadModel
+    let cull: HeadViewCull
 
     public init(camera: HeadCamera, head: HeadModel) {
         self.camera = camera
         self.head = head
+        cull = HeadViewCull(camera: camera, head: head)
+    }
+
+    /// Where the ray through image point (x, y) meets the head (`HeadModel.intersect`), trying
+    /// only the parts the cull leaves it.
+    @inline(__always)
+    func hit(x: Double, y: Double, edgeSlope: Double) -> (hit: HeadModel.Hit?, onEdge: Bool, direction: SIMD3<Double>) {
+        let direction = camera.ray(x: x, y: y)
+        let candidates = cull.candidates(x: x, y: y)
+        guard candidates != 0 else { return (nil, false, direction) }
+        let (hit, onEdge) = head.intersect(origin: camera.eye, direction: direction, edgeSlope: edgeSlope, candidates: candidates)
+        return (hit, onEdge, direction)
     }
 
     public var widthPixels: Int { camera.widthPixels }
     public var heightPixels: Int { camera.heightPixels }
 
     public func sight(x: Double, y: Double, share: Double) -> ScalpSight? {
-        let direction = camera.ray(x: x, y: y)
-        guard let hit = head.intersect(origin: camera.eye, direction: direction, edgeSlope: 0).hit else { return nil }
+        let (hit, _, direction) = self.hit(x: x, y: y, edgeSlope: 0)
+        guard let hit else { return nil }
         let weight = head.scalpWeight(at: hit.point, active: hit.active)
         guard weight > 0 else { return nil }
         let (centre, across, down) = footprint(of: hit, x: x, y: y, share: share)

@@ -272,6 +272,13 @@ public struct HeadModel: Sendable {
         if missesHead && Self.bounds(origin: origin, direction: direction, reachBounds[parts.count - 1]) == nil {
             return (nil, false)
         }
+        return intersect(origin: origin, direction: direction, edgeSlope: edgeSlope, candidates: allParts)
+    }
+
+    /// `intersect`, trying only the parts in `candidates` (bit i: `parts[i]`): the same answer
+    /// whenever every part whose reach bound the ray meets is among them (a view finds them per
+    /// pixel from the bounds' boxes in its image, `HeadViewCull`).
+    func intersect(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double, candidates: UInt32) -> (hit: Hit?, onEdge: Bool) {
         // Every part's bound: the blends only add volume within a quarter of the blend radius
         // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
         // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
@@ -279,15 +286,19 @@ public struct HeadModel: Sendable {
         var craniumT = Double.infinity
         var nearestOther = Double.infinity, nearestButNeck = Double.infinity
         var farthest = -Double.infinity
+        var craniumExit = -Double.infinity
         var active: UInt32 = 0
         let neck = parts.count - 1
-        for index in parts.indices {
+        var remaining = candidates
+        while remaining != 0 {
+            let index = remaining.trailingZeroBitCount
+            remaining &= remaining - 1
             guard Self.bounds(origin: origin, direction: direction, reachBounds[index]) != nil else { continue }
             active |= 1 << UInt32(index)
             guard let (enter, exit) = Self.bounds(origin: origin, direction: direction, surfaceBounds[index]) else { continue }
             let part = parts[index]
             // A carved part only removes volume, but it may remove some of the cranium's.
-            if index == 0 { craniumT = enter } else { nearestOther = min(nearestOther, enter) }
+            if index == 0 { (craniumT, craniumExit) = (enter, exit) } else { nearestOther = min(nearestOther, enter) }
             if index != 0 && index != neck { nearestButNeck = min(nearestButNeck, enter) }
             if !part.carves { farthest = max(farthest, exit) }
         }
@@ -314,6 +325,17 @@ public struct HeadModel: Sendable {
                                      inverseRadii: craniumInverseRadii)
             let point = origin + direction * t
             if t < nearestOther && unblended(point, active: active) && abs(distance(point, active: active)) < 0.05 {
+                let n = craniumNormal(at: point)
+                let facing = -(n * direction).sum()
+                return (Hit(distanceMM: t, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
+            }
+        } else if craniumT < nearestOther, let t = vaultCrossing(origin: origin, direction: direction, from: max(craniumT, 0),
+                                                                 to: min(craniumExit, nearestOther)) {
+            // A ray near the vault's outline, which misses the ellipsoid inside it: traced on the
+            // vault's distance alone (no other part's bound comes first), where marching evaluates
+            // every part's at every step.
+            let point = origin + direction * t
+            if unblended(point, active: active) && abs(distance(point, active: active)) < 0.05 {
                 let n = craniumNormal(at: point)
                 let facing = -(n * direction).sum()
                 return (Hit(distanceMM: t, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
@@ -355,6 +377,20 @@ public struct HeadModel: Sendable {
         return (nil, closestRatio < 1)
     }
 
+    /// Where the ray first comes within a twentieth of a millimetre of the vault between `start`
+    /// and `end` (sphere tracing of the vault's distance, as `intersect` marches the head's),
+    /// nil if it does not.
+    func vaultCrossing(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double) -> Double? {
+        var t = start
+        for _ in 0..<200 {
+            let d = partDistance(origin + direction * t, 0)
+            if d < 0.05 { return t }
+            t += d * 0.95
+            if t > end { return nil }
+        }
+        return nil
+    }
+
     /// Is `q` farther from every active part but the cranium than that part's blend radius (so
     /// that the distance there is the cranium's alone)?
     func unblended(_ q: SIMD3<Double>, active: UInt32) -> Bool {
@@ -381,6 +417,20 @@ public struct HeadModel: Sendable {
             if partDistance(q, index) < needed { return false }
         }
         return true
+    }
+
+    /// The corners of the box around each part's reach bound (where it can shape the surface)
+    /// and surface bound (where its surface can be), in `parts` order: what a view projects
+    /// once to know which parts a pixel's ray can meet.
+    var boundCorners: (reach: [[SIMD3<Double>]], surface: [[SIMD3<Double>]]) {
+        func corners(_ bound: Bound) -> [SIMD3<Double>] {
+            let radii = 1 / bound.inverseRadii
+            let half = SIMD3(radii.x, radii.y, bound.halfHeight ?? radii.z)
+            return (0..<8).map { k in
+                bound.centre + half * SIMD3(k & 1 == 0 ? -1 : 1, k & 2 == 0 ? -1 : 1, k & 4 == 0 ? -1 : 1)
+            }
+        }
+        return (reachBounds.map(corners), surfaceBounds.map(corners))
     }
 
     /// Entry and exit distances of a ray through `bound`, nil if it misses.

@@ -1,0 +1,158 @@
+import Dispatch
+import Foundation
+
+/// What one ray of a head view sees that neither the chart's texture nor the skin colour
+/// changes: the chart footprint, the scalp weight, the lighting terms and the long hair over it
+/// (`HeadViewRenderer.shade` finishes the radiance from these).
+struct RaySample: Sendable {
+    /// The chart footprint (`HeadViewGeometry.footprint`), mm; zero off the scalp.
+    var centre: SIMD2<Double>
+    var across: SIMD2<Double>
+    var down: SIMD2<Double>
+    /// How much of the surface is scalp, 0…1; −1: the ray met nothing (background).
+    var scalpWeight: Double
+    /// The skin's diffuse lighting factor and its specular radiance on bare skin.
+    var diffuse: Float
+    var specular: Float
+    /// Long hair's cover times the scalp weight (0: none) and its radiance.
+    var hairWeight: Float
+    var hairRadiance: LinearRGB
+
+    static let background = RaySample(centre: .zero, across: .zero, down: .zero, scalpWeight: -1, diffuse: 0, specular: 0,
+                                      hairWeight: 0, hairRadiance: .zero)
+}
+
+/// The camera's and the head's share of a head view, per ray, for a band of rows: where each
+/// pixel's ray (or, on an edge, its 3 × 3 rays) meets the head and what it sees there
+/// (`RaySample`). It depends on the camera, the head, the skin's shine and the long hair, not
+/// on the texture or the skin colour, so the live page keeps one per view and re-shades it when
+/// the density, the time or the ink change (`HeadViewRenderer.traced`).
+struct HeadViewBand: Sendable {
+    let rows: Range<Int>
+    let width: Int
+    /// Per pixel, row-major from `rows.lowerBound`: the index of its first sample, −1 for
+    /// background; an edge pixel's nine follow it.
+    let first: [Int32]
+    let isEdge: [Bool]
+    let samples: [RaySample]
+}
+
+/// A whole view's rays, traced once: bands of `bandRows` rows, in order.
+struct HeadViewRaster: Sendable {
+    static let bandRows = 16
+    let bands: [HeadViewBand]
+
+    @inline(__always)
+    func band(holding row: Int) -> HeadViewBand { bands[row / Self.bandRows] }
+}
+
+extension HeadViewRenderer {
+    /// This view with its rays traced for every row on `threads` threads (the same samples for
+    /// any count): re-rendering it with another texture or skin (`with(texture:skin:)`) only
+    /// shades. `isCurrent` is asked between bands; when it turns false the tracing stops and
+    /// throws `CancellationError`.
+    public func traced(threads: Int, isCurrent: @escaping @Sendable () -> Bool = { true }) throws -> HeadViewRenderer {
+        let count = (heightPixels + HeadViewRaster.bandRows - 1) / HeadViewRaster.bandRows
+        var bands = [HeadViewBand?](repeating: nil, count: count)
+        let next = BandCounter()
+        let view = self
+        bands.withUnsafeMutableBufferPointer { buffer in
+            let shared = UnsafeSendable(buffer)
+            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, count))) { _ in
+                while isCurrent(), let b = next.claim(below: count) {
+                    let rows = (b * HeadViewRaster.bandRows)..<min(view.heightPixels, (b + 1) * HeadViewRaster.bandRows)
+                    shared.value[b] = view.trace(rows: rows)
+                }
+            }
+        }
+        guard isCurrent() else { throw CancellationError() }
+        var copy = self
+        copy.raster = HeadViewRaster(bands: bands.map { $0! })
+        return copy
+    }
+
+    /// The samples of rows `rows`.
+    func trace(rows: Range<Int>) -> HeadViewBand {
+        let width = widthPixels
+        var first = [Int32](repeating: -1, count: rows.count * width)
+        var isEdge = [Bool](repeating: false, count: rows.count * width)
+        var samples: [RaySample] = []
+        samples.reserveCapacity(rows.count * width / 2)
+        // A ray passing within a pixel of a surface it misses marks an edge.
+        let slope = 1 / camera.focalPixels
+        for row in rows {
+            for column in 0..<width {
+                let index = (row - rows.lowerBound) * width + column
+                let x = Double(column) + 0.5, y = Double(row) + 0.5
+                let (hit, onEdge, direction) = geometry.hit(x: x, y: y, edgeSlope: slope)
+                if !onEdge {
+                    guard let hit else { continue }
+                    first[index] = Int32(samples.count)
+                    samples.append(sample(hit, direction: direction, x: x, y: y, footprint: 1))
+                    continue
+                }
+                // An edge: 3 × 3 rays, each seeing a third of the pixel across.
+                first[index] = Int32(samples.count)
+                isEdge[index] = true
+                for k in 0..<9 {
+                    let sx = Double(column) + (Double(k % 3) + 0.5) / 3, sy = Double(row) + (Double(k / 3) + 0.5) / 3
+                    let (h, _, d) = geometry.hit(x: sx, y: sy, edgeSlope: 0)
+                    samples.append(h.map { sample($0, direction: d, x: sx, y: sy, footprint: 1.0 / 3) } ?? .background)
+                }
+            }
+        }
+        return HeadViewBand(rows: rows, width: width, first: first, isEdge: isEdge, samples: samples)
+    }
+
+    /// What the ray `direction` sees at `hit`, its `footprint` share of pixel (x, y) across;
+    /// the lighting is described at `HeadViewRenderer`.
+    func sample(_ hit: HeadModel.Hit, direction: SIMD3<Double>, x: Double, y: Double, footprint: Double) -> RaySample {
+        let n = hit.normal
+        let weight = head.scalpWeight(at: hit.point, active: hit.active)
+        var result = RaySample(centre: .zero, across: .zero, down: .zero, scalpWeight: weight, diffuse: 0, specular: 0,
+                               hairWeight: 0, hairRadiance: .zero)
+        if weight > 0 {
+            (result.centre, result.across, result.down) = geometry.footprint(of: hit, x: x, y: y, share: footprint)
+        }
+        let view = -direction
+        let lit = max(0, (n * keyLight).sum())
+        let diffuse = 0.34 * (0.75 + 0.25 * n.z) + 0.80 * lit
+        var h = keyLight + view
+        h /= (h * h).sum().squareRoot()
+        let cosine = max(0, (n * view).sum())
+        // Schlick's Fresnel for skin lipids (4 % at normal incidence), rising toward grazing.
+        let m = 1 - cosine, m2 = m * m
+        let fresnel = 0.04 + 0.96 * m2 * m2 * m
+        let nh = max(0, (n * h).sum()), nh5 = nh * nh * nh * nh * nh, nh10 = nh5 * nh5, nh20 = nh10 * nh10
+        let specular = shine * 2.2 * fresnel * nh20 * nh20 * lit
+        result.diffuse = Float(diffuse)
+        result.specular = Float(specular)
+        guard let hair, weight > 0 else { return result }
+        let footprintMM = hit.distanceMM / camera.focalPixels * footprint / max(cosine, 0.2)
+        let (cover, strand) = hair.cover(at: hit.point, normal: n, chart: result.centre, footprintMM: footprintMM)
+        guard cover > 0 else { return result }
+        // Hair shading (Kajiya and Kay): a fibre's highlight where the half vector is
+        // perpendicular to it, a narrow white band across the strands.
+        let alongHalf = (strand * h).sum()
+        let across = max(1 - alongHalf * alongHalf, 0).squareRoot()
+        let a2 = across * across, a4 = a2 * a2, a8 = a4 * a4, a16 = a8 * a8, a32 = a16 * a16
+        let sheen = 0.22 * a32 * a16 * lit
+        result.hairRadiance = hair.color * Float(diffuse) + LinearRGB(repeating: Float(sheen))
+        result.hairWeight = Float(cover * weight)
+        return result
+    }
+}
+
+/// Bands handed out to rendering threads in order.
+final class BandCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func claim(below count: Int) -> Int? {
+        lock.withLock {
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+}
