@@ -53,6 +53,32 @@ struct HeadModelTests {
         }
     }
 
+    @Test("a view's rays, trying only the parts whose projected bounds hold their pixel, meet the head as rays trying every part",
+          arguments: HeadViewName.allCases)
+    func culledRays(view: HeadViewName) {
+        for shape in [HeadShape.adultMan, .adultWoman] {
+            let head = HeadModel(shape: shape)
+            let camera = HeadCamera(view: view, shape: shape, distanceMM: 600, pixels: 96)
+            let geometry = HeadViewGeometry(camera: camera, head: head)
+            var culled = 0, differences = 0
+            for row in 0..<96 {
+                for column in 0..<96 {
+                    // Pixel centres and an edge's sub-rays.
+                    let x = Double(column) + Double(row % 3 + 1) / 4, y = Double(row) + Double(column % 3 + 1) / 4
+                    let slope = 1 / camera.focalPixels
+                    let all = head.intersect(origin: camera.eye, direction: camera.ray(x: x, y: y), edgeSlope: slope)
+                    let cut = geometry.hit(x: x, y: y, edgeSlope: slope)
+                    if head.allParts != geometry.cull.candidates(x: x, y: y) { culled += 1 }
+                    if all.onEdge != cut.onEdge || all.hit?.distanceMM != cut.hit?.distanceMM || all.hit?.active != cut.hit?.active {
+                        differences += 1
+                    }
+                }
+            }
+            #expect(differences == 0, "\(view), \(shape)")
+            #expect(culled > 96 * 96 / 4, "\(view): the cull leaves out parts for only \(culled) rays")
+        }
+    }
+
     @Test("the treated scalp is the cranium's: full weight on the top of the head, none on the nose, the ears or the neck")
     func scalpWeight() {
         let head = HeadModel(shape: .adultMan)

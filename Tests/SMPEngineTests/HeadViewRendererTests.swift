@@ -95,6 +95,19 @@ struct HeadViewRendererTests {
         }
     }
 
+    @Test("a view traced once and re-shaded with each moment's texture is the view drawn band by band")
+    func tracedOnce() throws {
+        let setup = try Setup(Self.scene(viewPixels: 160))
+        for name in [HeadViewName.front, .top, .left] {
+            let traced = try setup.view(name, day: nil).traced(threads: 3)
+            for day in [nil, setup.afterDay] {
+                let texture = setup.rendering.chartTexture(map: setup.map, dots: setup.dots, day: day, surface: setup.surface)
+                let banded = try setup.view(name, day: day)
+                #expect(Self.pixels(traced.with(texture: texture, skin: banded.skin), band: 5, threads: 2) == Self.pixels(banded), "\(name)")
+            }
+        }
+    }
+
     @Test("the after view of an untreated plan is the before view, byte for byte, through the PNG files")
     func untreated() throws {
         let text = Self.scene(densityFactor: 0, viewPixels: 200)

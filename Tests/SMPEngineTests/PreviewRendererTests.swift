@@ -43,4 +43,25 @@ struct PreviewRendererTests {
         #expect(dots.filter { $0.xMM >= window.originXMM && $0.xMM < window.originXMM + side
             && $0.yMM >= window.originYMM && $0.yMM < window.originYMM + side }.count > Int(side * side / 100 * 50))
     }
+
+    @Test("a head view re-rendered from its traced rays after a density change is the view drawn afresh")
+    func tracedHeadView() throws {
+        var (scene, text) = try Self.demo()
+        let renderer = PreviewRenderer(threads: 2)
+        // The first render traces the view; the second, at another density, re-shades it.
+        _ = try renderer.render(scene, sceneText: text, view: .head(.top), pixels: 96, ticket: renderer.begin())
+        scene.design.dotsPerCM2 *= 0.6
+        let preview = try renderer.render(scene, sceneText: text, view: .head(.top), pixels: 96, ticket: renderer.begin())
+        let fresh = try PreviewRenderer(threads: 1).render(scene, sceneText: text, view: .head(.top), pixels: 96, ticket: 1)
+        #expect(preview == fresh)
+        // And is the render's own view at that size, from the same texture.
+        var rendering = SceneRendering(scene: scene, sceneText: text, threads: 1)
+        rendering.scene.render.viewPixels = 96
+        let map = ScalpMap(scene: scene)
+        let dots = try DotPlacement.dots(for: scene, on: map)
+        let day = try #require(scene.render.after.day(in: scene.sessions))
+        let (texture, skin) = try rendering.viewTexture(map: map, dots: dots, day: day, for: [rendering.camera(.top)])
+        #expect(preview == PanelPixels(try rendering.headView(.top, map: map, texture: texture, skin: skin, font: nil)))
+    }
 }
+

@@ -25,6 +25,8 @@ public final class PreviewRenderer: @unchecked Sendable {
     private var placements = StageCache<[PoissonDot]>(capacity: 4)
     private var hair = StageCache<[PoissonDot]>(capacity: 3)
     private var surfaces = StageCache<(ScalpSurface, LinearRGB)>(capacity: 4)
+    /// The whole map's mean bare skin (`SceneRendering.meanSkin`), which a head view's face takes.
+    private var skins = StageCache<LinearRGB>(capacity: 4)
     /// Head views with their rays traced (`HeadViewRenderer.traced`): what depends only on the
     /// camera, the head, its long hair and the skin's shine, so that a change of density, time or
     /// ink only re-builds the texture and re-shades.
@@ -69,10 +71,10 @@ public final class PreviewRenderer: @unchecked Sendable {
             var sized = rendering
             sized.scene.render.viewPixels = pixels
             let camera = sized.camera(name)
-            let textureView = rendering.textureView(of: map, pixelsPerMM: rendering.texturePixelsPerMM(for: [camera]))
-            let (surface, skin) = cached(\.surfaces, key: Self.surfaceKey(scene, view: textureView, stageKey: stageKey)) {
-                let surface = preview.surface(view: textureView)
-                return (surface, rendering.meanSkin(of: surface, map: map))
+            let whole = rendering.textureView(of: map, pixelsPerMM: rendering.texturePixelsPerMM(for: [camera]))
+            // The face's skin is the whole map's mean, as in a render's views.
+            let skin = cached(\.skins, key: Self.surfaceKey(scene, view: whole, stageKey: stageKey)) {
+                rendering.meanSkin(of: preview.surface(view: whole), map: map)
             }
             try generation.check(ticket)
             let generation = self.generation, threads = self.threads
@@ -81,7 +83,13 @@ public final class PreviewRenderer: @unchecked Sendable {
                     .traced(threads: threads, isCurrent: { generation.isCurrent(ticket) })
             }
             try generation.check(ticket)
-            let texture = rendering.chartTexture(map: map, dots: dots, day: day, surface: surface)
+            // The texture covers only the chart this view sees.
+            let seen = traced.seenChart(within: whole) ?? whole
+            let (surface, _) = cached(\.surfaces, key: Self.surfaceKey(scene, view: seen, stageKey: stageKey)) {
+                (preview.surface(view: seen), skin)
+            }
+            try generation.check(ticket)
+            let texture = rendering.chartTexture(map: map, dots: dots, day: day, surface: surface, within: whole)
             try generation.check(ticket)
             return try renderBands(traced.with(texture: texture, skin: skin), ticket: ticket)
         }

@@ -24,9 +24,11 @@ extension SceneRendering {
     }
 
     /// The chart's reflectance on `day` (nil: before treatment) as a texture for head views.
-    public func chartTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, surface: ScalpSurface) -> ChartTexture {
+    /// `within`: the whole map's texture view when `surface` covers only part of it (the
+    /// chart one view sees), for the fade at the map's edge.
+    public func chartTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, surface: ScalpSurface, within whole: MapView? = nil) -> ChartTexture {
         ChartTexture(rendering: renderer(view: surface.view, dots: dots, day: day, surface: surface), view: surface.view,
-                     threads: threads)
+                     threads: threads, within: whole)
     }
 
     /// The chart's reflectance on `day` (nil: before treatment) at the scale views through

@@ -11,6 +11,10 @@ import Foundation
 /// mean reflectance of any area, so a patch of a view is as dark as the same patch on the map.
 public struct ChartTexture: Sendable {
     public let view: MapView
+    /// The chart the texture is part of (the whole map): its edge, not the texture's, is where
+    /// a view fades to plain skin (`edgeFade`), so a texture over only the chart a view sees
+    /// looks the same there.
+    public let fadeView: MapView
     /// Level k: `widths[k]` × `heights[k]` texels, row-major, RGB in the first three lanes, in
     /// units of 1/65535 of linear reflectance: half the memory of floats (a render holds a
     /// whole-scalp texture per moment in flight), and a step far below what a view's 8-bit sRGB
@@ -22,8 +26,9 @@ public struct ChartTexture: Sendable {
     /// Renders `image` (a map renderer for `view`) in bands of 16 rows on `threads` threads and
     /// decodes it to linear light. The bands and the order of the sums do not depend on
     /// `threads`, so neither do the texels.
-    public init<Image: RowImage>(rendering image: Image, view: MapView, threads: Int) {
+    public init<Image: RowImage>(rendering image: Image, view: MapView, threads: Int, within whole: MapView? = nil) {
         self.view = view
+        fadeView = whole ?? view
         let width = image.widthPixels, height = image.heightPixels
         let decode = (0...255).map { UInt16((SRGBTransfer.decode(UInt8($0)) * 65535).rounded()) }
         var base = [SIMD4<UInt16>](repeating: .zero, count: width * height)
@@ -76,8 +81,9 @@ public struct ChartTexture: Sendable {
     /// 1 inside the texture, falling smoothly to 0 over the last `fadeMM` before its edge: a view
     /// blends from the map's skin to plain skin there instead of stepping at the map's border.
     public func edgeFade(_ centre: SIMD2<Double>, fadeMM: Double = 8) -> Double {
-        let inside = min(centre.x - view.originXMM, view.originXMM + view.widthMM - centre.x,
-                         centre.y - view.originYMM, view.originYMM + view.heightMM - centre.y)
+        let edge = fadeView
+        let inside = min(centre.x - edge.originXMM, edge.originXMM + edge.widthMM - centre.x,
+                         centre.y - edge.originYMM, edge.originYMM + edge.heightMM - centre.y)
         let t = min(max(inside / fadeMM, 0), 1)
         return t * t * (3 - 2 * t)
     }

@@ -143,6 +143,34 @@ extension HeadViewRenderer {
     }
 }
 
+extension HeadViewRenderer {
+    /// The part of `whole` (a whole-map texture view) this view's traced rays see, on its texel
+    /// grid: every scalp footprint with room for its filter (twice its extent, at most
+    /// `reachMM`, and four texels), nil before `traced`. A texture over it serves this view as
+    /// the whole map's does, for a fraction of the texels.
+    public func seenChart(within whole: MapView, reachMM: Double = 12) -> MapView? {
+        guard let raster else { return nil }
+        var low = SIMD2(Double.infinity, .infinity), high = -low
+        for band in raster.bands {
+            for sample in band.samples where sample.scalpWeight > 0 {
+                let span = sample.across.replacing(with: -sample.across, where: sample.across .< 0) + sample.down.replacing(with: -sample.down, where: sample.down .< 0)
+                let extent = min(2 * span.max(), reachMM)
+                low = pointwiseMin(low, sample.centre - extent)
+                high = pointwiseMax(high, sample.centre + extent)
+            }
+        }
+        guard low.x < high.x, low.y < high.y else { return whole }
+        let s = whole.pixelsPerMM, margin = 4.0
+        let firstColumn = max(0, Int(((low.x - whole.originXMM) * s).rounded(.down) - margin))
+        let firstRow = max(0, Int(((low.y - whole.originYMM) * s).rounded(.down) - margin))
+        let endColumn = min(whole.widthPixels, Int(((high.x - whole.originXMM) * s).rounded(.up) + margin))
+        let endRow = min(whole.heightPixels, Int(((high.y - whole.originYMM) * s).rounded(.up) + margin))
+        guard endColumn > firstColumn, endRow > firstRow else { return whole }
+        return MapView(originXMM: whole.originXMM + Double(firstColumn) / s, originYMM: whole.originYMM + Double(firstRow) / s,
+                       widthMM: Double(endColumn - firstColumn) / s, heightMM: Double(endRow - firstRow) / s, pixelsPerMM: s)
+    }
+}
+
 /// Bands handed out to rendering threads in order.
 final class BandCounter: @unchecked Sendable {
     private let lock = NSLock()

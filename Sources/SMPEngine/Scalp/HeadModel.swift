@@ -59,6 +59,9 @@ public struct HeadModel: Sendable {
             inverseRadii = 1 / (part.radii + grow)
             halfHeight = part.height.map { $0 + grow }
         }
+
+        /// How far the bound reaches below its centre, mm.
+        var halfDepth: Double { halfHeight ?? 1 / inverseRadii.z }
     }
 
     /// Each part grown by the reach of its blend (where it can shape the surface), and by the
@@ -83,6 +86,8 @@ public struct HeadModel: Sendable {
     /// the chin.
     let craniumCutMM: Double
     let craniumCutBlendMM: Double
+    /// Below this height (mm) only the neck shapes the surface.
+    let neckAloneBelowMM: Double
 
     /// Where the neck is cut off: below every view's frame.
     static let neckBottomMM = -420.0
@@ -144,6 +149,10 @@ public struct HeadModel: Sendable {
         }.max() ?? 0
         craniumCutMM = -80 * sz
         craniumCutBlendMM = 20 * s
+        // Below the cranium's cut and every other part's reach (the neck's blend beyond both).
+        let reach = reachBounds
+        neckAloneBelowMM = min(-80 * sz - 20 * s - widest - 1,
+                               parts.indices.dropFirst().dropLast().map { parts[$0].centre.z - reach[$0].halfDepth }.min() ?? 0)
     }
 
     // MARK: Signed distance
@@ -324,18 +333,19 @@ public struct HeadModel: Sendable {
             let t = cranium.crossing(origin: origin, direction: direction, outside: max(craniumT, 0), inside: inner,
                                      inverseRadii: craniumInverseRadii)
             let point = origin + direction * t
-            if t < nearestOther && unblended(point, active: active) && abs(distance(point, active: active)) < 0.05 {
+            // Unblended, the head's distance there is the vault's own: the point is on its surface.
+            if t < nearestOther && unblended(point, active: active) {
                 let n = craniumNormal(at: point)
                 let facing = -(n * direction).sum()
                 return (Hit(distanceMM: t, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
             }
         } else if craniumT < nearestOther, let t = vaultCrossing(origin: origin, direction: direction, from: max(craniumT, 0),
                                                                  to: min(craniumExit, nearestOther)) {
-            // A ray near the vault's outline, which misses the ellipsoid inside it: traced on the
-            // vault's distance alone (no other part's bound comes first), where marching evaluates
-            // every part's at every step.
+            // A ray near the vault's outline, which misses the ellipsoid inside it, met by the
+            // vault before any other part's bound: found on the vault alone, where marching
+            // evaluates every part's distance at every step.
             let point = origin + direction * t
-            if unblended(point, active: active) && abs(distance(point, active: active)) < 0.05 {
+            if unblended(point, active: active) {
                 let n = craniumNormal(at: point)
                 let facing = -(n * direction).sum()
                 return (Hit(distanceMM: t, point: point, normal: n, onEdge: facing < 0.12, active: active), facing < 0.12)
@@ -360,6 +370,18 @@ public struct HeadModel: Sendable {
                 return (Hit(distanceMM: t, point: q, normal: n, onEdge: edge, active: active), edge)
             }
             if d > previous && falling { closestRatio = min(closestRatio, previous / max(edgeSlope * previousT, 1e-9)) }
+            if q.z < neckAloneBelowMM && direction.z <= 0 && active & (1 << UInt32(neck)) != 0 {
+                // Below every other part's reach and not rising: only the bare neck lies ahead,
+                // met exactly where marching would creep down its length.
+                guard let (neckT, _) = Self.bounds(origin: origin, direction: direction, neckBound), neckT > t else { break }
+                let point = origin + direction * neckT
+                let local = point - parts[neck].centre
+                guard local.z > 1 - parts[neck].height! else { break }
+                var n = SIMD3(local.x * parts[neck].inverseRadiiSquared.x, local.y * parts[neck].inverseRadiiSquared.y, 0)
+                n /= (n * n).sum().squareRoot()
+                let edge = closestRatio < 1 || -(n * direction).sum() < 0.12
+                return (Hit(distanceMM: neckT, point: point, normal: n, onEdge: edge, active: active), edge)
+            }
             falling = d <= previous
             previous = d
             previousT = t
@@ -377,18 +399,23 @@ public struct HeadModel: Sendable {
         return (nil, closestRatio < 1)
     }
 
-    /// Where the ray first comes within a twentieth of a millimetre of the vault between `start`
-    /// and `end` (sphere tracing of the vault's distance, as `intersect` marches the head's),
-    /// nil if it does not.
+    /// Where a ray that misses the ellipsoid inside the vault first crosses the vault between
+    /// `start` (outside it) and `end`, nil if it is not found so: the ray's point nearest the
+    /// vault's centre (in the ellipsoid's unit coordinates) inside the vault brackets the crossing
+    /// for regula falsi, and the vault's excess, positive at five points before it, says no
+    /// earlier crossing was stepped over. Rays that pass outside (most of them miss) are
+    /// left to marching.
     func vaultCrossing(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double) -> Double? {
-        var t = start
-        for _ in 0..<200 {
-            let d = partDistance(origin + direction * t, 0)
-            if d < 0.05 { return t }
-            t += d * 0.95
-            if t > end { return nil }
+        let o = origin * craniumInverseRadii, d = direction * craniumInverseRadii
+        let nearest = -(o * d).sum() / (d * d).sum()
+        guard nearest > start,
+              cranium.excess(origin + direction * nearest, inverseRadii: craniumInverseRadii) < 0 else { return nil }
+        let t = cranium.crossing(origin: origin, direction: direction, outside: start, inside: nearest, inverseRadii: craniumInverseRadii)
+        guard t <= end else { return nil }
+        for k in 0..<5 where cranium.excess(origin + direction * (start + (t - start) * Double(k) / 5), inverseRadii: craniumInverseRadii) <= 0 {
+            return nil
         }
-        return nil
+        return t
     }
 
     /// Is `q` farther from every active part but the cranium than that part's blend radius (so
