@@ -52,16 +52,21 @@ struct PreviewRendererTests {
         _ = try renderer.render(scene, sceneText: text, view: .head(.top), pixels: 96, ticket: renderer.begin())
         scene.design.dotsPerCM2 *= 0.6
         let preview = try renderer.render(scene, sceneText: text, view: .head(.top), pixels: 96, ticket: renderer.begin())
-        let fresh = try PreviewRenderer(threads: 1).render(scene, sceneText: text, view: .head(.top), pixels: 96, ticket: 1)
+        let other = PreviewRenderer(threads: 1)
+        let fresh = try other.render(scene, sceneText: text, view: .head(.top), pixels: 96, ticket: other.begin())
         #expect(preview == fresh)
-        // And is the render's own view at that size, from the same texture.
+        // And looks as the render's own view at that size does, whose texture covers the whole
+        // map (the preview's covers the chart the view sees, drawn on its own surface).
         var rendering = SceneRendering(scene: scene, sceneText: text, threads: 1)
         rendering.scene.render.viewPixels = 96
         let map = ScalpMap(scene: scene)
         let dots = try DotPlacement.dots(for: scene, on: map)
         let day = try #require(scene.render.after.day(in: scene.sessions))
         let (texture, skin) = try rendering.viewTexture(map: map, dots: dots, day: day, for: [rendering.camera(.top)])
-        #expect(preview == PanelPixels(try rendering.headView(.top, map: map, texture: texture, skin: skin, font: nil)))
+        let whole = PanelPixels(try rendering.headView(.top, map: map, texture: texture, skin: skin, font: nil))
+        let differences = zip(preview.bytes, whole.bytes).map { abs(Int($0) - Int($1)) }
+        let mean = Double(differences.reduce(0, +)) / Double(differences.count)
+        #expect(mean < 1 && (differences.max() ?? 0) < 40, "mean \(mean), largest \(differences.max() ?? 0) levels")
     }
 }
 

@@ -106,6 +106,18 @@ let benchmarks: @Sendable () -> Void = {
                                                 software: "bench", text: [], compression: .fast))
         }
     }
+    let topView = OnFirstUse { () -> HeadViewCase in
+        guard let view = try? HeadViewCase(.top) else { fatalError("cannot set up the demo's top view") }
+        return view
+    }
+    Benchmark("head view top after, end to end, fast preset, 1600x1600") { benchmark in
+        let view = topView.value.view
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try BandedPNGOutput.write(view, to: folder.appendingPathComponent("view-top-after.png"), threads: threads,
+                                                software: "bench", text: [], compression: .fast))
+        }
+    }
     Benchmark("head view texture, demo after, whole scalp") { benchmark in
         let view = headView.value
         benchmark.startMeasurement()

@@ -20,8 +20,8 @@ import SMPEngine
 /// repeat, each reported as its best, with their ratio: the issue-24 target), `view` (the
 /// demo's front view after treatment, 1600 × 1600, written with the `fast` preset on
 /// `--threads N`, its texture built beforehand: the issue-19 target) and `view-texture` (that
-/// texture built), `view-rays [VIEW]` (that view's rays met with the head one by one, the time
-/// per outcome: miss, hit, and either on an edge).
+/// texture built), `view-rays [VIEW]` (that view's rays met with the head one by one, through
+/// its per-view cull, the time per outcome: miss, hit, and either on an edge).
 /// `--repeat N` runs the case N times and prints the best wall time.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let name = arguments.first ?? "uniform"
@@ -102,7 +102,7 @@ case "view":
     run = {
         _ = try BandedPNGOutput.write(view.view, to: scratch.appendingPathComponent("view.png"), threads: threads,
                                       software: "bench", text: [], compression: .fast)
-        return "front view after, \(view.size), \(threads) threads"
+        return "\(arguments.count > 1 ? arguments[1] : "front") view after, \(view.size), \(threads) threads"
     }
 case "view-rays":
     let view = try HeadViewCase(arguments.count > 1 ? HeadViewName(rawValue: arguments[1]) ?? .front : .front).view
@@ -110,9 +110,8 @@ case "view-rays":
         var time = [0.0, 0.0, 0.0, 0.0], count = [0, 0, 0, 0]
         for row in 0..<view.heightPixels {
             for column in 0..<view.widthPixels {
-                let d = view.camera.ray(x: Double(column) + 0.5, y: Double(row) + 0.5)
                 let start = DispatchTime.now().uptimeNanoseconds
-                let (hit, edge) = view.head.intersect(origin: view.camera.eye, direction: d, edgeSlope: 1 / view.camera.focalPixels)
+                let (hit, edge, _) = view.geometry.hit(x: Double(column) + 0.5, y: Double(row) + 0.5, edgeSlope: 1 / view.camera.focalPixels)
                 let k = (hit == nil ? 0 : 1) + (edge ? 2 : 0)
                 time[k] += Double(DispatchTime.now().uptimeNanoseconds - start)
                 count[k] += 1

@@ -71,7 +71,7 @@ public struct HeadViewGeometry: ScalpView {
     /// Where the ray through image point (x, y) meets the head (`HeadModel.intersect`), trying
     /// only the parts the cull leaves it.
     @inline(__always)
-    func hit(x: Double, y: Double, edgeSlope: Double) -> (hit: HeadModel.Hit?, onEdge: Bool, direction: SIMD3<Double>) {
+    public func hit(x: Double, y: Double, edgeSlope: Double) -> (hit: HeadModel.Hit?, onEdge: Bool, direction: SIMD3<Double>) {
         let direction = camera.ray(x: x, y: y)
         let candidates = cull.candidates(x: x, y: y)
         guard candidates != 0 else { return (nil, false, direction) }
