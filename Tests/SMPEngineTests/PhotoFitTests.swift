@@ -265,6 +265,39 @@ struct PhotoHandMarkedTests {
         #expect(!fit.focalFromEXIF)
     }
 
+    /// A lens the landmarks cannot agree with (a 400 mm telephoto in the EXIF of a portrait taken
+    /// at 60 cm) puts the camera metres away: refused, naming the distances allowed.
+    @Test func farCameraIsRefused() throws {
+        let shape = HeadShape.adultMan
+        let head = HeadModel(shape: shape), chart = ScalpChart(head: shape)
+        let marks: [PhotoSettings.Landmark: SIMD2<Double>] = [
+            .glabella: SIMD2(450, 445), .leftTragion: SIMD2(687, 549), .rightTragion: SIMD2(213, 549), .vertex: SIMD2(450, 133),
+        ]
+        let error = #expect(throws: PhotoFitError.self) {
+            _ = try PhotoFit.fit(landmarks: marks, head: head, chart: chart, hairline: Hairline(heightAboveBrowMM: 72),
+                                 widthPixels: 900, heightPixels: 1200, focalLength35mm: 400)
+        }
+        #expect(error?.keyPath == "photo.landmarks")
+        #expect(error?.message.contains("m from the head; a consultation photo is taken from 0.3 to 1.5 m") == true, "\(String(describing: error))")
+    }
+
+    /// The hairline landmark is where the views draw the plan's hairline: its chart point on
+    /// the map, through the cranium's chart (`HeadViewGeometry`).
+    @Test func hairlineLandmarkIsTheViewsHairline() throws {
+        let shape = HeadShape.adultMan
+        let head = HeadModel(shape: shape), chart = ScalpChart(head: shape), hairline = Hairline(heightAboveBrowMM: 72)
+        let point = PhotoFit.modelPoint(.hairline, head: head, chart: chart, hairline: hairline)
+        let camera = HeadCamera(view: .front, shape: shape, distanceMM: 600, pixels: 800)
+        let geometry = HeadViewGeometry(camera: camera, head: head)
+        let onChart = geometry.chartPoint(point)
+        let planned = chart.chartPoint(polar: chart.frontPolar(arcAboveBrowMM: 72), azimuth: -Double.pi / 2)
+        #expect(abs(onChart.x - planned.x) < 0.1 && abs(onChart.y - planned.y) < 0.1, "\(onChart) vs \(planned)")
+        // And the front view's ray through its pixel sees that chart point.
+        let pixel = try #require(camera.project(point))
+        let seen = try #require(geometry.sight(x: pixel.x, y: pixel.y, share: 1)).centreMM
+        #expect(((seen - planned) * (seen - planned)).sum().squareRoot() < 0.5)
+    }
+
     /// The pupils, `interpupillaryMM` apart, fit with the other landmarks; a mirrored photo (a
     /// selfie) is fitted as one and said to be.
     @Test func pupilsAndASelfie() throws {

@@ -83,11 +83,6 @@ extension SceneRendering {
                    selected: [String]?) throws -> [ImageJob] {
         guard let prepared, let settings = scene.photo, wantsPhoto(selected) else { return [] }
         let map = preview.map
-        // `replace`: the mask's area treated by the plan's sessions (its dots, not the plan's);
-        // the composite leaves every pixel the mask leaves black as the photo.
-        let replacing = settings.maskMode == .replace && prepared.mask != nil
-        let dots = replacing ? try maskReplacedDots(prepared, map: map) : preview.dots
-        let mask = replacing ? prepared.mask.map { $0.map { $0 > 0 ? UInt8(255) : 0 } } : prepared.mask
         func wanted(_ name: String) -> Bool { selected == nil || selected!.contains("photo") || selected!.contains(name) }
         let afterDay = moment.day(in: scene.sessions)
         var moments: [(name: String, day: Double?)] = [("photo-before", nil), ("photo-after", afterDay)]
@@ -95,6 +90,7 @@ extension SceneRendering {
         moments = moments.filter { wanted($0.name) }
         let comparison = wanted("photo-comparison")
         guard !moments.isEmpty || comparison else { return [] }
+        let (dots, mask) = try photoTreatment(prepared, map: map, planDots: preview.dots)
         let font = try Font.dejaVuSans()
         let head = HeadModel(shape: scene.head)
         let camera = prepared.fit.camera

@@ -9,6 +9,15 @@ import PoissonDisk
 /// factor, as on fully bald scalp: no region factors, no feathering into hair), on the chart as
 /// always, so the dots stay per cm² of real scalp however the photo foreshortens it.
 extension SceneRendering {
+    /// The dots the photo outputs show and the mask their composite applies: the plan's dots
+    /// under the painted mask (`restrict`, or no mask), or the mask's own dots (`replace`) with
+    /// every pixel the mask leaves black kept as the photo (their shadows in the skin do not
+    /// spill past the painted edge).
+    func photoTreatment(_ prepared: PreparedPhoto, map: ScalpMap, planDots: [PoissonDot]) throws -> (dots: [PoissonDot], mask: [UInt8]?) {
+        guard scene.photo?.maskMode == .replace, let mask = prepared.mask else { return (planDots, prepared.mask) }
+        return (try maskReplacedDots(prepared, map: map), mask.map { $0 > 0 ? 255 : 0 })
+    }
+
     /// The dots of the photo's own plan: the scene's sessions over the mask's area.
     func maskReplacedDots(_ prepared: PreparedPhoto, map: ScalpMap) throws -> [PoissonDot] {
         guard let mask = prepared.mask else { return [] }
@@ -33,10 +42,12 @@ extension SceneRendering {
             guard column >= 0, column < photo.width, row >= 0, row < photo.height else { return 0 }
             let value = mask[row * photo.width + column]
             guard value > 0 else { return 0 }
-            // Seen: the ray to the point meets the head there first, not on the far side of the skull.
+            // Seen: nothing of the head lies before the point on the ray to it (the far side of
+            // the skull has the near side before it). A few mm of slack: at a grazing angle the
+            // ray meets the surface a little before the point the chart names.
             let toPoint = point - camera.eye, length = (toPoint * toPoint).sum().squareRoot()
             guard let hit = head.intersect(origin: camera.eye, direction: toPoint / length, edgeSlope: 0).hit,
-                  abs(hit.distanceMM - length) < 2, head.scalpWeight(at: hit.point, active: hit.active) > 0 else { return 0 }
+                  hit.distanceMM > length - 5, head.scalpWeight(at: hit.point, active: hit.active) > 0 else { return 0 }
             return Float(value) / 255
         }
         // A coarse pass (every `stride` cells) finds the painted part; only cells near a painted
