@@ -9,14 +9,18 @@ public struct Photo: Sendable, Equatable {
     public let format: String
     /// The EXIF orientation (1 to 8) applied; 1 when the file had none.
     public let orientation: Int
+    /// The lens's focal length in 35 mm film terms from the JPEG's EXIF (FocalLengthIn35mmFilm),
+    /// mm; nil when the file does not say.
+    public var focalLength35mm: Double?
 
-    public init(width: Int, height: Int, pixels: [UInt8], format: String = "RGB", orientation: Int = 1) {
+    public init(width: Int, height: Int, pixels: [UInt8], format: String = "RGB", orientation: Int = 1, focalLength35mm: Double? = nil) {
         precondition(width >= 0 && height >= 0 && pixels.count == width * height * 3, "Photo needs width * height * 3 bytes of RGB")
         self.width = width
         self.height = height
         self.pixels = pixels
         self.format = format
         self.orientation = orientation
+        self.focalLength35mm = focalLength35mm
     }
 
     /// The RGB value of the pixel at column `x`, row `y` (0 at the top).
@@ -58,6 +62,6 @@ public struct Photo: Sendable, Equatable {
                 }
             }
         }
-        return Photo(width: outWidth, height: outHeight, pixels: out, format: format, orientation: orientation)
+        return Photo(width: outWidth, height: outHeight, pixels: out, format: format, orientation: orientation, focalLength35mm: focalLength35mm)
     }
 }

@@ -87,7 +87,8 @@ public enum PhotoReader {
         }
         guard code == JPEGSHIM_OK else { throw error(code, message, path: path) }
         let orientation = EXIFOrientation.orientation(ofJPEG: bytes) ?? 1
-        return Photo(width: width, height: height, pixels: pixels, format: "JPEG").upright(fromOrientation: orientation)
+        return Photo(width: width, height: height, pixels: pixels, format: "JPEG",
+                     focalLength35mm: EXIFOrientation.focalLength35mm(ofJPEG: bytes)).upright(fromOrientation: orientation)
     }
 
     static func error(_ code: Int32, _ message: [CChar], path: String) -> PhotoError {
@@ -134,9 +135,11 @@ public enum PhotoReader {
 public enum JPEGEncoder {
     /// JPEG bytes of `photo` at `quality`, with an EXIF APP1 declaring `orientation` if given;
     /// `cmyk` writes the same pixels as a CMYK file (which `PhotoReader` refuses).
-    public static func encode(_ photo: Photo, quality: Int = 90, orientation: Int? = nil, littleEndian: Bool = true,
-                              cmyk: Bool = false) throws(PhotoError) -> [UInt8] {
-        let app1 = orientation.map { EXIFOrientation.app1(orientation: $0, littleEndian: littleEndian) }
+    public static func encode(_ photo: Photo, quality: Int = 90, orientation: Int? = nil, focalLength35mm: Int? = nil,
+                              littleEndian: Bool = true, cmyk: Bool = false) throws(PhotoError) -> [UInt8] {
+        let app1 = orientation.map {
+            EXIFOrientation.app1(orientation: $0, littleEndian: littleEndian, focalLength35mm: focalLength35mm)
+        }
         var message = [CChar](repeating: 0, count: Int(JPEGSHIM_MESSAGE_CAPACITY))
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0

@@ -156,8 +156,9 @@ struct RenderCommand: ParsableCommand {
         }
         guard !quiet else { return }
         let fit = result.photoFit.map { fit in
-            [String(format: "photo: the head fitted to %d landmarks, residual %.1f px root-mean-square (limit %.1f), camera %.0f mm from the head%@",
-                    fit.residualPixels.count, fit.rmsResidualPixels, fit.limitPixels, (fit.camera.eye * fit.camera.eye).sum().squareRoot(),
+            [String(format: "photo: the head fitted to %d landmarks, residual %.1f px root-mean-square (limit %.1f), camera %.0f mm from the head, focal length %.0f mm (35 mm equivalent%@)%@",
+                    fit.residualPixels.count, fit.rmsResidualPixels, fit.limitPixels, fit.distanceMM, fit.focalLength35mm,
+                    fit.focalFromEXIF ? ", near the photo's EXIF" : ", near a phone's: the photo's EXIF does not say",
                     fit.isMirrorImage ? " (a mirror image: the patient's right on the photo's right)" : "")]
         } ?? []
         try StandardOutput.write(lines: ["\(scene.name): \(result.dotCount) dots"] + fit + result.files.map { "wrote \($0.path)" })

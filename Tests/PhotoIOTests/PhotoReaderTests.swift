@@ -73,6 +73,18 @@ func meanDifference(_ a: Photo, _ b: Photo) -> Double {
         #expect(read.pixel(x: 3, y: 3).z > 150 && read.pixel(x: 44, y: 28).z < 80)
     }
 
+    /// A phone's JPEG says its lens in 35 mm terms (FocalLengthIn35mmFilm in the Exif IFD): read
+    /// in both byte orders beside the orientation; absent, nil.
+    @Test(arguments: [true, false])
+    func exifFocalLengthIsRead(littleEndian: Bool) throws {
+        let photo = gradientPhoto(width: 32, height: 48)
+        let bytes = try JPEGEncoder.encode(photo, quality: 90, orientation: 6, focalLength35mm: 26, littleEndian: littleEndian)
+        #expect(EXIFOrientation.orientation(ofJPEG: bytes) == 6)
+        let read = try readBytes(bytes)
+        #expect(read.focalLength35mm == 26 && read.orientation == 6 && read.width == 48)
+        #expect(try readBytes(try JPEGEncoder.encode(photo, quality: 90, orientation: 1, littleEndian: littleEndian)).focalLength35mm == nil)
+    }
+
     /// The inverse of `Photo.upright`: what a camera writes for an upright scene.
     func storedPixels(_ upright: Photo, orientation: Int) -> Photo {
         // Each orientation's inverse: 6 and 8 undo each other, the rest undo themselves.

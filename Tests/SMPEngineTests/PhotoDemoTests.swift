@@ -11,8 +11,9 @@ struct PhotoDemoTests {
     static let scenes = packageRoot.appendingPathComponent("Scenes")
 
     /// The view `view` of the scene `sceneText` before treatment, `pixels` on a side, as a photo,
-    /// and the landmarks its camera sees, as the scene's `photo.landmarks` YAML.
-    static func generatedPhoto(sceneText: String, view: HeadViewName, pixels: Int) throws -> (Photo, String) {
+    /// the landmarks its camera sees, as the scene's `photo.landmarks` YAML, and its focal length
+    /// in 35 mm terms (for the JPEG's EXIF, as a camera writes it).
+    static func generatedPhoto(sceneText: String, view: HeadViewName, pixels: Int) throws -> (Photo, String, Int) {
         var scene = try Scene.load(yaml: sceneText, file: "generator.yaml")
         scene.render.viewPixels = pixels
         let rendering = SceneRendering(scene: scene, sceneText: sceneText, threads: 2)
@@ -27,14 +28,16 @@ struct PhotoDemoTests {
         let yaml = PhotoSettings.Landmark.allCases.compactMap { landmark in
             marks[landmark].map { String(format: "    %@: { x: %.1f, y: %.1f }", landmark.rawValue, $0.x, $0.y) }
         }.joined(separator: "\n")
-        return (photo, yaml)
+        let focal = PhotoFit.focalLength35mm(focalPixels: camera.focalPixels, widthPixels: pixels, heightPixels: pixels)
+        return (photo, yaml, Int(focal.rounded()))
     }
 
     @Test func writeDemoWhenAsked() throws {
         guard ProcessInfo.processInfo.environment["SMP_WRITE_PHOTO_DEMO"] == "1" else { return }
         let demo = try String(contentsOf: Self.scenes.appendingPathComponent("demo.yaml"), encoding: .utf8)
-        let (photo, landmarks) = try Self.generatedPhoto(sceneText: demo, view: .threeQuarter, pixels: 1000)
-        try Data(JPEGEncoder.encode(photo, quality: 85)).write(to: Self.scenes.appendingPathComponent("photo-demo.jpg"))
+        let (photo, landmarks, focal) = try Self.generatedPhoto(sceneText: demo, view: .threeQuarter, pixels: 1000)
+        try Data(JPEGEncoder.encode(photo, quality: 85, orientation: 1, focalLength35mm: focal))
+            .write(to: Self.scenes.appendingPathComponent("photo-demo.jpg"))
         var body = demo.components(separatedBy: "\n").drop { $0.hasPrefix("#") }.joined(separator: "\n")
         body = body.replacingOccurrences(of: "name: demo\n", with: "name: photo-demo\n")
         let scene = """
@@ -65,6 +68,8 @@ struct PhotoDemoTests {
         withFolder.sceneFolder = Self.scenes
         let prepared = try #require(try withFolder.preparePhoto(sceneFolder: Self.scenes))
         #expect(prepared.fit.rmsResidualPixels < 1)
+        // A camera's view, not a mirror image; its lens from the JPEG's EXIF.
+        #expect(!prepared.fit.isMirrorImage && prepared.fit.focalFromEXIF)
         let truth = rendering.camera(.threeQuarter)
         let offset = prepared.fit.camera.eye - truth.eye
         #expect((offset * offset).sum().squareRoot() < 5)

@@ -12,10 +12,12 @@ struct PhotoFitTests {
     /// would differ between before and after and blur the comparison).
     static let sceneText = HeadViewRendererTests.scene(viewPixels: 640).replacingOccurrences(of: "texture: 0 }", with: "texture: 0, shine: 0 }")
 
-    static func landmarks(seenBy camera: HeadCamera, head: HeadModel, chart: ScalpChart, hairline: Hairline)
+    /// The landmarks `camera` sees of the head, where it sees them; the pupils (which the
+    /// mannequin does not draw) only when asked.
+    static func landmarks(seenBy camera: HeadCamera, head: HeadModel, chart: ScalpChart, hairline: Hairline, pupils: Bool = false)
         -> [PhotoSettings.Landmark: SIMD2<Double>] {
         var marks: [PhotoSettings.Landmark: SIMD2<Double>] = [:]
-        for landmark in PhotoSettings.Landmark.allCases {
+        for landmark in PhotoSettings.Landmark.allCases where pupils || ![.leftPupil, .rightPupil].contains(landmark) {
             let point = PhotoFit.modelPoint(landmark, head: head, chart: chart, hairline: hairline)
             // Only what the camera sees is marked; the top of the head also where it is the outline.
             let toPoint = point - camera.eye, length = (toPoint * toPoint).sum().squareRoot()
@@ -29,6 +31,11 @@ struct PhotoFitTests {
         var bytes = [UInt8](repeating: 0, count: image.widthPixels * image.heightPixels * 3)
         bytes.withUnsafeMutableBytes { image.renderRows(0..<image.heightPixels, into: $0, rowStride: image.widthPixels * 3) }
         return bytes
+    }
+
+    /// `camera`'s focal length as its JPEG's EXIF says it: in 35 mm terms, to the millimetre.
+    static func exifFocalLength(of camera: HeadCamera) -> Double {
+        PhotoFit.focalLength35mm(focalPixels: camera.focalPixels, widthPixels: camera.widthPixels, heightPixels: camera.heightPixels).rounded()
     }
 
     static func angleDegrees(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
@@ -47,17 +54,18 @@ struct PhotoFitTests {
         // Clicked to a tenth of a pixel.
         marks = marks.mapValues { ($0 * 10).rounded(.toNearestOrAwayFromZero) / 10 }
         let fit = try PhotoFit.fit(landmarks: marks, head: head, chart: chart, hairline: scene.hairline,
-                                   widthPixels: truth.widthPixels, heightPixels: truth.heightPixels)
+                                   widthPixels: truth.widthPixels, heightPixels: truth.heightPixels,
+                                   focalLength35mm: Self.exifFocalLength(of: truth))
         let offset = fit.camera.eye - truth.eye
-        // Four landmarks (the three-quarter view hides one ear) leave the distance the least sure:
-        // 5.4 mm, and the focal length 1 %, along the line of sight.
+        // Four landmarks (the three-quarter view hides one ear) leave the distance the least sure,
+        // along the line of sight.
         #expect((offset * offset).sum().squareRoot() < 6, "eye off by \(offset) mm")
         #expect(Self.angleDegrees(fit.camera.forward, truth.forward) < 1)
         #expect(Self.angleDegrees(fit.camera.up, truth.up) < 1)
         #expect(abs(fit.camera.focalPixels / truth.focalPixels - 1) < 0.015)
         #expect(fit.rmsResidualPixels < 0.5)
-        // The head views draw a mirror image (`PhotoFit.isMirrorImage`).
-        #expect(fit.isMirrorImage)
+        // The head views draw what a camera sees, not a mirror image.
+        #expect(!fit.isMirrorImage)
     }
 
     /// Both ears on one side of the face: no head fits.
@@ -99,7 +107,8 @@ struct PhotoFitTests {
         let expected = HeadViewRendererTests.pixels(afterView)
         let marks = Self.landmarks(seenBy: truth, head: head, chart: setup.map.chart, hairline: scene.hairline)
         let fit = try PhotoFit.fit(landmarks: marks, head: head, chart: setup.map.chart, hairline: scene.hairline,
-                                   widthPixels: photo.width, heightPixels: photo.height)
+                                   widthPixels: photo.width, heightPixels: photo.height,
+                                   focalLength35mm: Self.exifFocalLength(of: truth))
         let before = setup.rendering.chartTexture(map: setup.map, dots: setup.dots, day: nil, surface: setup.surface)
         let after = setup.rendering.chartTexture(map: setup.map, dots: setup.dots, day: setup.afterDay, surface: setup.surface)
         let noMark = (image: RGB8Image(width: 0, height: 0), x: 0, y: 0)
@@ -219,16 +228,96 @@ struct PhotoHandMarkedTests {
             .glabella: SIMD2(450, 445), .leftTragion: SIMD2(687, 549), .rightTragion: SIMD2(213, 549), .vertex: SIMD2(450, 133),
         ]
         let truth = HeadCamera(view: .front, shape: shape, distanceMM: 600, pixels: 1200)
+        let truthDistance = (truth.eye * truth.eye).sum().squareRoot()
+        // Four landmarks a few pixels off do not hold the camera's distance by themselves (a far
+        // camera with a long lens makes nearly the same picture: 13.8 m before the priors); the
+        // photo's EXIF focal length (here the truth's, 53 mm in 35 mm terms) does.
+        let exif = PhotoFit.focalLength35mm(focalPixels: truth.focalPixels, widthPixels: 900, heightPixels: 1200).rounded()
         let fit = try PhotoFit.fit(landmarks: marks, head: head, chart: chart, hairline: Hairline(heightAboveBrowMM: 72),
-                                   widthPixels: 900, heightPixels: 1200)
-        // Four landmarks a few pixels off do not hold the camera's distance: the best fit is a far
-        // camera with a long lens (nearly the same picture), 14 px root-mean-square off the marks.
-        // The direction it looks from holds.
+                                   widthPixels: 900, heightPixels: 1200, focalLength35mm: exif)
+        #expect(abs(fit.distanceMM / truthDistance - 1) < 0.15, "\(fit.distanceMM) mm, truth \(truthDistance) mm")
+        #expect(fit.focalFromEXIF)
         #expect(fit.rmsResidualPixels < 15)
         #expect(Self.angle(fit.camera.forward, truth.forward) < 12, "\(Self.angle(fit.camera.forward, truth.forward))°")
-        // Marked on a camera's view of the patient (left ear on the image's right): not the
-        // head views' mirror image.
+        // Marked on a camera's view of the patient (left ear on the image's right): not a
+        // mirror image.
         #expect(!fit.isMirrorImage)
+    }
+
+    /// A phone's photo (3:4 portrait from 60 cm with a 27 mm lens in 35 mm terms) without EXIF,
+    /// four landmarks set a few pixels off by eye: the phone prior holds the distance.
+    @Test func phonePhotoWithoutEXIF() throws {
+        let shape = HeadShape.adultMan
+        let head = HeadModel(shape: shape), chart = ScalpChart(head: shape), hairline = Hairline(heightAboveBrowMM: 72)
+        let truth = HeadCamera(eye: SIMD3(0, -600, 10), forward: SIMD3(0, 1, -0.02), up: SIMD3(0, 0, 1), widthPixels: 1200, heightPixels: 1600,
+                               focalPixels: PhotoFit.focalPixels(focalLength35mm: 27, widthPixels: 1200, heightPixels: 1600), distanceMM: 600)
+        // Where each landmark projects (the ear canals as the ears' outline shows them), a few
+        // pixels off.
+        let slips: [PhotoSettings.Landmark: SIMD2<Double>] = [.glabella: SIMD2(3, -2), .leftTragion: SIMD2(-4, 3),
+                                                              .rightTragion: SIMD2(2, 4), .vertex: SIMD2(-3, -3)]
+        var marks: [PhotoSettings.Landmark: SIMD2<Double>] = [:]
+        for (landmark, slip) in slips {
+            marks[landmark] = try #require(truth.project(PhotoFit.modelPoint(landmark, head: head, chart: chart, hairline: hairline))) + slip
+        }
+        let fit = try PhotoFit.fit(landmarks: marks, head: head, chart: chart, hairline: hairline, widthPixels: 1200, heightPixels: 1600)
+        let truthDistance = (truth.eye * truth.eye).sum().squareRoot()
+        #expect(abs(fit.distanceMM / truthDistance - 1) < 0.15, "\(fit.distanceMM) mm, truth \(truthDistance) mm, focal \(fit.focalLength35mm) mm")
+        #expect(!fit.focalFromEXIF)
+    }
+
+    /// A lens the landmarks cannot agree with (a 400 mm telephoto in the EXIF of a portrait taken
+    /// at 60 cm) puts the camera metres away: refused, naming the distances allowed.
+    @Test func farCameraIsRefused() throws {
+        let shape = HeadShape.adultMan
+        let head = HeadModel(shape: shape), chart = ScalpChart(head: shape)
+        let marks: [PhotoSettings.Landmark: SIMD2<Double>] = [
+            .glabella: SIMD2(450, 445), .leftTragion: SIMD2(687, 549), .rightTragion: SIMD2(213, 549), .vertex: SIMD2(450, 133),
+        ]
+        let error = #expect(throws: PhotoFitError.self) {
+            _ = try PhotoFit.fit(landmarks: marks, head: head, chart: chart, hairline: Hairline(heightAboveBrowMM: 72),
+                                 widthPixels: 900, heightPixels: 1200, focalLength35mm: 400)
+        }
+        #expect(error?.keyPath == "photo.landmarks")
+        #expect(error?.message.contains("m from the head; a consultation photo is taken from 0.3 to 1.5 m") == true, "\(String(describing: error))")
+    }
+
+    /// The hairline landmark is where the views draw the plan's hairline: its chart point on
+    /// the map, through the cranium's chart (`HeadViewGeometry`).
+    @Test func hairlineLandmarkIsTheViewsHairline() throws {
+        let shape = HeadShape.adultMan
+        let head = HeadModel(shape: shape), chart = ScalpChart(head: shape), hairline = Hairline(heightAboveBrowMM: 72)
+        let point = PhotoFit.modelPoint(.hairline, head: head, chart: chart, hairline: hairline)
+        let camera = HeadCamera(view: .front, shape: shape, distanceMM: 600, pixels: 800)
+        let geometry = HeadViewGeometry(camera: camera, head: head)
+        let onChart = geometry.chartPoint(point)
+        let planned = chart.chartPoint(polar: chart.frontPolar(arcAboveBrowMM: 72), azimuth: -Double.pi / 2)
+        #expect(abs(onChart.x - planned.x) < 0.1 && abs(onChart.y - planned.y) < 0.1, "\(onChart) vs \(planned)")
+        // And the front view's ray through its pixel sees that chart point.
+        let pixel = try #require(camera.project(point))
+        let seen = try #require(geometry.sight(x: pixel.x, y: pixel.y, share: 1)).centreMM
+        #expect(((seen - planned) * (seen - planned)).sum().squareRoot() < 0.5)
+    }
+
+    /// The pupils, `interpupillaryMM` apart, fit with the other landmarks; a mirrored photo (a
+    /// selfie) is fitted as one and said to be.
+    @Test func pupilsAndASelfie() throws {
+        let shape = HeadShape.adultMan
+        let head = HeadModel(shape: shape), chart = ScalpChart(head: shape), hairline = Hairline(heightAboveBrowMM: 72)
+        let truth = HeadCamera(view: .front, shape: shape, distanceMM: 500, pixels: 1000)
+        var model: [PhotoSettings.Landmark: SIMD2<Double>] = [:]
+        for landmark in PhotoSettings.Landmark.allCases {
+            model[landmark] = truth.project(PhotoFit.modelPoint(landmark, head: head, chart: chart, hairline: hairline, interpupillaryMM: 66))
+        }
+        let pupilGap = model[.leftPupil]!.x - model[.rightPupil]!.x
+        #expect(pupilGap > 0, "the patient's left pupil is on the image's right")
+        let exif = PhotoFit.focalLength35mm(focalPixels: truth.focalPixels, widthPixels: 1000, heightPixels: 1000)
+        let fit = try PhotoFit.fit(landmarks: model, head: head, chart: chart, hairline: hairline, widthPixels: 1000, heightPixels: 1000,
+                                   focalLength35mm: exif, interpupillaryMM: 66)
+        #expect(fit.rmsResidualPixels < 0.5 && !fit.isMirrorImage)
+        let mirrored = model.mapValues { SIMD2(1000 - $0.x, $0.y) }
+        let selfie = try PhotoFit.fit(landmarks: mirrored, head: head, chart: chart, hairline: hairline, widthPixels: 1000, heightPixels: 1000,
+                                      focalLength35mm: exif, interpupillaryMM: 66)
+        #expect(selfie.isMirrorImage && selfie.rmsResidualPixels < 0.5)
     }
 
     static func angle(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double { PhotoFitTests.angleDegrees(a, b) }

@@ -31,7 +31,15 @@ public struct PhotoCase: Sendable {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("smp-photo-benchmark")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let photoURL = folder.appendingPathComponent("photo12.jpg")
-        try Data(JPEGEncoder.encode(Photo(width: Self.width, height: Self.height, pixels: pixels), quality: 90)).write(to: photoURL)
+        // The demo's lens in 35 mm terms for the bigger frame (the same focal length in pixels
+        // times 3, over a different diagonal), in the EXIF as a camera writes it.
+        let focal = small.focalLength35mm.map { f -> Int in
+            let smallDiagonal = Double(small.width * small.width + small.height * small.height).squareRoot()
+            let diagonal = Double(Self.width * Self.width + Self.height * Self.height).squareRoot()
+            return Int((f * Double(scale) * smallDiagonal / diagonal).rounded())
+        }
+        try Data(JPEGEncoder.encode(Photo(width: Self.width, height: Self.height, pixels: pixels), quality: 90, orientation: 1,
+                                    focalLength35mm: focal)).write(to: photoURL)
         settings.file = photoURL.path
         settings.landmarks = settings.landmarks.mapValues { $0 * Double(scale) + SIMD2(Double(offsetX), 0) }
         scene.photo = settings

@@ -39,7 +39,8 @@ extension SceneRendering {
         let fit: PhotoFit
         do {
             fit = try PhotoFit.fit(landmarks: settings.landmarks, head: head, chart: ScalpChart(head: scene.head), hairline: scene.hairline,
-                                   widthPixels: photo.width, heightPixels: photo.height, maxResidualPixels: settings.maxResidualPixels)
+                                   widthPixels: photo.width, heightPixels: photo.height, maxResidualPixels: settings.maxResidualPixels,
+                                   focalLength35mm: photo.focalLength35mm, interpupillaryMM: settings.interpupillaryMM)
         } catch {
             throw SceneError.invalid(file: scene.name, issues: [SceneIssue(line: 0, column: 0, keyPath: error.keyPath, message: error.message)])
         }
@@ -73,15 +74,15 @@ extension SceneRendering {
             file: settings.file, widthPixels: prepared.photo.width, heightPixels: prepared.photo.height,
             orientation: prepared.photo.orientation, residualPixels: fit.rmsResidualPixels, residualLimitPixels: fit.limitPixels,
             landmarkResidualPixels: Dictionary(uniqueKeysWithValues: fit.residualPixels.map { ($0.key.rawValue, $0.value) }),
-            cameraDistanceMM: (fit.camera.eye * fit.camera.eye).sum().squareRoot(), focalPixels: fit.camera.focalPixels,
-            mirrorImage: fit.isMirrorImage)
+            cameraDistanceMM: fit.distanceMM, focalPixels: fit.camera.focalPixels, focalLength35mm: fit.focalLength35mm,
+            focalFromEXIF: fit.focalFromEXIF, mirrorImage: fit.isMirrorImage)
     }
 
     /// The photo outputs the selection names, for `prepared`.
     func photoJobs(_ prepared: PreparedPhoto?, _ preview: ScenePreview, after moment: TreatmentTime,
                    selected: [String]?) throws -> [ImageJob] {
         guard let prepared, let settings = scene.photo, wantsPhoto(selected) else { return [] }
-        let map = preview.map, dots = preview.dots
+        let map = preview.map
         func wanted(_ name: String) -> Bool { selected == nil || selected!.contains("photo") || selected!.contains(name) }
         let afterDay = moment.day(in: scene.sessions)
         var moments: [(name: String, day: Double?)] = [("photo-before", nil), ("photo-after", afterDay)]
@@ -89,6 +90,7 @@ extension SceneRendering {
         moments = moments.filter { wanted($0.name) }
         let comparison = wanted("photo-comparison")
         guard !moments.isEmpty || comparison else { return [] }
+        let (dots, mask) = try photoTreatment(prepared, map: map, planDots: preview.dots)
         let font = try Font.dejaVuSans()
         let head = HeadModel(shape: scene.head)
         let camera = prepared.fit.camera
@@ -108,7 +110,7 @@ extension SceneRendering {
         }
         var estimate = viewEstimate(textureView: textureView, images: 0, sheet: nil, moments: users.count, dots: dots.count)
         estimate.pixelsPerImage = (comparison ? 2 : 1) * photoPixels
-        estimate.peakMemoryBytes += photoPixels * 3 * (prepared.mask == nil ? 1 : 2) + imagesInFlight * 2 * photoPixels * 3
+        estimate.peakMemoryBytes += photoPixels * 3 * (mask == nil ? 1 : 2) + imagesInFlight * 2 * photoPixels * 3
         estimate.bytesWritten = (moments.count + (comparison ? 2 : 0)) * photoPixels * 3
         try limits.check(estimate)
         let textures = ViewTextures(users: users)
@@ -123,7 +125,7 @@ extension SceneRendering {
         let mark = try PhotoComposite.mark(photo: prepared.photo, corner: settings.markCorner, font: font)
         @Sendable func composite(_ day: Double?) -> PhotoComposite {
             PhotoComposite(photo: prepared.photo, camera: prepared.fit.camera, head: head,
-                           before: day == nil ? nil : texture(nil), after: day.map(texture), mask: prepared.mask, mark: mark,
+                           before: day == nil ? nil : texture(nil), after: day.map(texture), mask: mask, mark: mark,
                            coverage: coverage)
         }
         var jobs = moments.map { item in ImageJob(name: item.name, day: item.day) { composite(item.day) } }

@@ -31,7 +31,8 @@ extension HeadViewName {
 
 /// A perspective camera on the head: pinhole at `eye`, looking along `forward`, `pixels` square
 /// pixels on a side, `focalPixels` the distance to the image plane in pixels. Pixel (c, r)
-/// spans [c, c+1) × [r, r+1), r down.
+/// spans [c, c+1) × [r, r+1), r down. The image is what a camera sees, not a mirror: from the
+/// front the patient's right is on the image's left, from behind on its right.
 public struct HeadCamera: Sendable, Equatable {
     public var eye: SIMD3<Double>
     public var forward: SIMD3<Double>
@@ -51,11 +52,7 @@ public struct HeadCamera: Sendable, Equatable {
         let back = toCamera / (toCamera * toCamera).sum().squareRoot()
         eye = target + back * distanceMM
         forward = -back
-        var r = SIMD3(forward.y * upHint.z - forward.z * upHint.y, forward.z * upHint.x - forward.x * upHint.z,
-                      forward.x * upHint.y - forward.y * upHint.x)
-        r /= (r * r).sum().squareRoot()
-        right = r
-        up = SIMD3(r.y * forward.z - r.z * forward.y, r.z * forward.x - r.x * forward.z, r.x * forward.y - r.y * forward.x)
+        (right, up) = Self.imageAxes(forward: forward, upHint: upHint)
         widthPixels = pixels
         heightPixels = pixels
         // The framing sphere fills the image's half-width with a small margin.
@@ -72,14 +69,21 @@ public struct HeadCamera: Sendable, Equatable {
         self.eye = eye
         let f = forward / (forward * forward).sum().squareRoot()
         self.forward = f
-        var r = SIMD3(f.y * upHint.z - f.z * upHint.y, f.z * upHint.x - f.x * upHint.z, f.x * upHint.y - f.y * upHint.x)
-        r /= (r * r).sum().squareRoot()
-        right = r
-        up = SIMD3(r.y * f.z - r.z * f.y, r.z * f.x - r.x * f.z, r.x * f.y - r.y * f.x)
+        (right, up) = Self.imageAxes(forward: f, upHint: upHint)
         self.widthPixels = widthPixels
         self.heightPixels = heightPixels
         self.focalPixels = focalPixels
         self.distanceMM = distanceMM
+    }
+
+    /// The image's right and up for a camera looking along unit `forward` with `upHint` up.
+    /// `HeadShape`'s frame (X to the patient's right, Y back, Z up) is left-handed, so the right
+    /// a camera sees is up × forward in its coordinates (forward × up would draw the head as a
+    /// mirror does: the patient's right on the image's right in a front view).
+    static func imageAxes(forward f: SIMD3<Double>, upHint u: SIMD3<Double>) -> (right: SIMD3<Double>, up: SIMD3<Double>) {
+        var r = SIMD3(u.y * f.z - u.z * f.y, u.z * f.x - u.x * f.z, u.x * f.y - u.y * f.x)
+        r /= (r * r).sum().squareRoot()
+        return (r, SIMD3(f.y * r.z - f.z * r.y, f.z * r.x - f.x * r.z, f.x * r.y - f.y * r.x))
     }
 
     /// The unit ray through image point (x, y) in pixels.

@@ -32,34 +32,57 @@ public struct PhotoFit: Sendable {
     public let residualPixels: [PhotoSettings.Landmark: Double]
     /// The largest residual accepted.
     public let limitPixels: Double
-    /// The photo shows the head as a mirror does (as the head views draw it, or a phone's
-    /// selfie camera): the patient's right on the image's right. A camera photo: false.
+    /// The photo shows the head as a mirror does (a phone's selfie camera, or a photo flipped):
+    /// the patient's right on the image's right of a frontal photo. A camera photo (and a head
+    /// view): false.
     public let isMirrorImage: Bool
+    /// The camera's distance from the head's centre (mid-way between the ear canals), mm.
+    public var distanceMM: Double { (camera.eye * camera.eye).sum().squareRoot() }
+    /// The fitted focal length in 35 mm film terms, mm.
+    public var focalLength35mm: Double {
+        Self.focalLength35mm(focalPixels: camera.focalPixels, widthPixels: camera.widthPixels, heightPixels: camera.heightPixels)
+    }
+    /// The focal length was held near the photo's EXIF (else near a phone's, `Priors`).
+    public let focalFromEXIF: Bool
 
     /// The head-model point of each landmark (mm, `HeadShape`'s frame): found on the model's
     /// own surface, so a view of the model and the fit agree.
     public static func modelPoint(_ landmark: PhotoSettings.Landmark, head: HeadModel, chart: ScalpChart,
-                                  hairline: Hairline) -> SIMD3<Double> {
+                                  hairline: Hairline, interpupillaryMM: Double = typicalInterpupillaryMM) -> SIMD3<Double> {
         let shape = head.shape
         func surface(from origin: SIMD3<Double>, along direction: SIMD3<Double>) -> SIMD3<Double> {
             head.intersect(origin: origin, direction: direction, edgeSlope: 0).hit?.point ?? origin
         }
         switch landmark {
         case .glabella: return surface(from: SIMD3(0, -1000, shape.browHeightMM), along: SIMD3(0, 1, 0))
+        case .leftPupil, .rightPupil:
+            // The mannequin has no eyes: the pupils sit where an adult's do relative to the
+            // glabella (our estimate from profiles: 20 mm below it, 12 mm behind its front), half
+            // the interpupillary distance to each side (X is the patient's right).
+            let glabella = surface(from: SIMD3(0, -1000, shape.browHeightMM), along: SIMD3(0, 1, 0))
+            let side = landmark == .rightPupil ? 1.0 : -1.0
+            return glabella + SIMD3(side * 0.5 * interpupillaryMM, 12, -20)
         case .leftTragion: return surface(from: SIMD3(-1000, 0, 0), along: SIMD3(1, 0, 0))
         case .rightTragion: return surface(from: SIMD3(1000, 0, 0), along: SIMD3(-1, 0, 0))
         case .vertex: return surface(from: SIMD3(0, 0, 1000), along: SIMD3(0, 0, -1))
         case .hairline:
+            // Where the views and the composite draw the plan's hairline: its chart point (on the
+            // map's chart) through the cranium's chart.
             let polar = chart.frontPolar(arcAboveBrowMM: hairline.heightAboveBrowMM)
-            let onCranium = shape.point(polar: polar, azimuth: -Double.pi / 2)
-            return surface(from: onCranium * 3, along: -onCranium / (onCranium * onCranium).sum().squareRoot())
+            let chartMM = chart.chartPoint(polar: polar, azimuth: -Double.pi / 2)
+            // (Always on the chart, which reaches 120° from the top; else the vault at that angle.)
+            return HeadViewGeometry.surfacePoint(chartMM: chartMM, head: head) ?? head.cranium.point(polar: polar, azimuth: -Double.pi / 2)
         }
     }
 
     /// Fits the camera of a `widthPixels` × `heightPixels` photo to `landmarks` (photo pixels).
+    /// `focalLength35mm` (the photo's EXIF, 35 mm equivalent) holds the focal length close to
+    /// it; without it a phone's main camera is expected (`Priors`). `interpupillaryMM` places the
+    /// pupils' landmarks (default `typicalInterpupillaryMM`).
     public static func fit(landmarks: [PhotoSettings.Landmark: SIMD2<Double>], head: HeadModel, chart: ScalpChart,
                            hairline: Hairline, widthPixels: Int, heightPixels: Int,
-                           maxResidualPixels: Double? = nil) throws(PhotoFitError) -> PhotoFit {
+                           maxResidualPixels: Double? = nil, focalLength35mm: Double? = nil,
+                           interpupillaryMM: Double? = nil) throws(PhotoFitError) -> PhotoFit {
         for (landmark, point) in landmarks.sorted(by: { $0.key.rawValue < $1.key.rawValue })
         where !(0...Double(widthPixels)).contains(point.x) || !(0...Double(heightPixels)).contains(point.y) {
             throw PhotoFitError(keyPath: "photo.landmarks.\(landmark.rawValue)",
@@ -70,21 +93,24 @@ public struct PhotoFit: Sendable {
             throw PhotoFitError(keyPath: "photo.landmarks", message: "\(names.count) landmarks given; the fit needs at least \(PhotoSettings.minimumLandmarks)")
         }
         let observed = names.map { landmarks[$0]! }
-        let model = names.map { modelPoint($0, head: head, chart: chart, hairline: hairline) }
+        let model = names.map {
+            modelPoint($0, head: head, chart: chart, hairline: hairline, interpupillaryMM: interpupillaryMM ?? typicalInterpupillaryMM)
+        }
         let spread = maximumDistance(observed)
         guard spread > 8 else {
             throw PhotoFitError(keyPath: "photo.landmarks", message: "the landmarks lie within \(format(spread)) pixels of each other; mark them where the head shows them (they span the head)")
         }
         let limit = maxResidualPixels ?? 0.04 * spread
+        let priors = Priors(widthPixels: widthPixels, heightPixels: heightPixels, focalLength35mm: focalLength35mm,
+                            pixelsPerSigma: 0.01 * spread)
         let modelSpread = maximumDistance3(model)
         let centroid = observed.reduce(.zero, +) / Double(observed.count)
         let target = model.reduce(.zero, +) / Double(model.count)
         var best: (pose: Pose, cost: Double)?
         let glabella = names.firstIndex(of: .glabella).map { model[$0] }
         var mirrored = false, tooClose = false
-        // `HeadShape`'s frame (X to the patient's right, Y back, Z up) is left-handed, and the head
-        // views' cameras take right = forward × up: they draw the head as a mirror does. A camera
-        // photo is the other way round, a selfie like the views: both are tried.
+        // A camera photo shows the head as the head views do; a selfie (or a flipped photo) as a
+        // mirror does: both are tried.
         for mirror in [false, true] {
         for view in HeadViewName.allCases {
             for focalFactor in [0.9, 1.6, 3.0] {
@@ -94,12 +120,12 @@ public struct PhotoFit: Sendable {
                 let distance = focal * modelSpread / spread
                 var start = Pose(camera: HeadCamera(eye: target + back * distance, forward: -back, up: upHint, widthPixels: widthPixels,
                                                     heightPixels: heightPixels, focalPixels: focal, distanceMM: distance))
-                if !mirror { start.camera.right = -start.camera.right }
+                if mirror { start.camera.right = -start.camera.right }
                 // Slide the camera so that the landmarks' centre lands on the marked centre.
                 let offset = centroid - SIMD2(0.5 * Double(widthPixels), 0.5 * Double(heightPixels))
                 start.camera.eye += (-start.camera.right * offset.x + start.camera.up * offset.y) * distance / focal
-                let fitted = levenbergMarquardt(start, model: model, observed: observed)
-                let cost = fitted.cost(model: model, observed: observed)
+                let fitted = levenbergMarquardt(start, model: model, observed: observed, priors: priors)
+                let cost = fitted.cost(model: model, observed: observed, priors: priors)
                 // Four or five landmarks fit a mirror image too (a head seen from behind, the
                 // Necker cube's flip) about as well: with a glabella marked, only poses facing it count.
                 if let glabella, ((glabella - fitted.camera.eye) * SIMD3(0, -1, 0)).sum() > 0 {
@@ -118,9 +144,9 @@ public struct PhotoFit: Sendable {
         }
         }
         guard let best else {
-            throw PhotoFitError(keyPath: "photo.landmarks", message: mirrored
-                ? "the landmarks fit only a head seen from behind, with the glabella facing away: they are inconsistent; check each one's place and side (left and right are the patient's)"
-                : tooClose ? "the landmarks fit only a camera closer than \(Int(Self.closestCameraMM)) mm to the head's centre; check each one's place, or add the hairline"
+            throw PhotoFitError(keyPath: "photo.landmarks", message: tooClose
+                ? "the landmarks fit only a camera closer than \(Int(Self.closestCameraMM)) mm to the head's centre; check each one's place, or add the hairline"
+                : mirrored ? "the landmarks fit only a head seen from behind, with the glabella facing away: they are inconsistent; check each one's place and side (left and right are the patient's)"
                 : "no pose of the head fits the landmarks")
         }
         var camera = best.pose.camera
@@ -138,18 +164,21 @@ public struct PhotoFit: Sendable {
                 + "(the most \(format(worst.value)) at \(worst.key.rawValue)), more than the \(format(limit)) allowed (photo.maxResidualPixels, default 4 % of the landmarks' spread); "
                 + "check that each landmark is where its name says (left and right are the patient's)")
         }
-        let viewsRight = SIMD3(camera.forward.y * camera.up.z - camera.forward.z * camera.up.y,
-                               camera.forward.z * camera.up.x - camera.forward.x * camera.up.z,
-                               camera.forward.x * camera.up.y - camera.forward.y * camera.up.x)
+        let distance = (camera.eye * camera.eye).sum().squareRoot()
+        guard distance <= Self.farthestCameraMM else {
+            throw PhotoFitError(keyPath: "photo.landmarks", message: "the fit puts the camera \(format(distance / 1000)) m from the head; a consultation photo is taken from \(format(typicalDistanceRangeMM.lowerBound / 1000)) to \(format(typicalDistanceRangeMM.upperBound / 1000)) m (accepted: up to \(format(farthestCameraMM / 1000)) m). "
+                + "These landmarks do not hold the distance: mark more of them (both tragions, the hairline, the pupils), use the camera's own JPEG (its EXIF focal length fixes the distance), or check each one's place")
+        }
+        let cameraRight = HeadCamera.imageAxes(forward: camera.forward, upHint: camera.up).right
         return PhotoFit(camera: camera, rmsResidualPixels: rms, residualPixels: residuals, limitPixels: limit,
-                        isMirrorImage: (viewsRight * camera.right).sum() > 0)
+                        isMirrorImage: (cameraRight * camera.right).sum() < 0, focalFromEXIF: priors.fromEXIF)
     }
 
     /// The camera as the fit moves it.
     struct Pose {
         var camera: HeadCamera
 
-        func residuals(model: [SIMD3<Double>], observed: [SIMD2<Double>]) -> [Double] {
+        func residuals(model: [SIMD3<Double>], observed: [SIMD2<Double>], priors: Priors) -> [Double] {
             var out: [Double] = []
             for (point, seen) in zip(model, observed) {
                 // A point behind the camera counts as far off, so the fit turns away from it.
@@ -157,11 +186,11 @@ public struct PhotoFit: Sendable {
                 out.append(projected.x - seen.x)
                 out.append(projected.y - seen.y)
             }
-            return out
+            return out + priors.residuals(camera)
         }
 
-        func cost(model: [SIMD3<Double>], observed: [SIMD2<Double>]) -> Double {
-            residuals(model: model, observed: observed).reduce(0) { $0 + $1 * $1 }
+        func cost(model: [SIMD3<Double>], observed: [SIMD2<Double>], priors: Priors) -> Double {
+            residuals(model: model, observed: observed, priors: priors).reduce(0) { $0 + $1 * $1 }
         }
 
         /// The pose moved by `step`: a turn (rotation vector, radians) about the eye, the eye moved
@@ -185,12 +214,13 @@ public struct PhotoFit: Sendable {
         }
     }
 
-    /// The nearest a photo's camera can be to the head's centre: 20 cm from the face.
-    static let closestCameraMM = 300.0
+    /// The nearest a photo's camera can be to the head's centre: 15 cm from the face (the
+    /// distance prior already pulls a fit nearer than 30 cm back).
+    static let closestCameraMM = 250.0
 
-    static func levenbergMarquardt(_ start: Pose, model: [SIMD3<Double>], observed: [SIMD2<Double>]) -> Pose {
+    static func levenbergMarquardt(_ start: Pose, model: [SIMD3<Double>], observed: [SIMD2<Double>], priors: Priors) -> Pose {
         var pose = start
-        var residual = pose.residuals(model: model, observed: observed)
+        var residual = pose.residuals(model: model, observed: observed, priors: priors)
         var cost = residual.reduce(0) { $0 + $1 * $1 }
         var lambda = 1e-3
         let parameters = 7
@@ -201,9 +231,9 @@ public struct PhotoFit: Sendable {
             for p in 0..<parameters {
                 var step = [Double](repeating: 0, count: parameters)
                 step[p] = h[p]
-                let plus = pose.moved(step).residuals(model: model, observed: observed)
+                let plus = pose.moved(step).residuals(model: model, observed: observed, priors: priors)
                 step[p] = -h[p]
-                let minus = pose.moved(step).residuals(model: model, observed: observed)
+                let minus = pose.moved(step).residuals(model: model, observed: observed, priors: priors)
                 jacobian[p] = zip(plus, minus).map { ($0 - $1) / (2 * h[p]) }
             }
             var normal = [[Double]](repeating: [Double](repeating: 0, count: parameters), count: parameters)
@@ -218,7 +248,7 @@ public struct PhotoFit: Sendable {
                 for a in 0..<parameters { damped[a][a] += lambda * max(normal[a][a], 1e-9) }
                 guard let step = solve(damped, gradient) else { lambda *= 10; continue }
                 let candidate = pose.moved(step)
-                let candidateResidual = candidate.residuals(model: model, observed: observed)
+                let candidateResidual = candidate.residuals(model: model, observed: observed, priors: priors)
                 let candidateCost = candidateResidual.reduce(0) { $0 + $1 * $1 }
                 if candidateCost < cost {
                     let relative = (cost - candidateCost) / max(cost, 1e-300)

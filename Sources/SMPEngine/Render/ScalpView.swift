@@ -116,4 +116,14 @@ public struct HeadViewGeometry: ScalpView {
         let angles = head.surfaceAngles(of: point)
         return head.cranium.chart.chartPoint(polar: angles.polar, azimuth: angles.azimuth)
     }
+
+    /// The head's surface point a view shows at chart point `chartMM` (the inverse of
+    /// `chartPoint`): the vault's point there, moved onto the head's own surface along the ray
+    /// from the head's centre (where the vault blends into the forehead they differ by a little).
+    /// nil off the chart.
+    public static func surfacePoint(chartMM: SIMD2<Double>, head: HeadModel) -> SIMD3<Double>? {
+        guard let onVault = head.cranium.point(chartX: chartMM.x, chartY: chartMM.y) else { return nil }
+        let outward = onVault / (onVault * onVault).sum().squareRoot()
+        return head.intersect(origin: onVault * 3, direction: -outward, edgeSlope: 0).hit?.point ?? onVault
+    }
 }

@@ -17,6 +17,19 @@ public struct PhotoSettings: Sendable, Equatable {
         /// The midpoint of the planned hairline (the scene's `hairline.heightAboveBrowMM` above
         /// the glabella), as technicians draw it on the forehead before treatment.
         case hairline
+        /// The patient's left and right pupils, `interpupillaryMM` apart.
+        case leftPupil
+        case rightPupil
+    }
+
+    /// What the painted mask does to the plan's treatment area.
+    public enum MaskMode: String, Sendable, CaseIterable {
+        /// Only where the mask is white (grey: partly) does the plan's ink show.
+        case restrict
+        /// The mask is the treatment area: where it is white (grey: partly) on the scalp the
+        /// photo sees, dots at the plan's full density (each session's), wherever the plan put
+        /// them or not; black leaves the photo.
+        case replace
     }
 
     /// The corner the "simulation" mark sits in. It cannot be switched off.
@@ -32,6 +45,10 @@ public struct PhotoSettings: Sendable, Equatable {
     /// A painted mask (PNG the photo's size: white treat, black leave, grey partial), relative
     /// like `file`; nil: the plan's treatment area alone.
     public var mask: String?
+    public var maskMode: MaskMode
+    /// The client's measured distance between the pupils, mm: places the pupils' landmarks
+    /// (nil: `PhotoFit.typicalInterpupillaryMM`).
+    public var interpupillaryMM: Double?
     public var markCorner: Corner
     /// The largest root-mean-square landmark residual of the fit accepted, pixels; nil: 4 % of
     /// the landmarks' spread in the photo.
@@ -41,11 +58,14 @@ public struct PhotoSettings: Sendable, Equatable {
     public static let minimumLandmarks = 4
 
     public init(file: String, landmarks: [Landmark: SIMD2<Double>], headCircumferenceMM: Double? = nil, mask: String? = nil,
-                markCorner: Corner = .bottomRight, maxResidualPixels: Double? = nil) {
+                maskMode: MaskMode = .restrict, interpupillaryMM: Double? = nil, markCorner: Corner = .bottomRight,
+                maxResidualPixels: Double? = nil) {
         self.file = file
         self.landmarks = landmarks
         self.headCircumferenceMM = headCircumferenceMM
         self.mask = mask
+        self.maskMode = maskMode
+        self.interpupillaryMM = interpupillaryMM
         self.markCorner = markCorner
         self.maxResidualPixels = maxResidualPixels
     }
@@ -76,9 +96,21 @@ extension Scene {
         }
         marks.finish()
         let circumference = object.optionalNumber("headCircumferenceMM", in: 400...700, unit: "mm")
-        let mask = object.has("mask") ? object.string("mask", default: nil, pattern: "\\S", allowed: "a PNG file name") : nil
-        if !object.has("mask") { _ = object.node("mask") }
-        return PhotoSettings(file: file, landmarks: landmarks, headCircumferenceMM: circumference, mask: mask,
+        // `mask:` is a file name, or { file:, mode: restrict | replace }.
+        var mask: String?, maskMode = PhotoSettings.MaskMode.restrict
+        if object.has("mask"), let node = object.node("mask"), case .mapping = node {
+            let maskObject = object.object("mask")
+            mask = maskObject.string("file", default: nil, pattern: "\\S", allowed: "a PNG file name")
+            maskMode = maskObject.choice("mode", default: .restrict)
+            maskObject.finish()
+        } else if object.has("mask") {
+            mask = object.string("mask", default: nil, pattern: "\\S", allowed: "a PNG file name, or { file: …, mode: restrict | replace }")
+        } else {
+            _ = object.node("mask")
+        }
+        let interpupillary = object.optionalNumber("interpupillaryMM", in: 45...80, unit: "mm")
+        return PhotoSettings(file: file, landmarks: landmarks, headCircumferenceMM: circumference, mask: mask, maskMode: maskMode,
+                             interpupillaryMM: interpupillary,
                              markCorner: object.choice("markCorner", default: .bottomRight),
                              maxResidualPixels: object.optionalNumber("maxResidualPixels", in: 0.1...10_000, unit: "px"))
     }

@@ -7,14 +7,20 @@ import PoissonDisk
 public enum DotPlacement {
     /// All dots of all sessions, the same for the same plan and seed.
     public static func dots(for plan: SessionPlan, on map: ScalpMap) throws -> [PoissonDot] {
-        let densities = try plan.sessions.map { try map.density(after: $0, design: plan.design) }
+        try dots(for: plan, densities: plan.sessions.map { try map.density(after: $0, design: plan.design) }, bounds: map.bounds)
+    }
+
+    /// The plan's sessions (needles, seeds, order) placing `densities`, one cumulative target per
+    /// session, instead of the map's: a treatment area drawn elsewhere (a photo's painted mask).
+    public static func dots(for plan: SessionPlan, densities: [DensityRaster], bounds: RectMM) throws -> [PoissonDot] {
+        precondition(densities.count == plan.sessions.count, "one density raster per session")
         // One pattern for the whole plan (`PoissonDiskMethod.tiled`): every session's dots are
         // points of it, and a later session adds the ranks between the earlier ones.
         let planPeak = densities.map(\.maximumDotsPerCM2).max() ?? 0
         var dots: [PoissonDot] = []
         for (index, session) in plan.sessions.enumerated() {
             let request = PoissonDiskRequest(
-                bounds: map.bounds, density: densities[index],
+                bounds: bounds, density: densities[index],
                 regularity: plan.design.regularity, seed: SplitMix64.derive(plan.seed, stream: RandomStream.sampling.rawValue),
                 layer: index + 1, diameterMM: session.needle.impressionDiameterMM,
                 method: .tiled, patternPeakDotsPerCM2: planPeak > 0 ? planPeak : nil)
