@@ -115,9 +115,12 @@ public struct Handout: Sendable {
             sessions: scene.sessions.enumerated().map { index, session in
                 HandoutDocument.SessionHealing(
                     number: index + 1, day: session.day, densityFactor: session.densityFactor,
-                    needle: String(format: "%.2f mm %@", session.needle.diameterMM,
-                                   session.needle.configuration == .single ? "single (1RL)" : "three-point (3RL)"),
-                    dilution: session.dilution,
+                    needle: Self.needleWords(session.needle), dilution: session.dilution,
+                    regionTools: ScalpRegion.allCases.filter { session.regionOverrides[$0] != nil }.map { region in
+                        let worked = session.resolved(in: region)
+                        return HandoutDocument.RegionTool(region: region.rawValue, needle: Self.needleWords(worked.needle),
+                                                          dilution: worked.dilution)
+                    },
                     impressions: dots.reduce(0) { $0 + ($1.layer == index + 1 ? 1 : 0) },
                     hours: scene.sessionRate.hours(impressions: dots.reduce(0) { $0 + ($1.layer == index + 1 ? 1 : 0) }),
                     patches: rows[index].enumerated().map { column, moment in
@@ -178,6 +181,11 @@ public struct Handout: Sendable {
         let url = folder.appendingPathComponent("handout.html")
         try AtomicFileOutput.write(Data(page.utf8), to: url)
         return url
+    }
+
+    /// "0.25 mm single (1RL)": a needle as the page names it.
+    static func needleWords(_ needle: Needle) -> String {
+        String(format: "%.2f mm %@", needle.diameterMM, needle.configuration == .single ? "single (1RL)" : "three-point (3RL)")
     }
 }
 

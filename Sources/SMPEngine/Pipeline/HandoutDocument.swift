@@ -81,10 +81,20 @@ public struct HandoutDocument: Sendable {
         public var densityFactor: Double
         public var needle: String
         public var dilution: Double
+        /// The regions it works with another needle or dilution (`regionOverrides`).
+        public var regionTools: [RegionTool] = []
         /// Needle impressions (one per dot) and the estimated time, set-up included.
         public var impressions: Int
         public var hours: Double
         public var patches: [Patch]
+    }
+
+    /// A session's needle and dilution in one region.
+    public struct RegionTool: Sendable {
+        /// The region's name as the scene has it (`frontalHairline`).
+        public var region: String
+        public var needle: String
+        public var dilution: Double
     }
 
     /// The sections' anchors and titles, in page order.
@@ -202,7 +212,7 @@ public struct HandoutDocument: Sendable {
                 <h3>Session \(session.number): \(when)</h3>
                 <p>Builds the density to \(Int((session.densityFactor * 100).rounded())) % of the design: about \
                 \(Self.grouped(session.impressions)) impressions, roughly \(Self.decimal(session.hours)) hours with set-up; needle \
-                \(escape(session.needle)), ink diluted \(Int((session.dilution * 100).rounded())) %.</p>
+                \(escape(session.needle)), ink diluted \(Int((session.dilution * 100).rounded())) %\(Self.regionToolsText(session.regionTools)).</p>
                 \(patches(session.patches, alt: "after session \(session.number)"))
                 </div>
 
@@ -231,6 +241,12 @@ public struct HandoutDocument: Sendable {
         for index in sessions.indices {
             let new = density.regions.reduce(0) { $0 + ($1.sessions.count > index ? $1.sessions[index].newDots : 0) }
             section += "<td>\(Self.grouped(new))</td>"
+        }
+        section += "</tr>\n<tr><td>needle, dilution</td><td></td>"
+        for session in sessions {
+            let tools = ["\(session.needle), \(Self.percent(session.dilution))"]
+                + session.regionTools.map { "\(Self.regionWords($0.region)): \($0.needle), \(Self.percent($0.dilution))" }
+            section += "<td>\(tools.map(Self.escape).joined(separator: "<br>"))</td>"
         }
         return section + """
             </tr>
@@ -381,6 +397,13 @@ public struct HandoutDocument: Sendable {
     }
 
     /// A region's report name in words: `frontalHairline` → "frontal hairline".
+    /// "; in the frontal hairline 0.25 mm single (1RL), diluted 60 %" for each region tool.
+    static func regionToolsText(_ tools: [RegionTool]) -> String {
+        tools.map { "; in the \(escape(regionWords($0.region))) \(escape($0.needle)), diluted \(percent($0.dilution))" }.joined()
+    }
+
+    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded())) %" }
+
     static func regionWords(_ name: String) -> String {
         var out = ""
         for character in name {
