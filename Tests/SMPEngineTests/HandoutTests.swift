@@ -54,7 +54,8 @@ struct HandoutTests {
     @Test("the strips' labels are the page's text, not only pixels: each panel captioned with its numbers")
     func stripCaptions() throws {
         let html = try Self.document(threads: 2).html
-        #expect(html.contains("<div class=\"strip\">") && html.contains("<div class=\"milestones\">"))
+        #expect(html.contains("<div class=\"strip\" style=\"--columns: 3\">") && html.contains("<div class=\"strip\" style=\"--columns: 4\">"))
+        #expect(html.contains("<div class=\"milestones\">"))
         #expect(html.contains("<figcaption>typical, 3 years · darker "))
         #expect(html.contains("<figcaption>seen from 2 m · local contrast "))
         #expect(html.contains("<figcaption>healed"))

@@ -113,6 +113,7 @@ extension HandoutDocument {
         th, td { border-bottom: 1px solid #ddd; padding: .3rem .4rem; text-align: right; white-space: nowrap; }
         th:first-child, td:first-child { text-align: left; }
         tr.total td { border-top: 2px solid #999; }
+        tr.tools td { white-space: normal; vertical-align: top; font-size: .8rem; }
         footer { margin-top: 2rem; font-size: .8rem; color: #555; }
         @page { size: A4; margin: 14mm; }
         @media print {
@@ -130,9 +131,9 @@ extension HandoutDocument {
           .closeup img { width: \(millimetres(closeUpWidthMM))mm; max-width: none; }
           .patches { grid-template-columns: repeat(auto-fill, \(millimetres(patchSideMM + 4))mm); }
           .patches img { width: \(millimetres(patchSideMM))mm; max-width: none; }
-          .strip { grid-template-columns: repeat(auto-fill, 55mm); }
+          .strip { grid-template-columns: repeat(var(--columns), 42mm); }
           .strip img { width: \(millimetres(patchSideMM))mm; max-width: none; }
-          .milestones { grid-template-columns: repeat(3, 1fr); }
+          .milestones { grid-template-columns: repeat(4, 1fr); }
         }
 
         """

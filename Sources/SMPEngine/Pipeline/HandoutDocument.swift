@@ -243,7 +243,7 @@ public struct HandoutDocument: Sendable {
             let new = density.regions.reduce(0) { $0 + ($1.sessions.count > index ? $1.sessions[index].newDots : 0) }
             section += "<td>\(Self.grouped(new))</td>"
         }
-        section += "</tr>\n<tr><td>needle, dilution</td><td></td>"
+        section += "</tr>\n<tr class=\"tools\"><td>needle, dilution</td><td></td>"
         for session in sessions {
             let tools = ["\(session.needle), \(Self.percent(session.dilution))"]
                 + session.regionTools.map { "\(Self.regionWords($0.region)): \($0.needle), \(Self.percent($0.dilution))" }
@@ -270,7 +270,7 @@ public struct HandoutDocument: Sendable {
             <p>The healed patch, first as a macro photo shows it (life size when printed), then as an eye sees it \
             from 30 cm, 1 m and 2 m. Up close the single dots show; from a conversation's distance they merge into \
             an even shadow, like shaved stubble. The shade stays the same; only the fine detail fades.</p>
-            \(strip(figure.images, alt: "the healed patch"))
+            \(strip(figure.images, alt: "the healed patch", columns: figure.images.count))
             <p>Dot contrast: \(escape(contrasts.joined(separator: ", "))).</p>
             <p class="source">The eye's contrast sensitivity: Mannos and Sakrison, IEEE Transactions on Information \
             Theory 20(4), 1974.</p>
@@ -302,7 +302,7 @@ public struct HandoutDocument: Sendable {
             person, so the same patch is shown ageing three ways: light, typical and heavy (faster fading with more \
             sun, wider spreading, more dots blurring), 1, 3 and 5 years after the last session. Your result will most \
             likely lie inside this range, not on one picture of it. Clinics plan a touch-up every 3 to 6 years.</p>
-            \(strip(figure.images, alt: "the treated patch ageing"))
+            \(strip(figure.images, alt: "the treated patch ageing", columns: years.count))
             <p>How much darker than bare skin the patch reads (healed: \(Self.number((100 * figure.healedDarkening).rounded())) %):</p>
             \(table)
             </section>
@@ -340,9 +340,9 @@ public struct HandoutDocument: Sendable {
     }
 
     /// A strip's panels in a grid that wraps on a narrow screen (two to a row on a phone), each
-    /// captioned in text under it.
-    func strip(_ panels: [Patch], alt: String) -> String {
-        "<div class=\"strip\">\n" + panels.map { figure($0.image, caption: $0.label, alt: "\($0.label): \(alt)") }
+    /// captioned in text under it; printed `columns` to a row, as the strip image has them.
+    func strip(_ panels: [Patch], alt: String, columns: Int) -> String {
+        "<div class=\"strip\" style=\"--columns: \(max(1, columns))\">\n" + panels.map { figure($0.image, caption: $0.label, alt: "\($0.label): \(alt)") }
             .joined(separator: "\n") + "\n</div>"
     }
 
