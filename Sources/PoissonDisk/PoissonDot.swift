@@ -12,6 +12,13 @@ public struct PoissonDot: Sendable, Hashable, Codable {
     public var diameterMM: Double
     /// Seed of this dot's own variation stream (see `SplitMix64`).
     public var variationSeed: UInt64
+    /// The caller's label for the part of the domain the dot lies in, 0 for none: the SMP
+    /// engine's scalp region, whose needle and ink a session may set apart. The sampler leaves
+    /// it 0.
+    public var zone: UInt8 = 0
+    /// The share of a full deposit this dot received, 1 unless the caller gives less (the SMP
+    /// engine: a touch-up topping up a faded impression).
+    public var inkFactor: Float = 1
 
     public init(xMM: Double, yMM: Double, spacingMM: Double, layer: Int, diameterMM: Double, variationSeed: UInt64) {
         self.xMM = xMM

@@ -67,11 +67,18 @@ struct PlanCommand: ParsableCommand {
                     line += "  " + String(format: "%.1f", row.dotsPerCM2[region] ?? 0).padding(toLength: region.count + 5, withPad: " ", startingAt: 0)
                 }
                 emit(line)
+                // The regions the session works with another needle or dilution, under its row.
+                for (region, tools) in (row.regions ?? [:]).sorted(by: { regionOrder($0.key) < regionOrder($1.key) }) {
+                    emit("         in \(region): \(tools.text)")
+                }
             }
             if let forecast { lines += Self.forecastTable(forecast) }
         }
         try StandardOutput.write(lines: lines)
     }
+
+    /// A region's place in the table: `ScalpRegion.allCases` order.
+    func regionOrder(_ name: String) -> Int { ScalpRegion(rawValue: name)?.caseIndex ?? Int.max }
 
     /// The forecast as text: a line per year, and when touch-ups are due and planned.
     static func forecastTable(_ forecast: Forecast) -> [String] {

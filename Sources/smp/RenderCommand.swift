@@ -47,7 +47,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("px-per-mm"), parsing: .unconditional, help: "Pixels per mm, overriding the scene's render.pixelsPerMM.")
     var pixelsPerMM: Double?
 
-    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots, views, view-sessions, view-sheet, view-<view>-<moment>, photo, photo-before, photo-after, photo-session-K, photo-comparison.")
+    @Option(help: "Only these outputs, comma-separated: before, after, session-K, at-<time>, sessions, at, comparison, density, timeline, report, dots, views, view-sessions, view-sheet, view-<view>-<moment>, photo, photo-before, photo-after, photo-session-K, photo-comparison, and the long view written only when named: outcome-range, distance, forecast (together: outlook), stencil.")
     var only: String?
 
     @Option(help: "Head views, comma-separated, overriding the scene's render.views: \(HeadViewName.allCases.map(\.rawValue).joined(separator: ", ")).")

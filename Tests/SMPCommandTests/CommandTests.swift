@@ -46,9 +46,14 @@ struct CommandTests: TemporarySceneFolder {
         let out = folder.appendingPathComponent("out")
         #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", out.path, "--quiet", "--threads", "2"]); try c.run() } == 0)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(files == ["after.png", "before.png", "comparison.png", "density.png", "distance.png", "dots.csv", "forecast.png", "outcome-range.png", "report.json",
+        // The everyday outputs; the long view and the stencil only when named.
+        #expect(files == ["after.png", "before.png", "comparison.png", "density.png", "dots.csv", "report.json",
                           "session-1-healed.png", "session-1.png",
-                          "session-2-healed.png", "session-2.png", "session-3-healed.png", "session-3.png", "stencil.pdf", "stencil.png", "timeline.png"])
+                          "session-2-healed.png", "session-2.png", "session-3-healed.png", "session-3.png", "timeline.png"])
+        let outlook = folder.appendingPathComponent("outlook")
+        #expect(exitCode { var c = try RenderCommand.parse([scene, "--out", outlook.path, "--quiet", "--threads", "2", "--only", "outlook,stencil"]); try c.run() } == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outlook.path).sorted()
+            == ["distance.png", "forecast.png", "outcome-range.png", "stencil.pdf", "stencil.png"])
     }
 
     @Test("bad options are usage errors")

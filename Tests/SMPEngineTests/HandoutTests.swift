@@ -37,9 +37,10 @@ struct HandoutTests {
         #expect(!html.contains("@import"))
         let sources = Self.values(of: "src", in: html)
         let imageTags = html.components(separatedBy: "<img ").count - 1
-        // Three views before and after, the close-up's two, four patches per session, the outcome
-        // range, the distance strip and the forecast.
-        #expect(imageTags == 6 + 2 + 3 * 4 + 3)
+        // Three views before and after, the close-up's two, four patches per session, and each
+        // strip's panels on their own: the outcome range's 3 × 3, the distance strip's 4 and the
+        // forecast's 6 milestones.
+        #expect(imageTags == 6 + 2 + 3 * 4 + 9 + 4 + 6)
         #expect(sources.count == imageTags)
         for source in sources {
             #expect(source.hasPrefix("data:image/png;base64,"))
@@ -48,6 +49,16 @@ struct HandoutTests {
         }
         // Links only to the page's own sections.
         for link in Self.values(of: "href", in: html) { #expect(link.hasPrefix("#")) }
+    }
+
+    @Test("the strips' labels are the page's text, not only pixels: each panel captioned with its numbers")
+    func stripCaptions() throws {
+        let html = try Self.document(threads: 2).html
+        #expect(html.contains("<div class=\"strip\" style=\"--columns: 3\">") && html.contains("<div class=\"strip\" style=\"--columns: 4\">"))
+        #expect(html.contains("<div class=\"milestones\">"))
+        #expect(html.contains("<figcaption>typical, 3 years · darker "))
+        #expect(html.contains("<figcaption>seen from 2 m · local contrast "))
+        #expect(html.contains("<figcaption>healed"))
     }
 
     @Test("every section is there, in order, with the simulation statement and the aftercare phases")

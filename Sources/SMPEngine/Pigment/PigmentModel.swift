@@ -7,7 +7,8 @@ import PoissonDisk
 ///
 /// **The ink cloud** (`InkCloud`). A puncture deposits ink over its impression: mass
 /// m₀ = L · π(dᵢ/2)² · (1 − dilution) · v_ink, with L the pigment load of tattooed skin
-/// (`inkLoadMgPerCM2`), dᵢ the needle impression's diameter and v_ink the dot's own variation.
+/// (`inkLoadMgPerCM2`), dᵢ the needle impression's diameter and v_ink the dot's own variation
+/// (times the dot's `inkFactor`, below 1 for a touch-up topping up a faded impression).
 /// The cloud that stays is a Gaussian of FWHM `inkCloudDiameterRatio` · dᵢ (× v_size), holding
 /// the retained fraction ρ of the ink, fading with a half-life and spreading like √t:
 ///
@@ -145,6 +146,7 @@ extension PigmentModel {
     func depositedInkMG(dot: PoissonDot, session: Session, variation: DotVariation) -> Double {
         let radiusMM = variation.impressionSigmaMM * 2.354_82 / 2
         return inkLoadMgPerCM2 / 100 * Double.pi * radiusMM * radiusMM * (1 - session.dilution) * variation.inkFactor
+            * Double(dot.inkFactor)
     }
 
     /// −ln of carbon black's (`#141414`) linear reflectance: the unit of `inkStrength`.
@@ -181,12 +183,15 @@ extension PigmentModel {
         return result
     }
 
-    /// Every component of every dot placed by `day` (days after the first session).
+    /// Every component of every dot placed by `day` (days after the first session), each drawn
+    /// with its session's dilution in the dot's region (`PoissonDot.zone`).
     public func components(of dots: [PoissonDot], sessions: [Session], atDay day: Double) -> [InkDot] {
         var result: [InkDot] = []
         result.reserveCapacity(dots.count * 5)
+        let byZone = sessions.map(\.resolvedByZone)
         for dot in dots {
-            let session = sessions[dot.layer - 1]
+            let zones = byZone[dot.layer - 1]
+            let session = zones[Int(dot.zone) < zones.count ? Int(dot.zone) : 0]
             guard day >= session.day else { continue }
             result += components(of: dot, session: session, ageDays: day - session.day)
         }

@@ -96,6 +96,23 @@ public struct Forecast: Sendable {
     /// the touch-ups done, its darkening and the bald scalp left untreated.
     public func image(_ rendering: SceneRendering, preview: ScenePreview, view: MapView, font: Font,
                       threads: Int = 1) throws -> ContactSheet {
+        let (panels, pixelsPerMM) = try milestonePanels(rendering, preview: preview, view: view, threads: threads)
+        let scene = plan.scene
+        let progression = scene.hairLoss.progression.map { " · hair loss reaching \($0.to.rawValue) after \(OutcomeRange.yearsText($0.afterYears))" } ?? ""
+        let touchUps = scene.forecast.touchUps.isEmpty ? "no touch-ups planned"
+            : "touch-ups at " + scene.forecast.touchUps.map { OutcomeRange.yearsText($0.afterYears) }.joined(separator: ", ")
+        let due = touchUpsDue.isEmpty ? "no touch-up due in \(OutcomeRange.yearsText(scene.forecast.years))"
+            : "touch-up due (darkening \(Int((margin * 100).rounded())) % below healed) at year " + touchUpsDue.map { String(format: "%.1f", $0) }.joined(separator: ", ")
+        return try ContactSheet(titleLines: ["\(scene.name) · simulation · the years after the plan (typical ageing)\(progression)",
+                                             "\(touchUps); \(due)"],
+                                panels: panels.map { ($0.labelLines, $0.pixels) }, columns: min(3, max(1, panels.count)),
+                                pixelsPerMM: pixelsPerMM, font: font,
+                                pixelSize: max(14, SceneRendering.timelineTextPixels(pixelsPerMM: 10) - 4), scaleBarMM: 50)
+    }
+
+    /// `forecast.png`'s panels with their labels, and their scale (px/mm).
+    public func milestonePanels(_ rendering: SceneRendering, preview: ScenePreview, view: MapView,
+                                threads: Int = 1) throws -> (panels: [LabelledPanel], pixelsPerMM: Double) {
         let scene = plan.scene, map = preview.map
         let dots = try plan.dots(planDots: preview.dots, planMap: map)
         let small = MapView(originXMM: view.originXMM, originYMM: view.originYMM, widthMM: view.widthMM, heightMM: view.heightMM,
@@ -117,16 +134,8 @@ public struct Forecast: Sendable {
                 lines.append(String(format: "window %.0f %% of healed darkness", 100 * nearest.ofHealed))
             }
             lines.append(untreated >= 0.5 ? String(format: "untreated bald scalp %.0f cm²", untreated) : "no untreated bald scalp")
-            return (labelLines: lines, pixels: pixels)
+            return LabelledPanel(labelLines: lines, pixels: pixels)
         }
-        let progression = scene.hairLoss.progression.map { " · hair loss reaching \($0.to.rawValue) after \(OutcomeRange.yearsText($0.afterYears))" } ?? ""
-        let touchUps = scene.forecast.touchUps.isEmpty ? "no touch-ups planned"
-            : "touch-ups at " + scene.forecast.touchUps.map { OutcomeRange.yearsText($0.afterYears) }.joined(separator: ", ")
-        let due = touchUpsDue.isEmpty ? "no touch-up due in \(OutcomeRange.yearsText(scene.forecast.years))"
-            : "touch-up due (darkening \(Int((margin * 100).rounded())) % below healed) at year " + touchUpsDue.map { String(format: "%.1f", $0) }.joined(separator: ", ")
-        return try ContactSheet(titleLines: ["\(scene.name) · simulation · the years after the plan (typical ageing)\(progression)",
-                                             "\(touchUps); \(due)"],
-                                panels: panels, columns: min(3, max(1, panels.count)), pixelsPerMM: small.pixelsPerMM, font: font,
-                                pixelSize: max(14, SceneRendering.timelineTextPixels(pixelsPerMM: 10) - 4), scaleBarMM: 50)
+        return (panels, small.pixelsPerMM)
     }
 }

@@ -26,6 +26,11 @@ public struct ForecastPlan: Sendable {
             session.day = last.day + touchUp.afterYears * 365.25
             session.densityFactor = max(touchUp.densityFactor, previous.densityFactor)
             session.dilution = touchUp.dilution ?? last.dilution
+            // The last session's needles per region stay; a touch-up's own dilution is for every region.
+            if touchUp.dilution != nil {
+                session.regionOverrides = session.regionOverrides.mapValues { Session.RegionOverride(needle: $0.needle) }
+                    .filter { $0.value.needle != nil }
+            }
             // Regions it does not treat keep the density they had (the target is cumulative);
             // the ones it treats keep the plan's shape (a lighter crown stays lighter).
             var factors: [ScalpRegion: Double] = [:]
@@ -81,10 +86,15 @@ public struct ForecastPlan: Sendable {
     /// The plan's dots (`planDots`, from `DotPlacement`) and each touch-up's, placed on the
     /// scalp as it is on the touch-up's day between every dot before it. The touch-ups use the
     /// search sampler, which takes any earlier dots (the plan's tiled pattern nests only with
-    /// layers of its own peak density).
+    /// layers of its own peak density). Last, each touch-up's re-inked impressions
+    /// (`reinkedDots`).
     public func dots(planDots: [PoissonDot], planMap: ScalpMap) throws -> [PoissonDot] {
         var dots = planDots
+        var reinked: [PoissonDot] = []
+        // The day each impression last received ink.
+        var inkedDay = planDots.map { scene.sessions[$0.layer - 1].day }
         for index in planSessions..<scene.sessions.count {
+            reinked += reinkedDots(of: dots, inkedDay: &inkedDay, session: index)
             let session = scene.sessions[index]
             let map = self.map(afterYears: years(atDay: session.day), planMap: planMap)
             let request = PoissonDiskRequest(
@@ -92,9 +102,42 @@ public struct ForecastPlan: Sendable {
                 regularity: scene.design.regularity,
                 seed: SplitMix64.derive(SplitMix64.derive(scene.seed, stream: RandomStream.touchUps.rawValue), stream: UInt64(index)),
                 layer: index + 1, diameterMM: session.needle.impressionDiameterMM)
+            let first = dots.count
             dots += try PoissonDiskSampler.sample(request, existing: dots)
+            DotPlacement.label(&dots[first...], session: session, map: map)
+            inkedDay += [Double](repeating: session.day, count: dots.count - first)
         }
-        return dots
+        return dots + reinked
+    }
+
+    /// The fresh deposits touch-up `index` (of `scene.sessions`) puts into the impressions
+    /// already there: `reink` of the dots in its regions, chosen by each dot's own draw, each a
+    /// dot of the touch-up (its `layer`, its needle in the dot's region) at the old dot's place,
+    /// with a variation of its own. The faded ink under it stays, so the new deposit tops the
+    /// impression up to a full one: its `inkFactor` is the share that faded since the impression
+    /// was last inked (`inkedDay`, updated), at the scene's typical fading. The pigment model
+    /// draws both, the old ink still fading and spreading from its day, the new from the touch-up's.
+    func reinkedDots(of dots: [PoissonDot], inkedDay: inout [Double], session index: Int) -> [PoissonDot] {
+        let touchUp = scene.forecast.touchUps[index - planSessions]
+        guard touchUp.reink > 0 else { return [] }
+        let day = scene.sessions[index].day
+        let needles = scene.sessions[index].resolvedByZone.map(\.needle.impressionDiameterMM)
+        let stream = SplitMix64.derive(SplitMix64.derive(scene.seed, stream: RandomStream.reinking.rawValue), stream: UInt64(index))
+        var result: [PoissonDot] = []
+        for (position, dot) in dots.enumerated() {
+            guard touchUp.regions.isEmpty || ScalpRegion(zone: dot.zone).map(touchUp.regions.contains) == true else { continue }
+            var draw = SplitMix64(seed: SplitMix64.derive(dot.variationSeed, stream: stream))
+            guard Double(draw.next() >> 11) * 0x1p-53 < touchUp.reink else { continue }
+            var fresh = dot
+            fresh.layer = index + 1
+            fresh.diameterMM = needles[Int(dot.zone) < needles.count ? Int(dot.zone) : 0]
+            fresh.variationSeed = draw.next()
+            let kept = scene.pigment.retainedInkFraction(ageDays: day - inkedDay[position]) / scene.pigment.retainedAfterHealing
+            fresh.inkFactor = Float(max(0, 1 - kept))
+            inkedDay[position] = day
+            result.append(fresh)
+        }
+        return result
     }
 
     /// Bald scalp the plan leaves untreated `years` on: cells of the advanced map with less than

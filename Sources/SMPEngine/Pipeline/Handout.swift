@@ -92,17 +92,31 @@ public struct Handout: Sendable {
         let font = try Font.dejaVuSans()
         let range = try OutcomeRange.render(rendering, preview: preview, view: mapView, font: font, threads: rendering.threads)
         let distance = try ViewingDistance.render(rendering, preview: preview, view: mapView, font: font)
-        jobs.append(.init(name: "outcome-range", day: nil) { range.image })
-        jobs.append(.init(name: "distance", day: nil) { distance.image })
+        // Each strip's panels on their own, labelled by the page: a strip's labels would shrink
+        // with it to a phone's width.
+        func panelJobs(_ name: String, _ panels: [LabelledPanel], pixelsPerMM: Double) -> [SceneRendering.ImageJob] {
+            panels.enumerated().map { index, panel in
+                .init(name: "\(name)-\(index + 1)", day: nil) { ScaledPanel(pixels: panel.pixels, pixelsPerMM: pixelsPerMM) }
+            }
+        }
+        jobs += panelJobs("outcome-range", range.panels, pixelsPerMM: range.window.pixelsPerMM)
+        jobs += panelJobs("distance", distance.labelledPanels, pixelsPerMM: distance.window.pixelsPerMM)
         // Issue 22's forecast: hair loss going on, fading and the scene's touch-ups over the years.
         let forecast = try Forecast.measure(rendering, preview: preview, view: mapView, threads: rendering.threads)
-        let forecastSheet = try forecast.image(rendering, preview: preview, view: mapView, font: font, threads: rendering.threads)
-        jobs.append(.init(name: "forecast", day: nil) { forecastSheet })
+        let milestones = try forecast.milestonePanels(rendering, preview: preview, view: mapView, threads: rendering.threads)
+        jobs += panelJobs("forecast", milestones.panels, pixelsPerMM: milestones.pixelsPerMM)
         let viewNames = Self.views.flatMap { ["view-\($0.rawValue)-before", "view-\($0.rawValue)-after"] }
         jobs += try rendering.viewJobs(preview, after: moment, selected: viewNames, views: Self.views)
         let images = try encode(jobs, progress: progress)
 
         let density = try DensityReport(scene: scene, map: map, dots: dots)
+        func captioned(_ name: String, _ panels: [LabelledPanel]) -> [HandoutDocument.Patch] {
+            panels.enumerated().map { index, panel in
+                // "20 %" kept on one line when the caption wraps.
+                HandoutDocument.Patch(label: panel.labelLines.joined(separator: " · ").replacingOccurrences(of: " %", with: "\u{A0}%"),
+                                      image: images["\(name)-\(index + 1)"]!)
+            }
+        }
         return HandoutDocument(
             sceneName: scene.name, notes: scene.notes, afterMoment: moment.description,
             views: Self.views.map { view in
@@ -115,20 +129,23 @@ public struct Handout: Sendable {
             sessions: scene.sessions.enumerated().map { index, session in
                 HandoutDocument.SessionHealing(
                     number: index + 1, day: session.day, densityFactor: session.densityFactor,
-                    needle: String(format: "%.2f mm %@", session.needle.diameterMM,
-                                   session.needle.configuration == .single ? "single (1RL)" : "three-point (3RL)"),
-                    dilution: session.dilution,
+                    needle: Self.needleWords(session.needle), dilution: session.dilution,
+                    regionTools: ScalpRegion.allCases.filter { session.regionOverrides[$0] != nil }.map { region in
+                        let worked = session.resolved(in: region)
+                        return HandoutDocument.RegionTool(region: region.rawValue, needle: Self.needleWords(worked.needle),
+                                                          dilution: worked.dilution)
+                    },
                     impressions: dots.reduce(0) { $0 + ($1.layer == index + 1 ? 1 : 0) },
                     hours: scene.sessionRate.hours(impressions: dots.reduce(0) { $0 + ($1.layer == index + 1 ? 1 : 0) }),
                     patches: rows[index].enumerated().map { column, moment in
                         HandoutDocument.Patch(label: moment.label, image: images["patch-\(index + 1)-\(column + 1)"]!)
                     })
             },
-            outcomeRange: HandoutDocument.OutcomeRangeFigure(image: images["outcome-range"]!, healedDarkening: range.healedDarkening,
-                                                             cells: range.table),
-            viewingDistance: HandoutDocument.DistanceFigure(image: images["distance"]!, panels: distance.panels),
+            outcomeRange: HandoutDocument.OutcomeRangeFigure(images: captioned("outcome-range", range.panels),
+                                                             healedDarkening: range.healedDarkening, cells: range.table),
+            viewingDistance: HandoutDocument.DistanceFigure(images: captioned("distance", distance.labelledPanels), panels: distance.panels),
             forecast: HandoutDocument.ForecastFigure(
-                image: images["forecast"]!, years: forecast.yearly, touchUpsDue: forecast.touchUpsDue, margin: forecast.margin,
+                images: captioned("forecast", milestones.panels), years: forecast.yearly, touchUpsDue: forecast.touchUpsDue, margin: forecast.margin,
                 touchUps: scene.forecast.touchUps.map { touchUp in
                     let regions = touchUp.regions.isEmpty ? "the whole design" : touchUp.regions.map { HandoutDocument.regionWords($0.rawValue) }
                         .joined(separator: ", ")
@@ -178,6 +195,11 @@ public struct Handout: Sendable {
         let url = folder.appendingPathComponent("handout.html")
         try AtomicFileOutput.write(Data(page.utf8), to: url)
         return url
+    }
+
+    /// "0.25 mm single (1RL)": a needle as the page names it.
+    static func needleWords(_ needle: Needle) -> String {
+        String(format: "%.2f mm %@", needle.diameterMM, needle.configuration == .single ? "single (1RL)" : "three-point (3RL)")
     }
 }
 

@@ -104,6 +104,8 @@ extension HandoutDocument {
         figcaption { font-size: .85rem; color: #444; }
         .pair { display: grid; grid-template-columns: 1fr 1fr; gap: .5rem; }
         .patches { display: grid; grid-template-columns: repeat(auto-fill, minmax(5rem, 1fr)); gap: .5rem; }
+        .strip { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .5rem; }
+        .milestones { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: .75rem; }
         .notice { border-left: 4px solid #b45309; background: #fff7ed; padding: .5rem .75rem; }
         .source { font-size: .8rem; color: #555; }
         .table-wrap { overflow-x: auto; }
@@ -111,6 +113,7 @@ extension HandoutDocument {
         th, td { border-bottom: 1px solid #ddd; padding: .3rem .4rem; text-align: right; white-space: nowrap; }
         th:first-child, td:first-child { text-align: left; }
         tr.total td { border-top: 2px solid #999; }
+        tr.tools td { white-space: normal; vertical-align: top; font-size: .8rem; }
         footer { margin-top: 2rem; font-size: .8rem; color: #555; }
         @page { size: A4; margin: 14mm; }
         @media print {
@@ -128,6 +131,9 @@ extension HandoutDocument {
           .closeup img { width: \(millimetres(closeUpWidthMM))mm; max-width: none; }
           .patches { grid-template-columns: repeat(auto-fill, \(millimetres(patchSideMM + 4))mm); }
           .patches img { width: \(millimetres(patchSideMM))mm; max-width: none; }
+          .strip { grid-template-columns: repeat(var(--columns), 42mm); }
+          .strip img { width: \(millimetres(patchSideMM))mm; max-width: none; }
+          .milestones { grid-template-columns: repeat(4, 1fr); }
         }
 
         """

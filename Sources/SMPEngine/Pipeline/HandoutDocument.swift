@@ -47,23 +47,24 @@ public struct HandoutDocument: Sendable {
         public var image: HandoutImage
     }
 
-    /// `outcome-range.png` and what its panels measured.
+    /// `outcome-range.png`'s panels, captioned, and what they measured.
     public struct OutcomeRangeFigure: Sendable {
-        public var image: HandoutImage
+        public var images: [Patch]
         /// 1 − luminance of the healed patch / bare skin's.
         public var healedDarkening: Double
         public var cells: [OutcomeRange.Cell]
     }
 
-    /// `distance.png` and each panel's local contrast and mean tone.
+    /// `distance.png`'s panels, captioned, and each one's local contrast and mean tone.
     public struct DistanceFigure: Sendable {
-        public var image: HandoutImage
+        public var images: [Patch]
         public var panels: [ViewingDistance.Panel]
     }
 
-    /// `forecast.png`, the yearly measurements, when touch-ups fall due and the scene's own.
+    /// `forecast.png`'s panels, captioned, the yearly measurements, when touch-ups fall due and
+    /// the scene's own.
     public struct ForecastFigure: Sendable {
-        public var image: HandoutImage
+        public var images: [Patch]
         public var years: [Forecast.Moment]
         /// Years after the plan when the darkening falls `margin` below the healed result's.
         public var touchUpsDue: [Double]
@@ -81,10 +82,20 @@ public struct HandoutDocument: Sendable {
         public var densityFactor: Double
         public var needle: String
         public var dilution: Double
+        /// The regions it works with another needle or dilution (`regionOverrides`).
+        public var regionTools: [RegionTool] = []
         /// Needle impressions (one per dot) and the estimated time, set-up included.
         public var impressions: Int
         public var hours: Double
         public var patches: [Patch]
+    }
+
+    /// A session's needle and dilution in one region.
+    public struct RegionTool: Sendable {
+        /// The region's name as the scene has it (`frontalHairline`).
+        public var region: String
+        public var needle: String
+        public var dilution: Double
     }
 
     /// The sections' anchors and titles, in page order.
@@ -202,7 +213,7 @@ public struct HandoutDocument: Sendable {
                 <h3>Session \(session.number): \(when)</h3>
                 <p>Builds the density to \(Int((session.densityFactor * 100).rounded())) % of the design: about \
                 \(Self.grouped(session.impressions)) impressions, roughly \(Self.decimal(session.hours)) hours with set-up; needle \
-                \(escape(session.needle)), ink diluted \(Int((session.dilution * 100).rounded())) %.</p>
+                \(escape(session.needle)), ink diluted \(Int((session.dilution * 100).rounded())) %\(Self.regionToolsText(session.regionTools)).</p>
                 \(patches(session.patches, alt: "after session \(session.number)"))
                 </div>
 
@@ -232,6 +243,12 @@ public struct HandoutDocument: Sendable {
             let new = density.regions.reduce(0) { $0 + ($1.sessions.count > index ? $1.sessions[index].newDots : 0) }
             section += "<td>\(Self.grouped(new))</td>"
         }
+        section += "</tr>\n<tr class=\"tools\"><td>needle, dilution</td><td></td>"
+        for session in sessions {
+            let tools = ["\(session.needle), \(Self.percent(session.dilution))"]
+                + session.regionTools.map { "\(Self.regionWords($0.region)): \($0.needle), \(Self.percent($0.dilution))" }
+            section += "<td>\(tools.map(Self.escape).joined(separator: "<br>"))</td>"
+        }
         return section + """
             </tr>
             </tbody></table></div>
@@ -253,8 +270,8 @@ public struct HandoutDocument: Sendable {
             <p>The healed patch, first as a macro photo shows it (life size when printed), then as an eye sees it \
             from 30 cm, 1 m and 2 m. Up close the single dots show; from a conversation's distance they merge into \
             an even shadow, like shaved stubble. The shade stays the same; only the fine detail fades.</p>
-            \(self.figure(figure.image, caption: "Dot contrast: " + contrasts.joined(separator: ", "),
-                          alt: "The healed patch close up and as seen from 30 cm, 1 m and 2 m"))
+            \(strip(figure.images, alt: "the healed patch", columns: figure.images.count))
+            <p>Dot contrast: \(escape(contrasts.joined(separator: ", "))).</p>
             <p class="source">The eye's contrast sensitivity: Mannos and Sakrison, IEEE Transactions on Information \
             Theory 20(4), 1974.</p>
             </section>
@@ -285,8 +302,7 @@ public struct HandoutDocument: Sendable {
             person, so the same patch is shown ageing three ways: light, typical and heavy (faster fading with more \
             sun, wider spreading, more dots blurring), 1, 3 and 5 years after the last session. Your result will most \
             likely lie inside this range, not on one picture of it. Clinics plan a touch-up every 3 to 6 years.</p>
-            \(self.figure(figure.image, caption: "One patch, three ways of ageing (rows), over the years (columns)",
-                          alt: "The treated patch ageing light, typical and heavy at 1, 3 and 5 years"))
+            \(strip(figure.images, alt: "the treated patch ageing", columns: years.count))
             <p>How much darker than bare skin the patch reads (healed: \(Self.number((100 * figure.healedDarkening).rounded())) %):</p>
             \(table)
             </section>
@@ -314,12 +330,20 @@ public struct HandoutDocument: Sendable {
             <p>The whole scalp over the years after the last session, ageing the typical way, with your plan's \
             touch-ups and, if the plan expects it, hair loss going on: where thinning moves past the treated area, \
             untreated scalp shows beside it and the design may need extending. \(escape(planned)) \(escape(due))</p>
-            \(self.figure(figure.image, caption: "The scalp from above at each milestone, labelled with its year and touch-ups",
-                          alt: "The whole scalp at milestones over ten years with touch-ups and hair loss going on"))
+            <div class="milestones">
+            \(figure.images.map { self.figure($0.image, caption: $0.label, alt: "The whole scalp, \($0.label)") }.joined(separator: "\n"))
+            </div>
             \(table)
             </section>
 
             """
+    }
+
+    /// A strip's panels in a grid that wraps on a narrow screen (two to a row on a phone), each
+    /// captioned in text under it; printed `columns` to a row, as the strip image has them.
+    func strip(_ panels: [Patch], alt: String, columns: Int) -> String {
+        "<div class=\"strip\" style=\"--columns: \(max(1, columns))\">\n" + panels.map { figure($0.image, caption: $0.label, alt: "\($0.label): \(alt)") }
+            .joined(separator: "\n") + "\n</div>"
     }
 
     /// Patches in a grid that wraps on a narrow screen, each labelled under it.
@@ -381,6 +405,13 @@ public struct HandoutDocument: Sendable {
     }
 
     /// A region's report name in words: `frontalHairline` → "frontal hairline".
+    /// "; in the frontal hairline 0.25 mm single (1RL), diluted 60 %" for each region tool.
+    static func regionToolsText(_ tools: [RegionTool]) -> String {
+        tools.map { "; in the \(escape(regionWords($0.region))) \(escape($0.needle)), diluted \(percent($0.dilution))" }.joined()
+    }
+
+    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded())) %" }
+
     static func regionWords(_ name: String) -> String {
         var out = ""
         for character in name {

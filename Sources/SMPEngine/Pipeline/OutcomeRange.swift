@@ -28,6 +28,8 @@ public struct OutcomeRange: Sendable {
     /// Row by row (variants), column by column (years).
     public var table: [Cell]
     public var image: ContactSheet
+    /// The sheet's aged panels, row by row, with their labels: the handout lays them out itself.
+    public var panels: [LabelledPanel] = []
 
     /// Renders the range for `rendering`'s scene as `preview` places it, the panels `threads` at
     /// a time (the pixels do not depend on it).
@@ -79,13 +81,21 @@ public struct OutcomeRange: Sendable {
         let image = try ContactSheet(titleLines: titleLines, panels: panels, columns: years.count, pixelsPerMM: window.pixelsPerMM,
                                      font: font, pixelSize: SceneRendering.timelineTextPixels(pixelsPerMM: window.pixelsPerMM),
                                      scaleBarMM: 5)
-        return OutcomeRange(window: window, healedDarkening: healedDarkening, table: table, image: image)
+        return OutcomeRange(window: window, healedDarkening: healedDarkening, table: table, image: image,
+                            panels: panels.map { LabelledPanel(labelLines: $0.labelLines, pixels: $0.pixels) })
     }
 
     static func yearsText(_ years: Double) -> String {
         let number = years == years.rounded() ? String(Int(years)) : String(format: "%.1f", years)
         return years == 1 ? "1 year" : "\(number) years"
     }
+}
+
+/// A panel of a strip and the lines of its label, for a page that sets the labels as text (the
+/// handout: text in an image shrinks with it on a phone, the page's own does not).
+public struct LabelledPanel: Sendable {
+    public var labelLines: [String]
+    public var pixels: PanelPixels
 }
 
 extension PanelPixels {

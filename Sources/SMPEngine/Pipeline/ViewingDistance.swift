@@ -34,6 +34,8 @@ public struct ViewingDistance: Sendable {
     public var window: MapView
     public var panels: [Panel]
     public var image: TimelineImage<ScaledPanel>
+    /// The strip's panels with their labels, close-up first.
+    public var labelledPanels: [LabelledPanel] = []
 
     /// The strip for `rendering`'s scene: the healed result in the timeline's window.
     public static func render(_ rendering: SceneRendering, preview: ScenePreview, view: MapView, font: Font)
@@ -58,6 +60,7 @@ public struct ViewingDistance: Sendable {
         let image = try TimelineImage(title: title, panels: zip(labels, all).map {
                                           (label: $0, image: ScaledPanel(pixels: $1, pixelsPerMM: window.pixelsPerMM)) }, font: font,
                                       pixelSize: SceneRendering.timelineTextPixels(pixelsPerMM: window.pixelsPerMM), scaleBarMM: 5)
-        return ViewingDistance(window: window, panels: panels, image: image)
+        return ViewingDistance(window: window, panels: panels, image: image,
+                               labelledPanels: zip(labels, all).map { LabelledPanel(labelLines: [$0], pixels: $1) })
     }
 }

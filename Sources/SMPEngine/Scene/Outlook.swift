@@ -40,9 +40,14 @@ public struct AgeingRange: Sendable, Equatable {
     }
 }
 
-/// A touch-up years after the plan (DOMAIN.md: every 3–6 years, clinics quote 2–8): new dots
-/// between the faded ones, in some regions or all, with fresh ink.
+/// A touch-up years after the plan (DOMAIN.md: every 3–6 years, clinics quote 2–8): fresh ink
+/// into most of the faded impressions, and new dots between them, in some regions or all.
 public struct TouchUp: Sendable, Equatable {
+    /// The share of the old impressions a touch-up re-inks when the scene does not say. Our
+    /// estimate: the technician goes over the existing pattern (its dots still show, faded) but
+    /// misses some that have faded furthest or spread into their neighbours; clinics describe a
+    /// touch-up as refreshing the old dots, not only adding new ones.
+    public static let defaultReink = 0.8
     /// Years after the plan's last session.
     public var afterYears: Double
     /// Regions it treats; empty: every region.
@@ -52,12 +57,17 @@ public struct TouchUp: Sendable, Equatable {
     public var densityFactor: Double
     /// Fraction of diluent in its ink; nil: the last session's.
     public var dilution: Double?
+    /// The share of the dots already in its regions that it re-inks: each gets a fresh deposit of
+    /// the touch-up's ink in its old impression (the faded ink stays), ageing from the touch-up's day.
+    public var reink: Double
 
-    public init(afterYears: Double, regions: [ScalpRegion] = [], densityFactor: Double, dilution: Double? = nil) {
+    public init(afterYears: Double, regions: [ScalpRegion] = [], densityFactor: Double, dilution: Double? = nil,
+                reink: Double = TouchUp.defaultReink) {
         self.afterYears = afterYears
         self.regions = regions
         self.densityFactor = densityFactor
         self.dilution = dilution
+        self.reink = reink
     }
 }
 

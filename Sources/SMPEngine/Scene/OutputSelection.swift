@@ -6,8 +6,18 @@
 /// views, and `view-sheet`), `view-sessions` (the scene's head views just after each session
 /// and healed before the next), `photo` (every `photo-…` output of a scene with a `photo:`). A
 /// head view is `view-<view>-<moment>` for any view and moment.
+///
+/// With no selection a render writes the everyday outputs: every output but the long view
+/// (`onRequest`), which is written only when named or by its group `outlook`.
 public enum OutputSelection {
-    public static let groups = ["sessions", "at", "views", "view-sessions", "photo"]
+    public static let groups = ["sessions", "at", "views", "view-sessions", "photo", "outlook"]
+
+    /// Written only when asked for: the long view (`outcome-range`, `distance`, `forecast`, the
+    /// group `outlook`), whose years of ageing and hair loss are most of a default render's time
+    /// and memory and change only when the plan does, and the technician's `stencil`, printed once.
+    public static let onRequest = ["outcome-range", "distance", "forecast", "stencil"]
+    /// The group `outlook`: the patient's long view.
+    public static let outlook = ["outcome-range", "distance", "forecast"]
 
     /// Every output name a scene with `sessions` sessions and these `render.at` times has.
     public static func names(sessions: Int, at: [TreatmentTime]) -> [String] {
@@ -25,10 +35,11 @@ public enum OutputSelection {
             .joined(separator: ", ")
     }
 
-    /// Does the selection (nil: everything) include the output `name`?
+    /// Does the selection (nil: the everyday outputs, all but `onRequest`) include the output `name`?
     public static func includes(_ selection: [String]?, _ name: String) -> Bool {
-        guard let selection else { return true }
+        guard let selection else { return !onRequest.contains(name) }
         return selection.contains(name)
+            || (selection.contains("outlook") && outlook.contains(name))
             || (selection.contains("sessions") && name.hasPrefix("session-"))
             || (selection.contains("at") && name.hasPrefix("at-"))
     }

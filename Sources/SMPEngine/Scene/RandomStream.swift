@@ -13,4 +13,6 @@ public enum RandomStream: UInt64, Sendable {
     case existingHair = 0x200
     /// The touch-ups of the forecast (`ForecastPlan`), one stream per session.
     case touchUps = 0x400
+    /// Which old dots a touch-up re-inks and how its new deposit in each varies (`ForecastPlan`).
+    case reinking = 0x800
 }

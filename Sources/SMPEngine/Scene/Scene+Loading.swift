@@ -252,13 +252,15 @@ extension Scene {
                 regionFactors[region] = regions.optionalNumber(region.rawValue, in: 0...3)
             }
             regions.finish()
-            let session = Session(
+            let overrides = readRegionOverrides(object.object("regionOverrides"), needle: needle)
+            var session = Session(
                 day: object.number("day", default: index == 0 ? 0 : nil, in: 0...36500, unit: "days"),
                 densityFactor: object.number("densityFactor", default: defaults.densityFactor, in: 0...2),
                 regionFactors: regionFactors, needle: needle,
                 ink: object.color("ink", default: defaults.ink),
                 dilution: object.number("dilution", default: defaults.dilution, in: 0...0.95),
                 depthMM: object.number("depthMM", default: defaults.depthMM, in: 0.1...1.5, unit: "mm"))
+            session.regionOverrides = overrides
             object.finish()
             if let previous = sessions.last {
                 // Sessions at least 7 days apart, commonly 10–14 (DOMAIN.md).
@@ -274,6 +276,35 @@ extension Scene {
             sessions.append(session)
         }
         return sessions
+    }
+
+    /// A session's `regionOverrides:`: per region (`frontalHairline`, `temples`, `midScalp`,
+    /// `crown`, `sidesAndBack`, as `regionFactors`) a `needle` (its missing keys the session's
+    /// `needle`) and a `dilution`, in the session's ranges.
+    static func readRegionOverrides(_ object: SceneObject, needle sessionNeedle: Needle) -> [ScalpRegion: Session.RegionOverride] {
+        defer { object.finish() }
+        var overrides: [ScalpRegion: Session.RegionOverride] = [:]
+        for region in ScalpRegion.allCases {
+            // Asked for even when missing, so that a misspelt region is named with the known ones.
+            guard object.has(region.rawValue) else { _ = object.node(region.rawValue); continue }
+            let given = object.object(region.rawValue)
+            defer { given.finish() }
+            var override = Session.RegionOverride()
+            if given.has("needle") {
+                let needle = given.object("needle")
+                override.needle = Needle(diameterMM: needle.number("diameterMM", default: sessionNeedle.diameterMM, in: 0.1...1, unit: "mm"),
+                                         configuration: needle.choice("configuration", default: sessionNeedle.configuration))
+                needle.finish()
+            } else {
+                _ = given.node("needle")
+            }
+            override.dilution = given.optionalNumber("dilution", in: 0...0.95)
+            if override.needle == nil && override.dilution == nil {
+                given.reader.report(given.mark, given.keyPath, "empty: give a needle, a dilution or both for \(region.rawValue), or leave the region out")
+            }
+            overrides[region] = override
+        }
+        return overrides
     }
 
     static func readPigment(_ object: SceneObject) -> PigmentModel {

@@ -32,7 +32,8 @@ extension Scene {
                 afterYears: given.number("afterYears", default: nil, in: 0.1...30, unit: "years"),
                 regions: given.stringList("regions", allowed: regionNames) { ScalpRegion(rawValue: $0) } ?? [],
                 densityFactor: given.number("densityFactor", default: nil, in: 0...3),
-                dilution: given.optionalNumber("dilution", in: 0...0.95))
+                dilution: given.optionalNumber("dilution", in: 0...0.95),
+                reink: given.number("reink", default: TouchUp.defaultReink, in: 0...1))
             if let previous = forecast.touchUps.last, touchUp.afterYears <= previous.afterYears {
                 given.reader.report(given.mark, "touchUps[\(index)].afterYears",
                                     "\(touchUp.afterYears) years is not after touch-up \(index)'s \(previous.afterYears); allowed: later than the one before")

@@ -115,6 +115,35 @@ public struct Session: Sendable, Equatable {
     public var dilution: Double
     /// Deposit depth: 0.25–0.5 mm is the epidermis/upper dermis; deeper blows out (DOMAIN.md).
     public var depthMM: Double = 0.35
+    /// The needle and dilution in some regions, where they differ from the session's own (a
+    /// fine needle and paler ink along the hairline, a larger grouping over the crown).
+    public var regionOverrides: [ScalpRegion: RegionOverride] = [:]
+
+    /// A session's needle and dilution in one region; nil keeps the session's.
+    public struct RegionOverride: Sendable, Equatable {
+        public var needle: Needle?
+        public var dilution: Double?
+
+        public init(needle: Needle? = nil, dilution: Double? = nil) {
+            self.needle = needle
+            self.dilution = dilution
+        }
+    }
+
+    /// This session as it works `region` (nil: outside every region): its needle and dilution there.
+    public func resolved(in region: ScalpRegion?) -> Session {
+        guard let region, let override = regionOverrides[region] else { return self }
+        var session = self
+        session.needle = override.needle ?? needle
+        session.dilution = override.dilution ?? dilution
+        return session
+    }
+
+    /// The session as worked in each dot zone (`ScalpRegion.zone`): index 0 outside every
+    /// region, then the regions in `allCases` order.
+    public var resolvedByZone: [Session] {
+        [self] + ScalpRegion.allCases.map { resolved(in: $0) }
+    }
 }
 
 /// The needle grouping used in a session.
@@ -161,5 +190,14 @@ public enum ScalpRegion: String, Sendable, CaseIterable, Codable, Comparable {
         case .crown: 3
         case .sidesAndBack: 4
         }
+    }
+
+    /// The label a dot in this region carries (`PoissonDot.zone`): 0 is kept for no region.
+    public var zone: UInt8 { UInt8(caseIndex + 1) }
+
+    /// The region of a dot's zone, nil for 0 (or an unknown label).
+    public init?(zone: UInt8) {
+        guard zone >= 1, Int(zone) <= Self.allCases.count else { return nil }
+        self = Self.allCases[Int(zone) - 1]
     }
 }

@@ -20,6 +20,35 @@ public struct SessionPlanRow: Sendable, Codable, Equatable {
     /// Achieved cumulative density per region, and per scar and patch, after this session,
     /// dots per cm².
     public var dotsPerCM2: [String: Double]
+    /// The needle and dilution in the regions where the session sets them apart
+    /// (`regionOverrides`), each resolved; nil when it sets none.
+    public var regions: [String: RegionTools]?
+
+    /// A session's needle and dilution in one region.
+    public struct RegionTools: Sendable, Codable, Equatable {
+        public var needleDiameterMM: Double
+        public var needleConfiguration: String
+        public var impressionDiameterMM: Double
+        public var dilution: Double
+
+        public init(_ session: Session) {
+            needleDiameterMM = session.needle.diameterMM
+            needleConfiguration = session.needle.configuration.rawValue
+            impressionDiameterMM = session.needle.impressionDiameterMM
+            dilution = session.dilution
+        }
+
+        /// "0.25 mm 1RL, dilution 0.60": the needle by its diameter and grouping.
+        public var text: String {
+            String(format: "%.2f mm %@, dilution %.2f", needleDiameterMM, needleConfiguration == "single" ? "1RL" : "3RL", dilution)
+        }
+    }
+
+    /// The resolved needle and dilution of each region `session` overrides, nil for none.
+    public static func regionTools(_ session: Session) -> [String: RegionTools]? {
+        guard !session.regionOverrides.isEmpty else { return nil }
+        return Dictionary(uniqueKeysWithValues: session.regionOverrides.keys.map { ($0.rawValue, RegionTools(session.resolved(in: $0))) })
+    }
 
     /// The rows of `scene`'s plan, from its placed `dots` and their `report`.
     public static func rows(scene: Scene, dots: [PoissonDot], report: DensityReport) -> [SessionPlanRow] {
@@ -35,7 +64,8 @@ public struct SessionPlanRow: Sendable, Codable, Equatable {
                                   impressionDiameterMM: session.needle.impressionDiameterMM, ink: session.ink.description,
                                   dilution: session.dilution, depthMM: session.depthMM, newDots: newDots[index],
                                   cumulativeDots: cumulative, impressions: newDots[index],
-                                  estimatedHours: scene.sessionRate.hours(impressions: newDots[index]), dotsPerCM2: densities)
+                                  estimatedHours: scene.sessionRate.hours(impressions: newDots[index]), dotsPerCM2: densities,
+                                  regions: regionTools(session))
         }
     }
 }
