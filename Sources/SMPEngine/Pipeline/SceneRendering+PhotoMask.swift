@@ -29,7 +29,7 @@ extension SceneRendering {
             return try DensityRaster(originXMM: map.bounds.minXMM, originYMM: map.bounds.minYMM, cellSizeMM: map.cellMM,
                                      columns: map.columns, rows: map.rows, dotsPerCM2: coverage.map { $0 * full })
         }
-        return try DotPlacement.dots(for: plan, densities: densities, bounds: map.bounds)
+        return try DotPlacement.dots(for: plan, densities: densities, on: map)
     }
 
     /// Per map cell (row-major), the mask's grey (0 to 1) where the camera sees that cell's scalp;

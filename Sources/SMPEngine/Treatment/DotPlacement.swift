@@ -8,12 +8,13 @@ import PoissonDisk
 public enum DotPlacement {
     /// All dots of all sessions, the same for the same plan and seed.
     public static func dots(for plan: SessionPlan, on map: ScalpMap) throws -> [PoissonDot] {
-        try dots(for: plan, densities: plan.sessions.map { try map.density(after: $0, design: plan.design) }, bounds: map.bounds)
+        try dots(for: plan, densities: plan.sessions.map { try map.density(after: $0, design: plan.design) }, on: map)
     }
 
     /// The plan's sessions (needles, seeds, order) placing `densities`, one cumulative target per
     /// session, instead of the map's: a treatment area drawn elsewhere (a photo's painted mask).
-    public static func dots(for plan: SessionPlan, densities: [DensityRaster], bounds: RectMM) throws -> [PoissonDot] {
+    /// The map still names each dot's region (its needle and dilution).
+    public static func dots(for plan: SessionPlan, densities: [DensityRaster], on map: ScalpMap) throws -> [PoissonDot] {
         precondition(densities.count == plan.sessions.count, "one density raster per session")
         // One pattern for the whole plan (`PoissonDiskMethod.tiled`): every session's dots are
         // points of it, and a later session adds the ranks between the earlier ones.
@@ -21,7 +22,7 @@ public enum DotPlacement {
         var dots: [PoissonDot] = []
         for (index, session) in plan.sessions.enumerated() {
             let request = PoissonDiskRequest(
-                bounds: bounds, density: densities[index],
+                bounds: map.bounds, density: densities[index],
                 regularity: plan.design.regularity, seed: SplitMix64.derive(plan.seed, stream: RandomStream.sampling.rawValue),
                 layer: index + 1, diameterMM: session.needle.impressionDiameterMM,
                 method: .tiled, patternPeakDotsPerCM2: planPeak > 0 ? planPeak : nil)
