@@ -79,22 +79,24 @@ struct DiffuseField: Sendable {
         let strips = Self.strips
         for index in levels.indices {
             let level = levels[index], positions = members[index]
-            let (dermalCells, surfaceCells) = (UnsafeMutableBufferPointer<SIMD4<Float>>.allocate(capacity: level.columns * level.rows),
-                                               UnsafeMutableBufferPointer<SIMD4<Float>>.allocate(capacity: level.columns * level.rows))
-            defer { dermalCells.deallocate(); surfaceCells.deallocate() }
-            let cells = LevelCells(dermal: dermalCells, surface: surfaceCells)
-            DispatchQueue.concurrentPerform(iterations: strips) { strip in
-                let rows = Self.rows(of: strip, in: strips, count: level.rows)
-                cells.clear(rows: rows, columns: level.columns)
-                var across: [Float] = []
-                for position in positions {
-                    let component = components[position]
-                    level.add(component, scale: component.layer == .dermal ? dermalScale : SIMD4(repeating: 1), rows: rows,
-                              into: cells, across: &across)
+            var levelDermal = [SIMD4<Float>](repeating: .zero, count: level.columns * level.rows)
+            var levelSurface = levelDermal
+            levelDermal.withUnsafeMutableBufferPointer { dermalCells in
+                levelSurface.withUnsafeMutableBufferPointer { surfaceCells in
+                    let cells = LevelCells(dermal: dermalCells, surface: surfaceCells)
+                    DispatchQueue.concurrentPerform(iterations: strips) { strip in
+                        let rows = Self.rows(of: strip, in: strips, count: level.rows)
+                        var across: [Float] = []
+                        for position in positions {
+                            let component = components[position]
+                            level.add(component, scale: component.layer == .dermal ? dermalScale : SIMD4(repeating: 1), rows: rows,
+                                      into: cells, across: &across)
+                        }
+                    }
                 }
             }
-            levels[index].dermal = Array(dermalCells)
-            levels[index].surface = Array(surfaceCells)
+            levels[index].dermal = levelDermal
+            levels[index].surface = levelSurface
         }
         let surfaceUsed = !surface.isEmpty, filled = levels
         dermal.withUnsafeMutableBufferPointer { fineDermal in
@@ -124,13 +126,6 @@ struct DiffuseField: Sendable {
     struct LevelCells: @unchecked Sendable {
         let dermal: UnsafeMutableBufferPointer<SIMD4<Float>>
         let surface: UnsafeMutableBufferPointer<SIMD4<Float>>
-
-        func clear(rows: Range<Int>, columns: Int) {
-            guard !rows.isEmpty else { return }
-            for plane in [dermal, surface] {
-                (plane.baseAddress! + rows.lowerBound * columns).initialize(repeating: .zero, count: rows.count * columns)
-            }
-        }
     }
 
     /// Adds the field at the centres of view row `yMM`'s pixels into the planes at `line`.
