@@ -193,8 +193,15 @@ int pngshim_filter_rows(const uint8_t *above, const uint8_t *rows, size_t row_co
 
 int pngshim_piece_is_smooth(const uint8_t *filtered, size_t length) {
     size_t small = 0;
-    /* -1, 0 and 1 as bytes are 255, 0 and 1: one more, they are 0, 1 and 2. */
-    for (size_t i = 0; i < length; i++) small += (uint8_t)(filtered[i] + 1) <= 2;
+    /* -1, 0 and 1 as bytes are 255, 0 and 1: one more, they are 0, 1 and 2. Counted in runs of
+     * 255 bytes into a byte, which the compiler vectorises (a size_t count was 6.6 instructions
+     * a byte). */
+    for (size_t start = 0; start < length; start += 255) {
+        size_t end = length - start < 255 ? length : start + 255;
+        uint8_t run = 0;
+        for (size_t i = start; i < end; i++) run += (uint8_t)(filtered[i] + 1) <= 2;
+        small += run;
+    }
     return small * 100 >= length * PNGSHIM_SMOOTH_PERCENT;
 }
 

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The wide components of a view (σ ≥ `minimumSigmaMM`: light diffusing millimetres through
 /// the skin around buried ink, the redness of worked skin) summed on a coarse grid in
 /// millimetres, and read back at each pixel's centre by bilinear interpolation: a convolution
@@ -62,70 +60,20 @@ struct DiffuseField: Sendable {
             return
         }
         var levels: [Level] = []
-        var members: [[Int]] = []
-        for (position, component) in components.enumerated() {
+        for component in components {
             let index = (component.sigmaMM / (Self.samplesPerSigma * cell)).log2Floor
             while levels.count <= index {
                 let k = levels.count
                 levels.append(Level(originXMM: x0, originYMM: y0, cellMM: cell * Double(1 << k),
                                     columns: (fineColumns - 1) / (1 << k) + 2, rows: (fineRows - 1) / (1 << k) + 2))
-                members.append([])
             }
-            members[index].append(position)
+            levels[index].add(component, scale: component.layer == .dermal ? dermalScale : SIMD4(repeating: 1))
         }
-        // Built in strips of rows on the free cores: each cell still receives its components in
-        // their order, and then the levels in theirs, so the sums are the same bits for any
-        // split. This was the longest serial step before an image's first pixel.
-        let strips = Self.strips
-        for index in levels.indices {
-            let level = levels[index], positions = members[index]
-            var levelDermal = [SIMD4<Float>](repeating: .zero, count: level.columns * level.rows)
-            var levelSurface = levelDermal
-            levelDermal.withUnsafeMutableBufferPointer { dermalCells in
-                levelSurface.withUnsafeMutableBufferPointer { surfaceCells in
-                    let cells = LevelCells(dermal: dermalCells, surface: surfaceCells)
-                    DispatchQueue.concurrentPerform(iterations: strips) { strip in
-                        let rows = Self.rows(of: strip, in: strips, count: level.rows)
-                        var across: [Float] = []
-                        for position in positions {
-                            let component = components[position]
-                            level.add(component, scale: component.layer == .dermal ? dermalScale : SIMD4(repeating: 1), rows: rows,
-                                      into: cells, across: &across)
-                        }
-                    }
-                }
-            }
-            levels[index].dermal = levelDermal
-            levels[index].surface = levelSurface
-        }
-        let surfaceUsed = !surface.isEmpty, filled = levels
-        dermal.withUnsafeMutableBufferPointer { fineDermal in
-            surface.withUnsafeMutableBufferPointer { fineSurface in
-                let fine = LevelCells(dermal: fineDermal, surface: fineSurface)
-                DispatchQueue.concurrentPerform(iterations: strips) { strip in
-                    let rows = Self.rows(of: strip, in: strips, count: fineRows)
-                    for level in filled {
-                        level.interpolate(into: fine, surfaceUsed: surfaceUsed, columns: fineColumns, rows: rows, baseCellMM: cell)
-                    }
-                }
-            }
+        for level in levels {
+            level.interpolate(into: &dermal, &surface, columns: fineColumns, rows: fineRows, baseCellMM: cell)
         }
         self.dermal = hasDermal ? dermal : []
         self.surface = hasSurface ? surface : []
-    }
-
-    /// Strips of rows a field is built in; any number gives the same bits.
-    static let strips = 8
-
-    static func rows(of strip: Int, in strips: Int, count: Int) -> Range<Int> {
-        (strip * count / strips)..<((strip + 1) * count / strips)
-    }
-
-    /// A level's (or the finest grid's) two planes, written by several strips at once, each
-    /// only in its own rows.
-    struct LevelCells: @unchecked Sendable {
-        let dermal: UnsafeMutableBufferPointer<SIMD4<Float>>
-        let surface: UnsafeMutableBufferPointer<SIMD4<Float>>
     }
 
     /// Adds the field at the centres of view row `yMM`'s pixels into the planes at `line`.
@@ -172,9 +120,10 @@ struct DiffuseField: Sendable {
     struct Level {
         let originXMM: Double, originYMM: Double, cellMM: Double
         let columns: Int, rows: Int
-        /// Filled once the level's components are added.
         var dermal: [SIMD4<Float>]
         var surface: [SIMD4<Float>]
+        /// One component's exponentials across, reused from component to component.
+        var across: [Float] = []
 
         init(originXMM: Double, originYMM: Double, cellMM: Double, columns: Int, rows: Int) {
             self.originXMM = originXMM
@@ -182,18 +131,17 @@ struct DiffuseField: Sendable {
             self.cellMM = cellMM
             self.columns = columns
             self.rows = rows
-            dermal = []
-            surface = []
+            dermal = [SIMD4<Float>](repeating: .zero, count: columns * rows)
+            surface = [SIMD4<Float>](repeating: .zero, count: columns * rows)
         }
 
-        /// Adds the component's optical depth at the cell centres within its reach, separably,
-        /// in `rows` only; `across` is scratch space for its exponentials across.
-        func add(_ component: InkDot, scale: SIMD4<Float>, rows: Range<Int>, into cells: LevelCells, across: inout [Float]) {
+        /// Adds the component's optical depth at the cell centres within its reach, separably.
+        mutating func add(_ component: InkDot, scale: SIMD4<Float>) {
             let sigma = component.sigmaMM, reach = DiffuseField.reachSigmas * sigma
             let cx = (component.xMM - originXMM) / cellMM, cy = (component.yMM - originYMM) / cellMM
             let r = reach / cellMM
             let c0 = max(0, Int((cx - r).rounded(.up))), c1 = min(columns - 1, Int((cx + r).rounded(.down)))
-            let r0 = max(rows.lowerBound, Int((cy - r).rounded(.up))), r1 = min(rows.upperBound - 1, Int((cy + r).rounded(.down)))
+            let r0 = max(0, Int((cy - r).rounded(.up))), r1 = min(rows - 1, Int((cy + r).rounded(.down)))
             guard c0 <= c1, r0 <= r1 else { return }
             let q = Float(cellMM * cellMM / (2 * sigma * sigma))
             let peak = component.peakDepth
@@ -203,23 +151,26 @@ struct DiffuseField: Sendable {
                 let dx = Float(Double(column) - cx)
                 across.append(FastExp.exp(SIMD4(repeating: -q * dx * dx))[0])
             }
-            let plane = component.layer == .dermal ? cells.dermal : cells.surface
+            let isDermal = component.layer == .dermal
             across.withUnsafeBufferPointer { weights in
-                for row in r0...r1 {
-                    let dy = Float(Double(row) - cy)
-                    let down = depth * FastExp.exp(SIMD4(repeating: -q * dy * dy))[0]
-                    let line = plane.baseAddress! + row * columns + c0
-                    for k in 0..<weights.count { line[k] += down * weights[k] }
+                func splat(_ cells: UnsafeMutableBufferPointer<SIMD4<Float>>) {
+                    for row in r0...r1 {
+                        let dy = Float(Double(row) - cy)
+                        let down = depth * FastExp.exp(SIMD4(repeating: -q * dy * dy))[0]
+                        let line = cells.baseAddress! + row * columns + c0
+                        for k in 0..<weights.count { line[k] += down * weights[k] }
+                    }
                 }
+                if isDermal { dermal.withUnsafeMutableBufferPointer { splat($0) } } else { surface.withUnsafeMutableBufferPointer { splat($0) } }
             }
         }
 
-        /// Adds this level, bilinearly interpolated at the finest grid's cell centres, in the
-        /// finest grid's `rows`.
-        func interpolate(into fine: LevelCells, surfaceUsed: Bool, columns fineColumns: Int, rows fineRows: Range<Int>,
-                         baseCellMM: Double) {
+        /// Adds this level, bilinearly interpolated at the finest grid's cell centres.
+        func interpolate(into fineDermal: inout [SIMD4<Float>], _ fineSurface: inout [SIMD4<Float>], columns fineColumns: Int,
+                         rows fineRows: Int, baseCellMM: Double) {
             let ratio = baseCellMM / cellMM
-            for row in fineRows {
+            let surfaceUsed = !fineSurface.isEmpty
+            for row in 0..<fineRows {
                 let gy = Double(row) * ratio
                 let j = min(Int(gy), rows - 2), fy = Float(gy - Double(j))
                 for column in 0..<fineColumns {
@@ -230,8 +181,8 @@ struct DiffuseField: Sendable {
                         let upper = v[a] + (v[a + 1] - v[a]) * fx, lower = v[b] + (v[b + 1] - v[b]) * fx
                         return upper + (lower - upper) * fy
                     }
-                    fine.dermal[row * fineColumns + column] += at(dermal)
-                    if surfaceUsed { fine.surface[row * fineColumns + column] += at(surface) }
+                    fineDermal[row * fineColumns + column] += at(dermal)
+                    if surfaceUsed { fineSurface[row * fineColumns + column] += at(surface) }
                 }
             }
         }
