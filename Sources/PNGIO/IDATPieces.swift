@@ -98,7 +98,8 @@ final class IDATPieces: @unchecked Sendable {
         var deflaters: [OpaquePointer] = []
         for _ in 0..<workerCount {
             guard let deflater = pngshim_deflater_create(settings.library.rawValue, Int32(settings.level),
-                                                         settings.strategy.rawValue, Int32(settings.memoryLevel)) else {
+                                                         settings.strategy.rawValue, Int32(settings.memoryLevel),
+                                                         settings.smoothPiecesByZlibRLE ? 1 : 0) else {
                 deflaters.forEach { pngshim_deflater_destroy($0) }
                 throw PNGError(.outOfMemory, .writing, path: path, reason: "could not set up a deflater with \(settings)")
             }

@@ -18,8 +18,9 @@
 public enum PNGCompression: String, Sendable, CaseIterable {
     /// ISA-L's level 1 (igzip) with the up filter: `smp render`'s default. On renders, about
     /// twice zlib's RLE speed for files within half a per cent of its size, and much smaller
-    /// where an image repeats itself (the side-by-side comparison); Benchmarks/NOTES.md has the
-    /// figures. Needs ``PNGWriter/Encoder/parallel(threads:)``, as libpng's stream is zlib's.
+    /// where an image repeats itself (the side-by-side comparison). Smooth pieces (renders at
+    /// high px/mm, where ISA-L was up to 8.5 % larger) go to zlib's RLE
+    /// (``PNGEncoderSettings/smoothPiecesByZlibRLE``); Benchmarks/NOTES.md has the figures. Needs ``PNGWriter/Encoder/parallel(threads:)``, as libpng's stream is zlib's.
     case fast
     /// RLE trying the up and average filters: 4 % smaller than RLE with the up filter alone on
     /// the synthetic render-like images above for 16 % more time; on real renders up to 2.4 %.
@@ -33,7 +34,7 @@ public enum PNGCompression: String, Sendable, CaseIterable {
     /// The zlib and filter settings behind the preset.
     public var encoderSettings: PNGEncoderSettings {
         switch self {
-        case .fast: PNGEncoderSettings(library: .isal, level: 1, filters: .up)
+        case .fast: PNGEncoderSettings(library: .isal, level: 1, filters: .up, smoothPiecesByZlibRLE: true)
         case .balanced: PNGEncoderSettings(level: 1, strategy: .rle, filters: [.up, .average], memoryLevel: 9)
         case .smallest: PNGEncoderSettings(level: 1, strategy: .rle, filters: [.average, .paeth], memoryLevel: 9)
         }

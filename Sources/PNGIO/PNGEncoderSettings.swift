@@ -60,25 +60,36 @@ public struct PNGEncoderSettings: Sendable, Equatable, Hashable, CustomStringCon
     public var filters: RowFilters
     /// zlib memory level, 1 ... 9 (8 is zlib's default).
     public var memoryLevel: Int
+    /// ISA-L only: a piece whose filtered bytes are nearly all residuals of −1, 0 or 1 (a smooth
+    /// image, such as a render at high px/mm) is deflated by zlib's RLE at level 1 instead,
+    /// whose runs code such bytes in under a bit each where ISA-L's matches and literals take
+    /// more. Decided per piece from its bytes alone, so the bytes still do not depend on the
+    /// thread count.
+    public var smoothPiecesByZlibRLE: Bool
 
     public init(library: Library = .zlib, level: Int, strategy: Strategy = .default, filters: RowFilters,
-                memoryLevel: Int = 8) {
+                memoryLevel: Int = 8, smoothPiecesByZlibRLE: Bool = false) {
         self.library = library
         self.level = level
         self.strategy = strategy
         self.filters = filters
         self.memoryLevel = memoryLevel
+        self.smoothPiecesByZlibRLE = smoothPiecesByZlibRLE
     }
 
     public var description: String {
         switch library {
         case .zlib: "level \(level), \(strategy), filters \(filters), memLevel \(memoryLevel)"
-        case .isal: "ISA-L level \(level), filters \(filters)"
+        case .isal: "ISA-L level \(level), filters \(filters)" + (smoothPiecesByZlibRLE ? ", smooth pieces zlib RLE" : "")
         }
     }
 
     /// Throws unless every knob is in range.
     func validate(path: String) throws(PNGError) {
+        if smoothPiecesByZlibRLE && library != .isal {
+            throw PNGError(.invalidArgument, .writing, path: path,
+                           reason: "smooth pieces by zlib RLE is an ISA-L setting: with zlib choose the strategy instead")
+        }
         if library == .isal {
             guard (0...3).contains(level) else {
                 throw PNGError(.invalidArgument, .writing, path: path, reason: "ISA-L level \(level) is not allowed: use 0...3")

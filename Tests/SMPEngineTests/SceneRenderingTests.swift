@@ -158,6 +158,26 @@ struct SceneRenderingTests {
         #expect(!FileManager.default.fileExists(atPath: folder.path))
     }
 
+    @Test("the report, dots.csv and density.png are the same when no output needs the hair placed")
+    func outputsWithoutHair() throws {
+        let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")
+        let rendering = SceneRendering(scene: scene, sceneText: Self.scene, threads: 2)
+        var files: [[String: Data]] = []
+        var reports: [RenderReport] = []
+        for only in [["report", "dots", "density"], ["report", "dots", "density", "before"]] {
+            let folder = temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let result = try rendering.render(into: folder, only: only)
+            files.append(Dictionary(uniqueKeysWithValues: try result.files.map { ($0.lastPathComponent, try Data(contentsOf: $0)) }))
+            reports.append(try JSONDecoder().decode(RenderReport.self, from: Data(contentsOf: folder.appendingPathComponent("report.json"))))
+        }
+        #expect(files[0]["dots.csv"] != nil && files[0]["dots.csv"] == files[1]["dots.csv"])
+        #expect(files[0]["density.png"] != nil && files[0]["density.png"] == files[1]["density.png"])
+        #expect(files[1]["before.png"] != nil)
+        #expect(reports[0].density == reports[1].density && reports[0].dotCount == reports[1].dotCount)
+        #expect(reports[0].settings == reports[1].settings)
+    }
+
     @Test("comparison, density, dots.csv and report.json describe the same render")
     func sideOutputs() throws {
         let scene = try Scene.load(yaml: Self.scene, file: "small.yaml")

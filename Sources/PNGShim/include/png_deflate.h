@@ -47,8 +47,11 @@ typedef struct {
 typedef struct pngshim_deflater pngshim_deflater;
 
 /* A deflater for one thread at a time; NULL when memory or the settings fail. `strategy` and
- * `memory_level` are zlib's, unused by ISA-L. */
-pngshim_deflater *pngshim_deflater_create(int library, int level, int strategy, int memory_level);
+ * `memory_level` are zlib's, unused by ISA-L. With `smooth_pieces_rle` nonzero (ISA-L only), a
+ * piece whose filtered bytes are smooth (pngshim_piece_is_smooth) is deflated by zlib's RLE at
+ * level 1 instead: ISA-L's matches cost more there than zlib's runs of small residuals. */
+pngshim_deflater *pngshim_deflater_create(int library, int level, int strategy, int memory_level,
+                                          int smooth_pieces_rle);
 void pngshim_deflater_destroy(pngshim_deflater *deflater);
 
 /* Bytes of output room a piece of `row_count` rows of `row_bytes` may need with `library` at `level`. */
@@ -62,6 +65,14 @@ size_t pngshim_piece_bound(int library, int level, size_t row_count, size_t row_
 int pngshim_deflater_piece(pngshim_deflater *deflater, const pngshim_piece *piece, uint8_t *out,
                            size_t out_capacity, size_t *out_length, uint32_t *adler, uint64_t *filtered_length,
                            char *message, size_t message_capacity);
+
+/*
+ * Whether `length` filtered bytes are smooth: at least PNGSHIM_SMOOTH_PERCENT per cent of them
+ * are residuals of -1, 0 or 1. Depends on the bytes alone, so the choice it makes does not
+ * depend on the thread count.
+ */
+#define PNGSHIM_SMOOTH_PERCENT 94
+int pngshim_piece_is_smooth(const uint8_t *filtered, size_t length);
 
 /* The Adler-32 of A followed by B, from their own checksums and B's length (zlib's adler32_combine). */
 uint32_t pngshim_adler32_combine(uint32_t adler_a, uint32_t adler_b, uint64_t length_b);

@@ -20,16 +20,20 @@ public struct ScenePreview: Sendable {
 
     /// The stages, and the surface of `view` if one is asked for. With two threads or more the
     /// hair is placed and the surface built beside the dots: neither depends on the other, and
-    /// each alone leaves a core idle.
-    public static func build(scene: Scene, map: ScalpMap, threads: Int, surfaceOf view: MapView?)
+    /// each alone leaves a core idle. `placesHair` false leaves `follicularUnits` empty, for
+    /// callers whose outputs draw no scalp (the report, dots.csv, the density map): placing
+    /// the hair was a quarter of their set-up.
+    public static func build(scene: Scene, map: ScalpMap, threads: Int, surfaceOf view: MapView?, placesHair: Bool = true)
         throws -> (preview: ScenePreview, surface: ScalpSurface?) {
+        precondition(placesHair || view == nil, "a surface needs the hair")
         let hair = HairSlot()
         @Sendable func placeHair() throws -> ([PoissonDot], ScalpSurface?) {
+            guard placesHair else { return ([], nil) }
             let units = try FollicleLayout.units(for: scene, on: map)
             return (units, view.map { ScalpSurface(scene.surfaceParameters, map: map, view: $0, follicularUnits: units) })
         }
         let placing = DispatchGroup()
-        if threads > 1 { DispatchQueue.global().async(group: placing) { hair.result = Result { try placeHair() } } }
+        if threads > 1 && placesHair { DispatchQueue.global().async(group: placing) { hair.result = Result { try placeHair() } } }
         let dots: [PoissonDot]
         do {
             defer { placing.wait() }   // error or not: no placement left running behind us

@@ -132,7 +132,11 @@ public struct SceneRendering: Sendable {
         defer { withExtendedLifetime(claimed) {} }   // the lock is held until the last file is written
         // The textured surface (it bins every hair of the view) is built only for outputs that
         // draw the scalp, beside the dots when there are threads for it.
-        let (preview, surface) = try ScenePreview.build(scene: scene, map: map, threads: threads, surfaceOf: drawsScalp ? view : nil)
+        // Every output but these draws the scalp or its hair somewhere (a map image, a view, the
+        // timeline, the outlook, the photo); for these alone the hair is not placed.
+        let placesHair = selected?.contains { !Self.outputsWithoutHair.contains($0) } ?? true
+        let (preview, surface) = try ScenePreview.build(scene: scene, map: map, threads: threads, surfaceOf: drawsScalp ? view : nil,
+                                                        placesHair: placesHair)
         let dots = preview.dots
         var result = Result(dotCount: dots.count, files: [], timings: [:], removedStaleFiles: claimed.removedStaleFiles)
         result.photoFit = photo?.fit
@@ -204,6 +208,9 @@ public struct SceneRendering: Sendable {
         }
         return result
     }
+
+    /// Outputs that never read the existing hair.
+    static let outputsWithoutHair: Set<String> = ["report", "dots", "density", "stencil"]
 
     /// One PNG of a render: its name, the moment it shows (nil: no pigment) and how to build
     /// its pixels.
