@@ -25,12 +25,6 @@ extension HeadModel {
             return any((enter .<= t) .& (t .<= exit))
         }
 
-        /// Is the ray's point at `t` within the reach of part `index`?
-        func contains(_ index: Int, _ t: Double) -> Bool { enter[index] <= t && t <= exit[index] }
-
-        /// Where the ray enters part `index`'s reach if that lies after `t` (else infinity).
-        func enter(_ index: Int, after t: Double) -> Double { enter[index] > t ? enter[index] : .infinity }
-
         /// The nearest reach the ray enters after `t` (infinity: none).
         func nextEnter(after t: Double) -> Double {
             enter.replacing(with: .infinity, where: enter .<= SIMD16(repeating: t)).min()

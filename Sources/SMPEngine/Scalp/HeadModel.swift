@@ -398,9 +398,7 @@ public struct HeadModel: Sendable {
                 }
             }
             let q = origin + direction * t
-            // The neck's reach (a wide blend) holds most of a view's rays but only the lower part
-            // of each: above it the neck leaves the distance, and a step stops where the ray enters it.
-            let d = distance(q, active: reach.canSkip && !reach.contains(neck, t) ? active & ~(1 << UInt32(neck)) : active)
+            let d = distance(q, active: active)
             // A twentieth of a millimetre: a tenth of the finest pixel footprint a view has.
             if d < 0.05 {
                 let n = normal(at: q, active: active)
@@ -423,7 +421,7 @@ public struct HeadModel: Sendable {
             falling = d <= previous
             previous = d
             previousT = t
-            t = reach.canSkip ? min(t + d * 0.95, reach.enter(neck, after: t)) : t + d * 0.95
+            t += d * 0.95
             if t > farthest { break }
         }
         // Out of steps in a crease (ear against the head), creeping along between two surfaces
