@@ -79,6 +79,55 @@ struct HeadModelTests {
         }
     }
 
+    @Test("rays through the shell between the vault's bounds cross the vault where a fine march of its excess does, or miss it as that does",
+          arguments: HeadViewName.allCases)
+    func vaultShell(view: HeadViewName) {
+        for shape in [HeadShape.adultMan, .adultWoman] {
+            let head = HeadModel(shape: shape)
+            let camera = HeadCamera(view: view, shape: shape, distanceMM: 600, pixels: 96)
+            let r = head.craniumInverseRadii
+            var shellRays = 0, misses = 0, differences = 0
+            var first: String?
+            for row in 0..<96 {
+                for column in 0..<96 {
+                    let direction = camera.ray(x: Double(column) + 0.5, y: Double(row) + 0.5)
+                    guard let (enter, exit) = HeadModel.bounds(origin: camera.eye, direction: direction, head.surfaceBounds[0]),
+                          HeadModel.bounds(origin: camera.eye, direction: direction, head.craniumInnerBound) == nil else { continue }
+                    shellRays += 1
+                    let start = max(enter, 0)
+                    // The reference: the excess every 0.02 mm, then bisection.
+                    var reference: Double?
+                    var t = start
+                    while t < exit {
+                        if head.cranium.excess(camera.eye + direction * t, inverseRadii: r) <= 0 {
+                            var (a, b) = (t - 0.02, t)
+                            for _ in 0..<40 {
+                                let m = (a + b) / 2
+                                if head.cranium.excess(camera.eye + direction * m, inverseRadii: r) <= 0 { b = m } else { a = m }
+                            }
+                            reference = b
+                            break
+                        }
+                        t += 0.02
+                    }
+                    let shell = head.vaultShell(origin: camera.eye, direction: direction, from: start, to: exit)
+                    if reference == nil { misses += 1 }
+                    let agrees = switch (shell.crossing, reference) {
+                    case (nil, nil): shell.closest != nil
+                    case let (found?, expected?): abs(found - expected) < 0.01
+                    default: false
+                    }
+                    if !agrees {
+                        differences += 1
+                        first = first ?? "pixel (\(column), \(row)): \(String(describing: shell.crossing)) vs \(String(describing: reference))"
+                    }
+                }
+            }
+            #expect(differences == 0, "\(view), \(shape): \(differences) of \(shellRays) rays, first \(first ?? "")")
+            #expect(misses > 20 && shellRays > misses, "\(view): \(shellRays) rays through the shell, \(misses) missing the vault")
+        }
+    }
+
     @Test("the treated scalp is the cranium's: full weight on the top of the head, none on the nose, the ears or the neck")
     func scalpWeight() {
         let head = HeadModel(shape: .adultMan)

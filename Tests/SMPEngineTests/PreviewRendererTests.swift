@@ -68,5 +68,27 @@ struct PreviewRendererTests {
         let mean = Double(differences.reduce(0, +)) / Double(differences.count)
         #expect(mean < 1 && (differences.max() ?? 0) < 40, "mean \(mean), largest \(differences.max() ?? 0) levels")
     }
-}
 
+    @Test("a head view's texture drawn from the dots near the chart it sees is the texture drawn from every dot",
+          arguments: [(HeadViewName.front, "healed"), (.front, "10y"), (.top, "healed")])
+    func headTextureNearDots(view: HeadViewName, after: String) throws {
+        var (scene, text) = try Self.demo()
+        scene.render.after = try #require(TreatmentTime(after))
+        var rendering = SceneRendering(scene: scene, sceneText: text, threads: 2)
+        rendering.scene.render.viewPixels = 96
+        let map = ScalpMap(scene: scene)
+        let dots = try DotPlacement.dots(for: scene, on: map)
+        let day = try #require(scene.render.after.day(in: scene.sessions))
+        let camera = rendering.camera(view)
+        let whole = rendering.textureView(of: map, pixelsPerMM: rendering.texturePixelsPerMM(for: [camera]))
+        let traced = try rendering.headView(view, map: map, texture: nil, font: nil).traced(threads: 2, isCurrent: { true })
+        let seen = try #require(traced.seenChart(within: whole))
+        let surface = try ScalpSurface(scene: scene, map: map, view: seen)
+        let near = PreviewRenderer.dots(dots, near: seen)
+        // The top view sees (nearly) the whole scalp: all its dots are near.
+        #expect(view == .top || near.count < dots.count, "\(view): \(near.count) of \(dots.count) dots")
+        let fromNear = rendering.chartTexture(map: map, dots: near, day: day, surface: surface, within: whole)
+        let fromAll = rendering.chartTexture(map: map, dots: dots, day: day, surface: surface, within: whole)
+        #expect(fromNear.levels[0] == fromAll.levels[0])
+    }
+}

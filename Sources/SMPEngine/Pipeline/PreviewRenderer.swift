@@ -62,11 +62,8 @@ public final class PreviewRenderer: @unchecked Sendable {
                 (preview.surface(view: window), LinearRGB(0, 0, 0))
             }
             try generation.check(ticket)
-            let near = dots.filter {
-                $0.xMM > window.originXMM - Self.dotReachMM && $0.xMM < window.originXMM + window.widthMM + Self.dotReachMM
-                    && $0.yMM > window.originYMM - Self.dotReachMM && $0.yMM < window.originYMM + window.heightMM + Self.dotReachMM
-            }
-            return try renderBands(rendering.renderer(view: window, dots: near, day: day, surface: surface), ticket: ticket)
+            return try renderBands(rendering.renderer(view: window, dots: Self.dots(dots, near: window), day: day, surface: surface),
+                                   ticket: ticket)
         case let .head(name):
             var sized = rendering
             sized.scene.render.viewPixels = pixels
@@ -89,9 +86,18 @@ public final class PreviewRenderer: @unchecked Sendable {
                 (preview.surface(view: seen), skin)
             }
             try generation.check(ticket)
-            let texture = rendering.chartTexture(map: map, dots: dots, day: day, surface: surface, within: whole)
+            // As the map window, the texture draws only the dots that reach the chart it covers.
+            let texture = rendering.chartTexture(map: map, dots: Self.dots(dots, near: seen), day: day, surface: surface, within: whole)
             try generation.check(ticket)
             return try renderBands(traced.with(texture: texture, skin: skin), ticket: ticket)
+        }
+    }
+
+    /// The dots within `dotReachMM` of `view`'s chart rectangle: all that can touch its pixels.
+    static func dots(_ dots: [PoissonDot], near view: MapView) -> [PoissonDot] {
+        dots.filter {
+            $0.xMM > view.originXMM - dotReachMM && $0.xMM < view.originXMM + view.widthMM + dotReachMM
+                && $0.yMM > view.originYMM - dotReachMM && $0.yMM < view.originYMM + view.heightMM + dotReachMM
         }
     }
 

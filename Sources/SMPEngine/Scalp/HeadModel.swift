@@ -298,12 +298,16 @@ public struct HeadModel: Sendable {
         var craniumExit = -Double.infinity
         var active: UInt32 = 0
         let neck = parts.count - 1
+        // Where the ray is within each part's reach (the cranium's left at nothing): outside all
+        // of them the surface is the vault's alone.
+        var reach = ReachStretches()
         var remaining = candidates
         while remaining != 0 {
             let index = remaining.trailingZeroBitCount
             remaining &= remaining - 1
-            guard Self.bounds(origin: origin, direction: direction, reachBounds[index]) != nil else { continue }
+            guard let (reachEnter, reachExit) = Self.bounds(origin: origin, direction: direction, reachBounds[index]) else { continue }
             active |= 1 << UInt32(index)
+            if index != 0 { reach.add(index, enter: reachEnter, exit: reachExit) }
             guard let (enter, exit) = Self.bounds(origin: origin, direction: direction, surfaceBounds[index]) else { continue }
             let part = parts[index]
             // A carved part only removes volume, but it may remove some of the cranium's.
@@ -360,7 +364,39 @@ public struct HeadModel: Sendable {
         // fallen, rises again. Passing within the cone makes the pixel an edge.
         var closestRatio = Double.infinity
         var previous = Double.infinity, previousT = t, falling = true
+        // The vault's first crossing after the march's first point outside every other part's
+        // reach (infinity: none), found once per ray; until then, such stretches are crossed in one step.
+        var vaultT: Double?
         for _ in 0..<200 {
+            if reach.canSkip, !reach.contains(t) {
+                let next = reach.nextEnter(after: t)
+                if vaultT == nil {
+                    let shell = vaultShell(origin: origin, direction: direction, from: t, to: craniumExit)
+                    vaultT = shell.crossing ?? .infinity
+                    if let closest = shell.closest, !reach.contains(closest.t) {
+                        closestRatio = min(closestRatio, closest.distanceMM / max(edgeSlope * closest.t, 1e-9))
+                    }
+                }
+                let crossing = vaultT ?? .infinity
+                if crossing > t && crossing < next {
+                    let point = origin + direction * crossing
+                    if point.z - craniumCutMM > craniumCutBlendMM {
+                        let n = craniumNormal(at: point)
+                        let edge = closestRatio < 1 || -(n * direction).sum() < 0.12
+                        return (Hit(distanceMM: crossing, point: point, normal: n, onEdge: edge, active: active), edge)
+                    }
+                } else if crossing > t {
+                    // Nothing but the vault shapes the surface up to the next part's reach, and
+                    // the ray does not cross the vault before it: no surface on the way.
+                    previous = .infinity
+                    falling = false
+                    guard next <= farthest else { break }
+                    t = next
+                    previousT = t
+                    falling = true
+                    continue
+                }
+            }
             let q = origin + direction * t
             let d = distance(q, active: active)
             // A twentieth of a millimetre: a tenth of the finest pixel footprint a view has.
