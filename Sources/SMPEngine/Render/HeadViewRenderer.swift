@@ -123,13 +123,6 @@ public struct HeadViewRenderer: RowImage {
         }
     }
 
-    /// The linear radiance of pixel (column, row).
-    public func pixel(column: Int, row: Int) -> LinearRGB {
-        let band = raster?.band(holding: row) ?? trace(rows: row..<(row + 1))
-        let index = (row - band.rows.lowerBound) * band.width + column
-        return band.samples.withUnsafeBufferPointer { radiance(first: band.first[index], isEdge: band.isEdge[index], $0) }
-    }
-
     /// A pixel's radiance from its samples: background, one ray's, or the mean of an edge's nine.
     @inline(__always)
     func radiance(first: Int32, isEdge: Bool, _ samples: UnsafeBufferPointer<RaySample>) -> LinearRGB {
