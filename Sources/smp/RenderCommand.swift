@@ -85,6 +85,16 @@ struct RenderCommand: ParsableCommand {
         only.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
     }
 
+    /// Where the photo fit's focal length came from, for the summary line.
+    static func focalOrigin(_ source: PhotoFit.FocalSource) -> String {
+        switch source {
+        case .exif: ", near the photo's EXIF"
+        case .scene: ", near photo.focalLength35mm"
+        case .outline: ", from the head's outline in the photo: its EXIF does not say"
+        case .typicalPhone: ", near a phone's: the photo's EXIF does not say"
+        }
+    }
+
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1 to 256, got \(threads)") }
         let allowed = Scene.RenderSettings.pixelsPerMMRange
@@ -158,7 +168,7 @@ struct RenderCommand: ParsableCommand {
         let fit = result.photoFit.map { fit in
             [String(format: "photo: the head fitted to %d landmarks, residual %.1f px root-mean-square (limit %.1f), camera %.0f mm from the head, focal length %.0f mm (35 mm equivalent%@)%@",
                     fit.residualPixels.count, fit.rmsResidualPixels, fit.limitPixels, fit.distanceMM, fit.focalLength35mm,
-                    fit.focalFromEXIF ? ", near the photo's EXIF" : ", near a phone's: the photo's EXIF does not say",
+                    Self.focalOrigin(fit.focalSource),
                     fit.isMirrorImage ? " (a mirror image: the patient's right on the photo's right)" : "")]
         } ?? []
         try StandardOutput.write(lines: ["\(scene.name): \(result.dotCount) dots"] + fit + result.files.map { "wrote \($0.path)" })

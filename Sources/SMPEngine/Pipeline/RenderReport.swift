@@ -40,10 +40,12 @@ public struct RenderReport: Sendable, Codable, Equatable {
         /// The fitted camera: its distance from the head's centre (mm) and focal length (pixels).
         public var cameraDistanceMM: Double
         public var focalPixels: Double
-        /// The fitted focal length in 35 mm film terms, mm, and whether it was held near the
-        /// photo's EXIF (else near a phone's 27 mm).
+        /// The fitted focal length in 35 mm film terms, mm, whether it was held near the
+        /// photo's EXIF, and what held it: `exif`, `scene` (`photo.focalLength35mm`), `outline`
+        /// (the head's outline in the photo) or `typicalPhone` (a phone's 27 mm).
         public var focalLength35mm: Double
         public var focalFromEXIF: Bool
+        public var focalSource: String
         /// The photo is a mirror image (the patient's right on its right), as a selfie is.
         public var mirrorImage: Bool
     }

@@ -14,6 +14,18 @@ extension SceneRendering {
         public let fit: PhotoFit
         /// One grey value per photo pixel; nil: no mask.
         public let mask: [UInt8]?
+        /// The pixels past the photo's head where the fitted scalp spills a little over it (within
+        /// `outlineTolerancePixels`): the composite leaves them as the photo. nil: none.
+        public var clip: PhotoOutlineClip? = nil
+    }
+
+    /// How far the fitted scalp may reach past the head the photo shows before the photo is
+    /// refused, pixels: 4 % of the landmarks' spread (about 6 mm of head; the landmarks'
+    /// residual limit too), at least 8 px. The edge found on a head view's shaded rim lies up to
+    /// 6 px inside the silhouette of the true camera (640 px view), so a tighter limit refuses
+    /// good fits. Below it, a spill of more than half of it is clipped.
+    static func outlineTolerancePixels(landmarks: [PhotoSettings.Landmark: SIMD2<Double>]) -> Double {
+        max(8, 0.04 * PhotoFit.maximumDistance(Array(landmarks.values)))
     }
 
     /// Does the selection (nil: everything) write any photo output? A close-up scene
@@ -38,12 +50,21 @@ extension SceneRendering {
         let head = HeadModel(shape: scene.head)
         let fit: PhotoFit
         do {
-            fit = try PhotoFit.fit(landmarks: settings.landmarks, head: head, chart: ScalpChart(head: scene.head), hairline: scene.hairline,
-                                   widthPixels: photo.width, heightPixels: photo.height, maxResidualPixels: settings.maxResidualPixels,
-                                   focalLength35mm: photo.focalLength35mm, interpupillaryMM: settings.interpupillaryMM)
+            let chart = ScalpChart(head: scene.head)
+            if let focal = settings.focalLength35mm ?? photo.focalLength35mm {
+                fit = try PhotoFit.fit(landmarks: settings.landmarks, head: head, chart: chart, hairline: scene.hairline,
+                                       widthPixels: photo.width, heightPixels: photo.height, maxResidualPixels: settings.maxResidualPixels,
+                                       focalLength35mm: focal, interpupillaryMM: settings.interpupillaryMM,
+                                       focalSource: settings.focalLength35mm == nil ? .exif : .scene)
+            } else {
+                fit = try PhotoFit.fitWithOutline(landmarks: settings.landmarks, head: head, chart: chart, hairline: scene.hairline,
+                                                  photo: photo, maxResidualPixels: settings.maxResidualPixels,
+                                                  interpupillaryMM: settings.interpupillaryMM)
+            }
         } catch {
             throw SceneError.invalid(file: scene.name, issues: [SceneIssue(line: 0, column: 0, keyPath: error.keyPath, message: error.message)])
         }
+        let clip = try checkOutline(photo: photo, fit: fit, head: head, landmarks: settings.landmarks)
         var mask: [UInt8]?
         if let maskFile = settings.mask {
             let url = resolve(maskFile)
@@ -63,7 +84,30 @@ extension SceneRendering {
             // The green channel stands for grey (a painted mask is grey anyway).
             mask = (0..<(photo.width * photo.height)).map { image.pixels[3 * $0 + 1] }
         }
-        return PreparedPhoto(photo: photo, fit: fit, mask: mask)
+        return PreparedPhoto(photo: photo, fit: fit, mask: mask, clip: clip)
+    }
+
+    /// Refuses a fit whose scalp outline reaches past the photo's head by more than
+    /// `outlineTolerancePixels` (the composite would ink the background); a smaller spill is
+    /// returned as the clip that keeps the background the photo's.
+    func checkOutline(photo: Photo, fit: PhotoFit, head: HeadModel,
+                      landmarks: [PhotoSettings.Landmark: SIMD2<Double>]) throws -> PhotoOutlineClip? {
+        let outline = PhotoFit.outline(of: photo, camera: fit.camera, head: head, landmarks: landmarks)
+        let tolerance = Self.outlineTolerancePixels(landmarks: landmarks)
+        guard let worst = outline.worstSpill, worst.pixels > tolerance else { return outline.clip(minimumPixels: 0.5 * tolerance) }
+        let point = outline.point(of: worst.sample)
+        let lens = switch fit.focalSource {
+        case .exif: "the photo's EXIF"
+        case .scene: "photo.focalLength35mm"
+        case .outline: "the head's outline"
+        case .typicalPhone: "a phone's typical lens, the photo not saying"
+        }
+        let message = "the fitted scalp reaches \(PhotoFit.format(worst.pixels)) pixels past the head the photo shows, at (\(Int(point.x.rounded())), \(Int(point.y.rounded()))) "
+            + "(\(outline.placeName(of: worst.sample))); allowed: \(PhotoFit.format(tolerance)) (4 % of the landmarks' spread, at least 8). The ink would land on the background. "
+            + "The fit put the camera \(PhotoFit.format(fit.distanceMM / 10)) cm from the head with a \(PhotoFit.format(fit.focalLength35mm)) mm lens in 35 mm terms (from \(lens)): "
+            + "give the camera's focal length (photo.focalLength35mm, or the camera's own JPEG with its EXIF), mark more landmarks (both tragions, the hairline, the pupils) "
+            + "and check each one's place, or paint a mask (photo.mask) that keeps the ink on the head"
+        throw SceneError.invalid(file: scene.name, issues: [SceneIssue(line: 0, column: 0, keyPath: "photo.landmarks", message: message)])
     }
 
     /// The fit as report.json has it.
@@ -75,7 +119,7 @@ extension SceneRendering {
             orientation: prepared.photo.orientation, residualPixels: fit.rmsResidualPixels, residualLimitPixels: fit.limitPixels,
             landmarkResidualPixels: Dictionary(uniqueKeysWithValues: fit.residualPixels.map { ($0.key.rawValue, $0.value) }),
             cameraDistanceMM: fit.distanceMM, focalPixels: fit.camera.focalPixels, focalLength35mm: fit.focalLength35mm,
-            focalFromEXIF: fit.focalFromEXIF, mirrorImage: fit.isMirrorImage)
+            focalFromEXIF: fit.focalFromEXIF, focalSource: fit.focalSource.rawValue, mirrorImage: fit.isMirrorImage)
     }
 
     /// The photo outputs the selection names, for `prepared`.
@@ -126,7 +170,7 @@ extension SceneRendering {
         @Sendable func composite(_ day: Double?) -> PhotoComposite {
             PhotoComposite(photo: prepared.photo, camera: prepared.fit.camera, head: head,
                            before: day == nil ? nil : texture(nil), after: day.map(texture), mask: mask, mark: mark,
-                           coverage: coverage)
+                           coverage: coverage, clip: prepared.clip)
         }
         var jobs = moments.map { item in ImageJob(name: item.name, day: item.day) { composite(item.day) } }
         if comparison {

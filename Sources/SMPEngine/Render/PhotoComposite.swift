@@ -25,11 +25,14 @@ public struct PhotoComposite: RowImage {
     let scalpColumns: Range<Int>
     /// Where within them scalp can be seen (nil: trace every pixel of the box).
     let coverage: PhotoScalpCoverage?
+    /// Pixels past the photo's head the fitted scalp spills over (`PhotoOutline.clip`): left as the photo.
+    let clip: PhotoOutlineClip?
 
     /// The photo with `after` over `before` composited on its scalp (both nil: the photo alone),
     /// and `mark` (`PhotoComposite.mark`) over it.
     public init(photo: Photo, camera: HeadCamera, head: HeadModel, before: ChartTexture?, after: ChartTexture?,
-                mask: [UInt8]?, mark: (image: RGB8Image, x: Int, y: Int), coverage: PhotoScalpCoverage? = nil) {
+                mask: [UInt8]?, mark: (image: RGB8Image, x: Int, y: Int), coverage: PhotoScalpCoverage? = nil,
+                clip: PhotoOutlineClip? = nil) {
         self.photo = photo
         self.camera = camera
         self.before = before
@@ -43,6 +46,7 @@ public struct PhotoComposite: RowImage {
         markOrigin = (mark.x, mark.y)
         (scalpRows, scalpColumns) = Self.scalpBox(camera: camera, head: head, width: photo.width, height: photo.height)
         self.coverage = coverage
+        self.clip = clip
     }
 
     /// The "simulation" mark for `photo` and where it goes: in `corner`, its text a 28th of the
@@ -101,6 +105,7 @@ public struct PhotoComposite: RowImage {
                         for column in scalpColumns {
                             let maskValue = mask.map { Float($0[row * width + column]) / 255 } ?? 1
                             guard maskValue > 0, coverage?.mightSeeScalp(column: column, row: row) ?? true,
+                                  !(clip?.isBackground(column: column, row: row) ?? false),
                                   let factor = transmittance(view: view, before: before, column: column, row: row), factor != .one
                             else { continue }
                             let effect = LinearRGB.one + (factor - .one) * maskValue

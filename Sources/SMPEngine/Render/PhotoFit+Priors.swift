@@ -42,13 +42,13 @@ extension PhotoFit {
         var focalPixels: Double
         var focalSigmaLog: Double
         var pixelsPerSigma: Double
-        var fromEXIF: Bool
+        var focalGiven: Bool
 
         init(widthPixels: Int, heightPixels: Int, focalLength35mm: Double?, pixelsPerSigma: Double) {
             focalPixels = PhotoFit.focalPixels(focalLength35mm: focalLength35mm ?? PhotoFit.typicalFocalLength35mm,
                                                widthPixels: widthPixels, heightPixels: heightPixels)
             focalSigmaLog = focalLength35mm == nil ? 0.15 : 0.05
-            fromEXIF = focalLength35mm != nil
+            focalGiven = focalLength35mm != nil
             self.pixelsPerSigma = pixelsPerSigma
         }
 

@@ -42,8 +42,15 @@ public struct PhotoFit: Sendable {
     public var focalLength35mm: Double {
         Self.focalLength35mm(focalPixels: camera.focalPixels, widthPixels: camera.widthPixels, heightPixels: camera.heightPixels)
     }
-    /// The focal length was held near the photo's EXIF (else near a phone's, `Priors`).
-    public let focalFromEXIF: Bool
+    /// What held the focal length: the photo's EXIF, the scene's `photo.focalLength35mm`, the
+    /// head's outline in the photo (`fitWithOutline`) or, with none of these, a phone's (`Priors`).
+    public let focalSource: FocalSource
+    /// The focal length was held near the photo's EXIF.
+    public var focalFromEXIF: Bool { focalSource == .exif }
+
+    public enum FocalSource: String, Sendable {
+        case exif, scene, outline, typicalPhone
+    }
 
     /// The head-model point of each landmark (mm, `HeadShape`'s frame): found on the model's
     /// own surface, so a view of the model and the fit agree.
@@ -82,7 +89,8 @@ public struct PhotoFit: Sendable {
     public static func fit(landmarks: [PhotoSettings.Landmark: SIMD2<Double>], head: HeadModel, chart: ScalpChart,
                            hairline: Hairline, widthPixels: Int, heightPixels: Int,
                            maxResidualPixels: Double? = nil, focalLength35mm: Double? = nil,
-                           interpupillaryMM: Double? = nil) throws(PhotoFitError) -> PhotoFit {
+                           interpupillaryMM: Double? = nil, focalSource: FocalSource = .exif,
+                           focalSigmaLog: Double? = nil) throws(PhotoFitError) -> PhotoFit {
         for (landmark, point) in landmarks.sorted(by: { $0.key.rawValue < $1.key.rawValue })
         where !(0...Double(widthPixels)).contains(point.x) || !(0...Double(heightPixels)).contains(point.y) {
             throw PhotoFitError(keyPath: "photo.landmarks.\(landmark.rawValue)",
@@ -101,8 +109,9 @@ public struct PhotoFit: Sendable {
             throw PhotoFitError(keyPath: "photo.landmarks", message: "the landmarks lie within \(format(spread)) pixels of each other; mark them where the head shows them (they span the head)")
         }
         let limit = maxResidualPixels ?? 0.04 * spread
-        let priors = Priors(widthPixels: widthPixels, heightPixels: heightPixels, focalLength35mm: focalLength35mm,
+        var priors = Priors(widthPixels: widthPixels, heightPixels: heightPixels, focalLength35mm: focalLength35mm,
                             pixelsPerSigma: 0.01 * spread)
+        if let focalSigmaLog { priors.focalSigmaLog = focalSigmaLog }
         let modelSpread = maximumDistance3(model)
         let centroid = observed.reduce(.zero, +) / Double(observed.count)
         let target = model.reduce(.zero, +) / Double(model.count)
@@ -171,7 +180,8 @@ public struct PhotoFit: Sendable {
         }
         let cameraRight = HeadCamera.imageAxes(forward: camera.forward, upHint: camera.up).right
         return PhotoFit(camera: camera, rmsResidualPixels: rms, residualPixels: residuals, limitPixels: limit,
-                        isMirrorImage: (cameraRight * camera.right).sum() < 0, focalFromEXIF: priors.fromEXIF)
+                        isMirrorImage: (cameraRight * camera.right).sum() < 0,
+                        focalSource: priors.focalGiven ? focalSource : .typicalPhone)
     }
 
     /// The camera as the fit moves it.

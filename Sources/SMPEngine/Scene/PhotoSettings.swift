@@ -53,13 +53,16 @@ public struct PhotoSettings: Sendable, Equatable {
     /// The largest root-mean-square landmark residual of the fit accepted, pixels; nil: 4 % of
     /// the landmarks' spread in the photo.
     public var maxResidualPixels: Double?
+    /// The camera's focal length in 35 mm terms, as the clinic knows its camera; over the photo's
+    /// EXIF when both say. nil: the EXIF's, else found from the head's outline in the photo.
+    public var focalLength35mm: Double?
 
     /// At least this many landmarks: the fit has 7 unknowns (3 turns, 3 positions, the focal length).
     public static let minimumLandmarks = 4
 
     public init(file: String, landmarks: [Landmark: SIMD2<Double>], headCircumferenceMM: Double? = nil, mask: String? = nil,
                 maskMode: MaskMode = .restrict, interpupillaryMM: Double? = nil, markCorner: Corner = .bottomRight,
-                maxResidualPixels: Double? = nil) {
+                maxResidualPixels: Double? = nil, focalLength35mm: Double? = nil) {
         self.file = file
         self.landmarks = landmarks
         self.headCircumferenceMM = headCircumferenceMM
@@ -68,6 +71,7 @@ public struct PhotoSettings: Sendable, Equatable {
         self.interpupillaryMM = interpupillaryMM
         self.markCorner = markCorner
         self.maxResidualPixels = maxResidualPixels
+        self.focalLength35mm = focalLength35mm
     }
 }
 
@@ -112,6 +116,7 @@ extension Scene {
         return PhotoSettings(file: file, landmarks: landmarks, headCircumferenceMM: circumference, mask: mask, maskMode: maskMode,
                              interpupillaryMM: interpupillary,
                              markCorner: object.choice("markCorner", default: .bottomRight),
-                             maxResidualPixels: object.optionalNumber("maxResidualPixels", in: 0.1...10_000, unit: "px"))
+                             maxResidualPixels: object.optionalNumber("maxResidualPixels", in: 0.1...10_000, unit: "px"),
+                             focalLength35mm: object.optionalNumber("focalLength35mm", in: 8...1200, unit: "mm"))
     }
 }
