@@ -23,10 +23,16 @@ extension SceneRendering {
     /// refused, pixels: 4 % of the landmarks' spread (about 6 mm of head; the landmarks'
     /// residual limit too), at least 8 px. The edge found on a head view's shaded rim lies up to
     /// 6 px inside the silhouette of the true camera (640 px view), so a tighter limit refuses
-    /// good fits. Below it, a spill of more than half of it is clipped.
+    /// good fits. Below it, a spill of more than `outlineClipPixels` is clipped.
     static func outlineTolerancePixels(landmarks: [PhotoSettings.Landmark: SIMD2<Double>]) -> Double {
         max(8, 0.04 * PhotoFit.maximumDistance(Array(landmarks.values)))
     }
+
+    /// The spill (pixels, on two neighbouring rays) past which the pixels beyond the photo's
+    /// edge are kept as the photo: the photo-like case's fit spills 4.5 to 5 px along the sides
+    /// (a grey rim on the wall); the shipped demo's exact fit measures up to 4 px on single rays
+    /// where nothing spills, and is not clipped.
+    static let outlineClipPixels = 4.0
 
     /// Does the selection (nil: everything) write any photo output? A close-up scene
     /// (`render.crop`) leaves the photo out unless it is asked for by name or `photo`.
@@ -94,7 +100,7 @@ extension SceneRendering {
                       landmarks: [PhotoSettings.Landmark: SIMD2<Double>]) throws -> PhotoOutlineClip? {
         let outline = PhotoFit.outline(of: photo, camera: fit.camera, head: head, landmarks: landmarks)
         let tolerance = Self.outlineTolerancePixels(landmarks: landmarks)
-        guard let worst = outline.worstSpill, worst.pixels > tolerance else { return outline.clip(minimumPixels: 0.5 * tolerance) }
+        guard let worst = outline.worstSpill, worst.pixels > tolerance else { return outline.clip(minimumPixels: Self.outlineClipPixels) }
         let point = outline.point(of: worst.sample)
         let lens = switch fit.focalSource {
         case .exif: "the photo's EXIF"
