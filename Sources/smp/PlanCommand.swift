@@ -55,9 +55,11 @@ struct PlanCommand: ParsableCommand {
                 emit(try ReportFormatOption.json(rows))
             }
         case .table:
-            // The scalp's regions, then its scars and patches (`DensityReport.features`).
-            let features = Set(rows.flatMap(\.dotsPerCM2.keys)).subtracting(ScalpRegion.allCases.map(\.rawValue)).sorted()
-            let regions = ScalpRegion.allCases.map(\.rawValue).filter { name in rows.contains { $0.dotsPerCM2[name] != nil } } + features
+            // The plan's regions (scars and patches among them), then each scar and patch
+            // (`DensityReport.features`).
+            let planRegions = PlanRegion.allCases.map(\.rawValue)
+            let features = Set(rows.flatMap(\.dotsPerCM2.keys)).subtracting(planRegions).sorted()
+            let regions = planRegions.filter { name in rows.contains { $0.dotsPerCM2[name] != nil } } + features
             emit("session  day  needle mm       ink      dilution  new dots  total dots  hours  " + regions.map { $0 + " /cm²" }.joined(separator: "  "))
             for row in rows {
                 let needle = String(format: "%.2f %@", row.needleDiameterMM, row.needleConfiguration == "single" ? "1RL" : "3RL")
@@ -71,14 +73,17 @@ struct PlanCommand: ParsableCommand {
                 for (region, tools) in (row.regions ?? [:]).sorted(by: { regionOrder($0.key) < regionOrder($1.key) }) {
                     emit("         in \(region): \(tools.text)")
                 }
+                // Where the session's impressions go (its time follows them).
+                let parts = row.impressionsPerRegion.sorted { regionOrder($0.key) < regionOrder($1.key) }.map { "\($0.key) \($0.value)" }
+                if !parts.isEmpty { emit("         impressions: " + parts.joined(separator: ", ")) }
             }
             if let forecast { lines += Self.forecastTable(forecast) }
         }
         try StandardOutput.write(lines: lines)
     }
 
-    /// A region's place in the table: `ScalpRegion.allCases` order.
-    func regionOrder(_ name: String) -> Int { ScalpRegion(rawValue: name)?.caseIndex ?? Int.max }
+    /// A region's place in the table: `PlanRegion.allCases` order.
+    func regionOrder(_ name: String) -> Int { PlanRegion(rawValue: name)?.caseIndex ?? Int.max }
 
     /// The forecast as text: a line per year, and when touch-ups are due and planned.
     static func forecastTable(_ forecast: Forecast) -> [String] {

@@ -123,7 +123,7 @@ struct RegionOverrideTests {
         let planDots = try DotPlacement.dots(for: scene.sessionPlan, on: map)
         let plan = ForecastPlan(scene)
         var inked = planDots.map { scene.sessions[$0.layer - 1].day }
-        let fresh = plan.reinkedDots(of: planDots, inkedDay: &inked, session: 3)
+        let fresh = plan.reinkedDots(of: planDots, inkedDay: &inked, session: 3, map: map)
         let crownDots = planDots.filter { $0.zone == ScalpRegion.crown.zone }
         #expect(fresh.allSatisfy { $0.zone == ScalpRegion.crown.zone && $0.layer == 4 })
         let share = Double(fresh.count) / Double(crownDots.count)

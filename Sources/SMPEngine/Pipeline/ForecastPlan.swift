@@ -94,7 +94,7 @@ public struct ForecastPlan: Sendable {
         // The day each impression last received ink.
         var inkedDay = planDots.map { scene.sessions[$0.layer - 1].day }
         for index in planSessions..<scene.sessions.count {
-            reinked += reinkedDots(of: dots, inkedDay: &inkedDay, session: index)
+            reinked += reinkedDots(of: dots, inkedDay: &inkedDay, session: index, map: planMap)
             let session = scene.sessions[index]
             let map = self.map(afterYears: years(atDay: session.day), planMap: planMap)
             let request = PoissonDiskRequest(
@@ -117,7 +117,9 @@ public struct ForecastPlan: Sendable {
     /// impression up to a full one: its `inkFactor` is the share that faded since the impression
     /// was last inked (`inkedDay`, updated), at the scene's typical fading. The pigment model
     /// draws both, the old ink still fading and spreading from its day, the new from the touch-up's.
-    func reinkedDots(of dots: [PoissonDot], inkedDay: inout [Double], session index: Int) -> [PoissonDot] {
+    /// A touch-up's regions are the scalp's: a scar's or patch's dot is in the region `map` puts
+    /// it in (hair loss going on moves no region).
+    func reinkedDots(of dots: [PoissonDot], inkedDay: inout [Double], session index: Int, map: ScalpMap) -> [PoissonDot] {
         let touchUp = scene.forecast.touchUps[index - planSessions]
         guard touchUp.reink > 0 else { return [] }
         let day = scene.sessions[index].day
@@ -125,7 +127,10 @@ public struct ForecastPlan: Sendable {
         let stream = SplitMix64.derive(SplitMix64.derive(scene.seed, stream: RandomStream.reinking.rawValue), stream: UInt64(index))
         var result: [PoissonDot] = []
         for (position, dot) in dots.enumerated() {
-            guard touchUp.regions.isEmpty || ScalpRegion(zone: dot.zone).map(touchUp.regions.contains) == true else { continue }
+            if !touchUp.regions.isEmpty {
+                let region = PlanRegion(zone: dot.zone).flatMap { $0.scalpRegion ?? map.region(atXMM: dot.xMM, yMM: dot.yMM) }
+                guard let region, touchUp.regions.contains(region) else { continue }
+            }
             var draw = SplitMix64(seed: SplitMix64.derive(dot.variationSeed, stream: stream))
             guard Double(draw.next() >> 11) * 0x1p-53 < touchUp.reink else { continue }
             var fresh = dot

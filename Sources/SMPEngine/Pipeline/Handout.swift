@@ -130,13 +130,16 @@ public struct Handout: Sendable {
                 HandoutDocument.SessionHealing(
                     number: index + 1, day: session.day, densityFactor: session.densityFactor,
                     needle: Self.needleWords(session.needle), dilution: session.dilution,
-                    regionTools: ScalpRegion.allCases.filter { session.regionOverrides[$0] != nil }.map { region in
+                    regionTools: PlanRegion.allCases.filter { session.regionOverrides[$0] != nil }.map { region in
                         let worked = session.resolved(in: region)
                         return HandoutDocument.RegionTool(region: region.rawValue, needle: Self.needleWords(worked.needle),
                                                           dilution: worked.dilution)
                     },
                     impressions: dots.reduce(0) { $0 + ($1.layer == index + 1 ? 1 : 0) },
                     hours: scene.sessionRate.hours(impressions: dots.reduce(0) { $0 + ($1.layer == index + 1 ? 1 : 0) }),
+                    scarAndPatchImpressions: [PlanRegion.scars, .alopeciaPatches].map { region in
+                        (region.rawValue, dots.reduce(0) { $0 + ($1.layer == index + 1 && $1.zone == region.zone ? 1 : 0) })
+                    },
                     patches: rows[index].enumerated().map { column, moment in
                         HandoutDocument.Patch(label: moment.label, image: images["patch-\(index + 1)-\(column + 1)"]!)
                     })

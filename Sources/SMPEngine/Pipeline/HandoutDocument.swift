@@ -87,6 +87,8 @@ public struct HandoutDocument: Sendable {
         /// Needle impressions (one per dot) and the estimated time, set-up included.
         public var impressions: Int
         public var hours: Double
+        /// The impressions into scars and into alopecia patches (`PlanRegion` names), said apart.
+        public var scarAndPatchImpressions: [(region: String, impressions: Int)] = []
         public var patches: [Patch]
     }
 
@@ -212,7 +214,7 @@ public struct HandoutDocument: Sendable {
                 <div class="block">
                 <h3>Session \(session.number): \(when)</h3>
                 <p>Builds the density to \(Int((session.densityFactor * 100).rounded())) % of the design: about \
-                \(Self.grouped(session.impressions)) impressions, roughly \(Self.decimal(session.hours)) hours with set-up; needle \
+                \(Self.grouped(session.impressions)) impressions\(Self.intoWords(session.scarAndPatchImpressions)), roughly \(Self.decimal(session.hours)) hours with set-up; needle \
                 \(escape(session.needle)), ink diluted \(Int((session.dilution * 100).rounded())) %\(Self.regionToolsText(session.regionTools)).</p>
                 \(patches(session.patches, alt: "after session \(session.number)"))
                 </div>
@@ -227,22 +229,24 @@ public struct HandoutDocument: Sendable {
             <section id="plan">
             <h2>The plan in numbers</h2>
             <p>Dots per cm² of scalp in each region after each session (a healthy scalp has 60 to 100 hair \
-            follicle groups per cm²), and the dots each session adds.</p>
+            follicle groups per cm²), the dots each session adds, and the needle and ink dilution it works \
+            each region with\(scarsAndPatchesWords).</p>
             <div class="table-wrap"><table>
             <thead><tr><th>region</th><th>area cm²</th>
             """
         for session in sessions { section += "<th>after session \(session.number)</th>" }
-        section += "</tr></thead>\n<tbody>\n"
+        section += "<th>dots</th></tr></thead>\n<tbody>\n"
         for region in density.regions {
             section += "<tr><td>\(escape(Self.regionWords(region.region)))</td><td>\(Self.decimal(region.areaCM2))</td>"
             for figures in region.sessions { section += "<td>\(Self.decimal(figures.achievedDotsPerCM2))</td>" }
-            section += "</tr>\n"
+            section += "<td>\(Self.grouped(region.sessions.last?.cumulativeDots ?? 0))</td></tr>\n"
         }
         section += "<tr class=\"total\"><td>new dots</td><td></td>"
         for index in sessions.indices {
             let new = density.regions.reduce(0) { $0 + ($1.sessions.count > index ? $1.sessions[index].newDots : 0) }
             section += "<td>\(Self.grouped(new))</td>"
         }
+        section += "<td>\(Self.grouped(density.regions.reduce(0) { $0 + ($1.sessions.last?.cumulativeDots ?? 0) }))</td>"
         section += "</tr>\n<tr class=\"tools\"><td>needle, dilution</td><td></td>"
         for session in sessions {
             let tools = ["\(session.needle), \(Self.percent(session.dilution))"]
@@ -250,12 +254,20 @@ public struct HandoutDocument: Sendable {
             section += "<td>\(tools.map(Self.escape).joined(separator: "<br>"))</td>"
         }
         return section + """
-            </tr>
+            <td></td></tr>
             </tbody></table></div>
             <p>In all, \(Self.grouped(density.totalDots)) dots over \(Self.decimal(density.scalpAreaCM2)) cm² of scalp.</p>
             </section>
 
             """
+    }
+
+    /// "; the scars are a region of their own, …": said when the table has scars or patches.
+    var scarsAndPatchesWords: String {
+        let names = density.regions.map(\.region)
+        let own = [PlanRegion.scars, .alopeciaPatches].filter { names.contains($0.rawValue) }.map { "the " + Self.regionWords($0.rawValue) }
+        guard !own.isEmpty else { return "" }
+        return "; \(own.joined(separator: " and ")) \(own.count == 1 ? "are a region" : "are regions") of their own, apart from the region they lie in"
     }
 
     var distanceSection: String {
@@ -408,6 +420,16 @@ public struct HandoutDocument: Sendable {
     /// "; in the frontal hairline 0.25 mm single (1RL), diluted 60 %" for each region tool.
     static func regionToolsText(_ tools: [RegionTool]) -> String {
         tools.map { "; in the \(escape(regionWords($0.region))) \(escape($0.needle)), diluted \(percent($0.dilution))" }.joined()
+    }
+
+    /// " (420 of them into the scars, 3,100 into the alopecia patches)", or nothing.
+    static func intoWords(_ parts: [(region: String, impressions: Int)]) -> String {
+        let shown = parts.filter { $0.impressions > 0 }
+        guard !shown.isEmpty else { return "" }
+        let words = shown.enumerated().map { index, part in
+            "\(grouped(part.impressions))\(index == 0 ? " of them" : "") into the \(escape(regionWords(part.region)))"
+        }
+        return " (\(words.joined(separator: ", ")))"
     }
 
     static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded())) %" }

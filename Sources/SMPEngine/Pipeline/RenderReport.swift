@@ -68,6 +68,10 @@ public struct RenderReport: Sendable, Codable, Equatable {
     /// `forecast.png`'s measurements, when it was written.
     public var forecast: ForecastReport?
 
+    /// The plan per session as `smp plan` has it: needle and dilution per region, impressions
+    /// per region, estimated hours, density per region, scar and patch.
+    public var sessions: [SessionPlanRow]? = nil
+
     public struct ForecastReport: Sendable, Codable, Equatable {
         public var healedDarkening: Double
         public var touchUpMargin: Double

@@ -202,7 +202,8 @@ public struct SceneRendering: Sendable {
                 density: density, images: reportImages, photo: photo.flatMap { photoReport($0) },
                 outcomeRange: outlook.outcomeRange.map { RenderReport.OutcomeRangeReport($0) },
                 viewingDistance: outlook.viewingDistance?.panels,
-                forecast: outlook.forecast.map { RenderReport.ForecastReport($0) })
+                forecast: outlook.forecast.map { RenderReport.ForecastReport($0) },
+                sessions: SessionPlanRow.rows(scene: scene, dots: dots, report: density))
             try AtomicFileOutput.write(report.jsonData(), to: url)
             result.files.append(url)
         }

@@ -78,3 +78,10 @@ struct PlacedScar: Sendable {
         }
     }
 }
+
+/// One scar or alopecia areata patch of a scene, by its place in the scene's list (from 0):
+/// what a cell of `ScalpMap.featureNumber` lies in.
+public enum ScalpFeature: Sendable, Equatable, Hashable {
+    case scar(Int)
+    case patch(Int)
+}

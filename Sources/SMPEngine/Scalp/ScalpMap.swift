@@ -25,6 +25,14 @@ public struct ScalpMap: Sendable {
     public let region: [ScalpRegion?]
     public let hairFraction: [Float]
     public let scarCoverage: [Float]
+    /// Per scalp cell, the scar or alopecia patch it lies in, 0 for neither: 1 to `scarCount`
+    /// the scene's scars in order, then its patches (`feature(atIndex:)`). A cell at least a
+    /// quarter covered by a scar is the scar's (the first listed where scars overlap), a cell
+    /// inside a patch's wandering edge (where the patch leaves half the hair) the patch's; a
+    /// scar takes precedence over a patch.
+    public let featureNumber: [UInt16]
+    public let scarCount: Int
+    public let patchCount: Int
     public let designWeight: [Float]
     /// Landmarks on the chart.
     public let whorl: SIMD2<Double>
@@ -110,6 +118,7 @@ public struct ScalpMap: Sendable {
         var hair = [Float](repeating: 1, count: columns * rows)
         var regions = [ScalpRegion?](repeating: nil, count: columns * rows)
         var ramps = [Float](repeating: 0, count: columns * rows)
+        var patchNumbers = [UInt16](repeating: 0, count: columns * rows)
         let cornerY = hairline.edgeY(atX: scalp.hairline.cornerWidthMM)
         // The x of a cell here is not bit for bit pass 1's (a different origin), so its own columns.
         let trimmedHairlineColumns = (0..<columns).map {
@@ -131,6 +140,7 @@ public struct ScalpMap: Sendable {
                                                           cornerWidthMM: scalp.hairline.cornerWidthMM, whorl: whorl,
                                                           edgeOffsetMM: wander[index]))
                 guard isScalp[full] else { continue }
+                patchNumbers[index] = ScalpMap.patchNumber(loss, x: x, y: y, edgeOffsetMM: wander[index])
                 let toWhorl = SIMD2(x, y) - whorl
                 if d < 20 && abs(x) <= scalp.hairline.cornerWidthMM {
                     regions[index] = .frontalHairline
@@ -147,12 +157,21 @@ public struct ScalpMap: Sendable {
         }
         var scars = [Float](repeating: 0, count: columns * rows)
         var avoided = [Float](repeating: 0, count: columns * rows)
+        var features = [UInt16](repeating: 0, count: columns * rows)
         for (index, scar) in scalp.scars.enumerated() {
             let placed = PlacedScar(scar, on: chart, seed: SplitMix64.derive(scalp.seed, stream: RandomStream.scars.rawValue &+ UInt64(index)))
-            placed.stamp(into: &scars, columns: columns, rows: rows, origin: trimmedOrigin, cellMM: cellMM)
-            if scar.treatment == .avoid {
-                placed.stamp(into: &avoided, columns: columns, rows: rows, origin: trimmedOrigin, cellMM: cellMM)
+            // Each scar on its own raster, to know which cells are its; the coverage keeps the
+            // largest of them, as stamping them all into one would.
+            var own = [Float](repeating: 0, count: columns * rows)
+            placed.stamp(into: &own, columns: columns, rows: rows, origin: trimmedOrigin, cellMM: cellMM)
+            for cell in own.indices where own[cell] > 0 {
+                scars[cell] = max(scars[cell], own[cell])
+                if scar.treatment == .avoid { avoided[cell] = max(avoided[cell], own[cell]) }
+                if own[cell] >= ScalpMap.scarCellCoverage && features[cell] == 0 && regions[cell] != nil { features[cell] = UInt16(index + 1) }
             }
+        }
+        for cell in features.indices where features[cell] == 0 && patchNumbers[cell] > 0 {
+            features[cell] = UInt16(scalp.scars.count) + patchNumbers[cell]
         }
         // Scar tissue grows no hair: a camouflaged scar is treated like bald scalp.
         for index in hair.indices where scars[index] > 0 { hair[index] *= 1 - scars[index] }
@@ -169,7 +188,25 @@ public struct ScalpMap: Sendable {
         region = regions
         hairFraction = hair
         scarCoverage = scars
+        featureNumber = features
+        scarCount = scalp.scars.count
+        patchCount = loss.patches.count
         designWeight = weights
+    }
+
+    /// A cell this much covered by a scar is the scar's (`featureNumber`): its soft edge's
+    /// outer part is the skin around.
+    static let scarCellCoverage: Float = 0.25
+
+    /// The alopecia patch (1-based) whose wandering edge (`edgeWander`'s offset) a point lies
+    /// inside, the first listed where patches overlap; 0 for none.
+    static func patchNumber(_ loss: HairLossPattern, x: Double, y: Double, edgeOffsetMM w: Double) -> UInt16 {
+        for (index, patch) in loss.patches.enumerated() {
+            let r = SIMD2(x - patch.xMM, y - patch.yMM)
+            let reach = patch.radiusMM + w
+            if reach > 0 && (r * r).sum() <= reach * reach { return UInt16(index + 1) }
+        }
+        return 0
     }
 
     /// The height above the ear line below which the scalp ends: above the ear at the sides,
@@ -279,6 +316,39 @@ public struct ScalpMap: Sendable {
         let column = Int(((x - bounds.minXMM) / cellMM).rounded(.down)), row = Int(((y - bounds.minYMM) / cellMM).rounded(.down))
         guard (0..<columns).contains(column), (0..<rows).contains(row) else { return nil }
         return region[row * columns + column]
+    }
+
+    /// The scar or patch of a `featureNumber`, nil for 0.
+    public func feature(number: UInt16) -> ScalpFeature? {
+        guard number > 0 else { return nil }
+        let index = Int(number) - 1
+        if index < scarCount { return .scar(index) }
+        return index - scarCount < patchCount ? .patch(index - scarCount) : nil
+    }
+
+    /// The plan's region of cell `index` (`PlanRegion`): its scar's or patch's, else its
+    /// anatomical region; nil off the scalp.
+    public func planRegion(atIndex index: Int) -> PlanRegion? {
+        guard let anatomical = region[index] else { return nil }
+        let number = Int(featureNumber[index])
+        if number == 0 { return PlanRegion(anatomical) }
+        return number <= scarCount ? .scars : .alopeciaPatches
+    }
+
+    /// The plan's region at a chart point (nil outside the scalp or the raster): a dot's label.
+    public func planRegion(atXMM x: Double, yMM y: Double) -> PlanRegion? {
+        let column = Int(((x - bounds.minXMM) / cellMM).rounded(.down)), row = Int(((y - bounds.minYMM) / cellMM).rounded(.down))
+        guard (0..<columns).contains(column), (0..<rows).contains(row) else { return nil }
+        return planRegion(atIndex: row * columns + column)
+    }
+
+    /// Area of each plan region, cm², indexed by `PlanRegion.caseIndex`: the anatomical regions
+    /// without their scars and patches.
+    public var areaPerPlanRegionCM2: [Double] {
+        var areas = [Double](repeating: 0, count: PlanRegion.allCases.count)
+        let cellArea = cellMM * cellMM / 100
+        for index in region.indices { if let label = planRegion(atIndex: index) { areas[label.caseIndex] += cellArea } }
+        return areas
     }
 
     /// Cumulative target density after `session`, dots per cm², on this map's raster.

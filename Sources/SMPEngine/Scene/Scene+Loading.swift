@@ -36,7 +36,7 @@ extension Scene {
         existingHair = Scene.readExistingHair(root.object("existingHair"))
         scars = root.list("scars").map(Scene.readScar)
         design = Scene.readDesign(root.object("design"))
-        sessions = Scene.readSessions(root)
+        sessions = Scene.readSessions(root, hasScars: !scars.isEmpty, hasPatches: !hairLoss.patches.isEmpty)
         pigment = Scene.readPigment(root.object("pigment"))
         ageing = Scene.readAgeing(root.object("ageing"))
         forecast = Scene.readForecast(root.object("forecast"), touchUps: root.list("touchUps"))
@@ -232,7 +232,9 @@ extension Scene {
                 ink: SRGBColor(hex: "#141414")!, dilution: 0.3),
     ]
 
-    static func readSessions(_ root: SceneObject) -> [Session] {
+    /// `hasScars` and `hasPatches`: whether the scene has scars and alopecia patches for a
+    /// session's `regionOverrides` to name.
+    static func readSessions(_ root: SceneObject, hasScars: Bool, hasPatches: Bool) -> [Session] {
         guard root.has("sessions") else {
             _ = root.node("sessions")
             return defaultSessions
@@ -252,7 +254,7 @@ extension Scene {
                 regionFactors[region] = regions.optionalNumber(region.rawValue, in: 0...3)
             }
             regions.finish()
-            let overrides = readRegionOverrides(object.object("regionOverrides"), needle: needle)
+            let overrides = readRegionOverrides(object.object("regionOverrides"), needle: needle, hasScars: hasScars, hasPatches: hasPatches)
             var session = Session(
                 day: object.number("day", default: index == 0 ? 0 : nil, in: 0...36500, unit: "days"),
                 densityFactor: object.number("densityFactor", default: defaults.densityFactor, in: 0...2),
@@ -279,16 +281,26 @@ extension Scene {
     }
 
     /// A session's `regionOverrides:`: per region (`frontalHairline`, `temples`, `midScalp`,
-    /// `crown`, `sidesAndBack`, as `regionFactors`) a `needle` (its missing keys the session's
-    /// `needle`) and a `dilution`, in the session's ranges.
-    static func readRegionOverrides(_ object: SceneObject, needle sessionNeedle: Needle) -> [ScalpRegion: Session.RegionOverride] {
+    /// `crown`, `sidesAndBack`, as `regionFactors`, and `scars` and `alopeciaPatches`,
+    /// `PlanRegion`) a `needle` (its missing keys the session's `needle`) and a `dilution`, in
+    /// the session's ranges. Scars or patches the scene does not have are refused: the
+    /// override would silently do nothing.
+    static func readRegionOverrides(_ object: SceneObject, needle sessionNeedle: Needle,
+                                    hasScars: Bool, hasPatches: Bool) -> [PlanRegion: Session.RegionOverride] {
         defer { object.finish() }
-        var overrides: [ScalpRegion: Session.RegionOverride] = [:]
-        for region in ScalpRegion.allCases {
+        var overrides: [PlanRegion: Session.RegionOverride] = [:]
+        for region in PlanRegion.allCases {
             // Asked for even when missing, so that a misspelt region is named with the known ones.
             guard object.has(region.rawValue) else { _ = object.node(region.rawValue); continue }
             let given = object.object(region.rawValue)
             defer { given.finish() }
+            if region == .scars && !hasScars {
+                given.reader.report(given.mark, given.keyPath, "the scene has no scars: list them under `scars`, or leave `scars` out here")
+            }
+            if region == .alopeciaPatches && !hasPatches {
+                given.reader.report(given.mark, given.keyPath,
+                                    "the scene has no alopecia patches: give `hairLoss.patches` (or `pattern: areata`), or leave `alopeciaPatches` out here")
+            }
             var override = Session.RegionOverride()
             if given.has("needle") {
                 let needle = given.object("needle")

@@ -116,8 +116,9 @@ public struct Session: Sendable, Equatable {
     /// Deposit depth: 0.25–0.5 mm is the epidermis/upper dermis; deeper blows out (DOMAIN.md).
     public var depthMM: Double = 0.35
     /// The needle and dilution in some regions, where they differ from the session's own (a
-    /// fine needle and paler ink along the hairline, a larger grouping over the crown).
-    public var regionOverrides: [ScalpRegion: RegionOverride] = [:]
+    /// fine needle and paler ink along the hairline, a larger grouping over the crown, paler ink
+    /// into scar tissue).
+    public var regionOverrides: [PlanRegion: RegionOverride] = [:]
 
     /// A session's needle and dilution in one region; nil keeps the session's.
     public struct RegionOverride: Sendable, Equatable {
@@ -131,7 +132,7 @@ public struct Session: Sendable, Equatable {
     }
 
     /// This session as it works `region` (nil: outside every region): its needle and dilution there.
-    public func resolved(in region: ScalpRegion?) -> Session {
+    public func resolved(in region: PlanRegion?) -> Session {
         guard let region, let override = regionOverrides[region] else { return self }
         var session = self
         session.needle = override.needle ?? needle
@@ -139,10 +140,10 @@ public struct Session: Sendable, Equatable {
         return session
     }
 
-    /// The session as worked in each dot zone (`ScalpRegion.zone`): index 0 outside every
-    /// region, then the regions in `allCases` order.
+    /// The session as worked in each dot zone (`PlanRegion.zone`): index 0 outside every
+    /// region, then the plan's regions in `allCases` order.
     public var resolvedByZone: [Session] {
-        [self] + ScalpRegion.allCases.map { resolved(in: $0) }
+        [self] + PlanRegion.allCases.map { resolved(in: $0) }
     }
 }
 
@@ -193,6 +194,61 @@ public enum ScalpRegion: String, Sendable, CaseIterable, Codable, Comparable {
     }
 
     /// The label a dot in this region carries (`PoissonDot.zone`): 0 is kept for no region.
+    public var zone: UInt8 { UInt8(caseIndex + 1) }
+
+    /// The region of a dot's zone, nil for 0 (or an unknown label).
+    public init?(zone: UInt8) {
+        guard zone >= 1, Int(zone) <= Self.allCases.count else { return nil }
+        self = Self.allCases[Int(zone) - 1]
+    }
+}
+
+/// The parts of the scalp a session can work with a needle and dilution of their own
+/// (`regionOverrides`), and that the plan and its reports count apart: the anatomical regions,
+/// and the scars and the alopecia areata patches, which take precedence over the region they
+/// lie in (scar tissue takes ink differently from the skin around it, DOMAIN.md). All scars are
+/// one region and all patches another: a technician chooses the needle and ink for the tissue,
+/// and the scene names neither scars nor patches (the reports still list each one, as
+/// `DensityReport.features`).
+public enum PlanRegion: String, Sendable, CaseIterable, Codable, Comparable {
+    case frontalHairline
+    case temples
+    case midScalp
+    case crown
+    case sidesAndBack
+    case scars
+    case alopeciaPatches
+
+    public init(_ region: ScalpRegion) {
+        switch region {
+        case .frontalHairline: self = .frontalHairline
+        case .temples: self = .temples
+        case .midScalp: self = .midScalp
+        case .crown: self = .crown
+        case .sidesAndBack: self = .sidesAndBack
+        }
+    }
+
+    /// The anatomical region, nil for scars and patches (they lie across regions).
+    public var scalpRegion: ScalpRegion? { ScalpRegion(rawValue: rawValue) }
+
+    public static func < (a: PlanRegion, b: PlanRegion) -> Bool { a.caseIndex < b.caseIndex }
+
+    /// The region's position in `allCases`: the anatomical regions keep `ScalpRegion.caseIndex`.
+    public var caseIndex: Int {
+        switch self {
+        case .frontalHairline: 0
+        case .temples: 1
+        case .midScalp: 2
+        case .crown: 3
+        case .sidesAndBack: 4
+        case .scars: 5
+        case .alopeciaPatches: 6
+        }
+    }
+
+    /// The label a dot in this region carries (`PoissonDot.zone`): the anatomical regions keep
+    /// `ScalpRegion.zone`, so that plans without scars or patches label their dots as before.
     public var zone: UInt8 { UInt8(caseIndex + 1) }
 
     /// The region of a dot's zone, nil for 0 (or an unknown label).

@@ -22,105 +22,88 @@ public struct DensityReport: Sendable, Codable, Equatable {
 
     public var scene: String
     public var scalpAreaCM2: Double
+    /// The plan's regions (`PlanRegion`): the scalp's regions without their scars and patches,
+    /// then `scars` and `alopeciaPatches` when the scene has them. They share the scalp out: a
+    /// dot counts in one of them, the one whose needle and dilution it gets.
     public var regions: [RegionFigures]
-    /// Scars and alopecia patches, each as a region of its own (they overlap the regions above):
-    /// `scar K (kind, treatment)` for the cells it covers a quarter or more, `patch K` for those
-    /// inside the patch's radius.
+    /// Scars and alopecia patches, each on its own (parts of `scars` and `alopeciaPatches` above):
+    /// `scar K (kind, treatment)`, `patch K (radius R mm)`, their cells as `ScalpMap.featureNumber`
+    /// has them.
     public var features: [RegionFigures]?
     public var totalDots: Int
 
     /// The figures of `plan` for the scene named `sceneName`.
-    /// `scalp`, when given, adds its scars and alopecia patches as `features`.
+    /// `scalp`, when given, adds its scars and alopecia patches one by one as `features`.
     public init(sceneName: String, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot], scalp: ScalpParameters? = nil) throws {
         scene = sceneName
         scalpAreaCM2 = map.scalpAreaCM2
         totalDots = dots.count
-        let areas = map.areaPerRegionCM2
-        let cellArea = map.cellMM * map.cellMM / 100
-        // Per-region figures in arrays indexed by `ScalpRegion.caseIndex`: a dictionary hashed the
+        let rasters = try plan.sessions.map { try map.density(after: $0, design: plan.design) }
+        // Per-region figures in arrays indexed by `PlanRegion.caseIndex`: a dictionary hashed the
         // region's name for every cell and dot, most of the report's work.
-        let regionCount = ScalpRegion.allCases.count
-        // Mean target per region: the target raster summed over the region's cells.
-        var targets: [[Double]] = []
-        for session in plan.sessions {
-            let raster = try map.density(after: session, design: plan.design)
-            var sums = [Double](repeating: 0, count: regionCount)
-            for (index, label) in map.region.enumerated() {
-                guard let label else { continue }
-                sums[label.caseIndex] += Double(raster.dotsPerCM2[index]) * cellArea
-            }
-            targets.append(sums)
+        let labels = map.region.indices.map { map.planRegion(atIndex: $0)?.caseIndex ?? -1 }
+        let regionCount = PlanRegion.allCases.count
+        regions = Self.figures(groups: regionCount, cellGroup: labels, plan: plan, map: map, rasters: rasters, dots: dots) { dot in
+            map.planRegion(atXMM: dot.xMM, yMM: dot.yMM)?.caseIndex ?? -1
+        }.enumerated().compactMap { index, figures in
+            figures.map { RegionFigures(region: PlanRegion.allCases[index].rawValue, areaCM2: $0.areaCM2, sessions: $0.sessions) }
         }
-        // Dots per region and session, row-major by region.
-        let sessionCount = plan.sessions.count
-        var counts = [Int](repeating: 0, count: regionCount * sessionCount)
-        for dot in dots {
-            guard let label = map.region(atXMM: dot.xMM, yMM: dot.yMM) else { continue }
-            counts[label.caseIndex * sessionCount + dot.layer - 1] += 1
+        guard let scalp, map.scarCount + map.patchCount > 0 else {
+            features = nil
+            return
         }
-        regions = ScalpRegion.allCases.compactMap { label in
-            let area = areas[label.caseIndex]
-            guard area > 0 else { return nil }
-            var cumulative = 0
-            let sessions = plan.sessions.enumerated().map { index, session in
-                let new = counts[label.caseIndex * sessionCount + index]
-                cumulative += new
-                return SessionFigures(session: index + 1, day: session.day,
-                                      targetDotsPerCM2: targets[index][label.caseIndex] / area,
-                                      achievedDotsPerCM2: Double(cumulative) / area, newDots: new, cumulativeDots: cumulative)
-            }
-            return RegionFigures(region: label.rawValue, areaCM2: area, sessions: sessions)
-        }
-        let features = try scalp.map { try Self.features(scalp: $0, plan: plan, map: map, dots: dots) } ?? []
-        self.features = features.isEmpty ? nil : features
-    }
-
-    /// The figures of each scar and alopecia patch of the scene (`features`).
-    static func features(scalp: ScalpParameters, plan: SessionPlan, map: ScalpMap, dots: [PoissonDot]) throws -> [RegionFigures] {
-        var masks: [(name: String, cells: [Bool])] = []
-        let origin = SIMD2(map.bounds.minXMM, map.bounds.minYMM)
-        for (index, scar) in scalp.scars.enumerated() {
-            var coverage = [Float](repeating: 0, count: map.columns * map.rows)
-            // Placed as the map places it: the same seed stream, so FUE dots fall where the map has them.
-            PlacedScar(scar, on: map.chart, seed: SplitMix64.derive(scalp.seed, stream: RandomStream.scars.rawValue &+ UInt64(index)))
-                .stamp(into: &coverage, columns: map.columns, rows: map.rows, origin: origin, cellMM: map.cellMM)
+        let names = scalp.scars.enumerated().map { index, scar in
             let kind = switch scar.kind {
             case .strip: "strip"
             case .fue: "FUE"
             case .linear: "linear"
             }
-            masks.append(("scar \(index + 1) (\(kind), \(scar.treatment.rawValue))", coverage.map { $0 >= 0.25 }))
+            return "scar \(index + 1) (\(kind), \(scar.treatment.rawValue))"
+        } + scalp.hairLoss.patches.enumerated().map { String(format: "patch %d (radius %.0f mm)", $0 + 1, $1.radiusMM) }
+        let featureOfCell = map.featureNumber.map { Int($0) - 1 }
+        let features = Self.figures(groups: names.count, cellGroup: featureOfCell, plan: plan, map: map, rasters: rasters, dots: dots) { dot in
+            let column = Int(((dot.xMM - map.bounds.minXMM) / map.cellMM).rounded(.down))
+            let row = Int(((dot.yMM - map.bounds.minYMM) / map.cellMM).rounded(.down))
+            guard (0..<map.columns).contains(column), (0..<map.rows).contains(row) else { return -1 }
+            return featureOfCell[row * map.columns + column]
+        }.enumerated().compactMap { index, figures in
+            figures.map { RegionFigures(region: names[index], areaCM2: $0.areaCM2, sessions: $0.sessions) }
         }
-        for (index, patch) in scalp.hairLoss.patches.enumerated() {
-            var cells = [Bool](repeating: false, count: map.columns * map.rows)
-            for row in 0..<map.rows {
-                for column in 0..<map.columns {
-                    let x = origin.x + (Double(column) + 0.5) * map.cellMM - patch.xMM, y = origin.y + (Double(row) + 0.5) * map.cellMM - patch.yMM
-                    cells[row * map.columns + column] = x * x + y * y <= patch.radiusMM * patch.radiusMM && map.region[row * map.columns + column] != nil
-                }
-            }
-            masks.append((String(format: "patch %d (radius %.0f mm)", index + 1, patch.radiusMM), cells))
-        }
-        guard !masks.isEmpty else { return [] }
+        self.features = features.isEmpty ? nil : features
+    }
+
+    /// Per group of cells (`cellGroup`: a cell's group, −1 for none): its area and its figures
+    /// per session, nil for a group without area; `dotGroup` gives a dot's group.
+    static func figures(groups: Int, cellGroup: [Int], plan: SessionPlan, map: ScalpMap, rasters: [DensityRaster], dots: [PoissonDot],
+                        dotGroup: (PoissonDot) -> Int) -> [(areaCM2: Double, sessions: [SessionFigures])?] {
         let cellArea = map.cellMM * map.cellMM / 100
-        let rasters = try plan.sessions.map { try map.density(after: $0, design: plan.design) }
-        return masks.compactMap { name, cells in
-            let area = Double(cells.filter { $0 }.count) * cellArea
+        var areas = [Double](repeating: 0, count: groups)
+        for group in cellGroup where group >= 0 { areas[group] += cellArea }
+        // Mean target per group: the target raster summed over the group's cells.
+        let targets = rasters.map { raster in
+            var sums = [Double](repeating: 0, count: groups)
+            for (index, group) in cellGroup.enumerated() where group >= 0 { sums[group] += Double(raster.dotsPerCM2[index]) * cellArea }
+            return sums
+        }
+        // Dots per group and session, row-major by group.
+        let sessionCount = plan.sessions.count
+        var counts = [Int](repeating: 0, count: groups * sessionCount)
+        for dot in dots {
+            let group = dotGroup(dot)
+            guard group >= 0, (1...sessionCount).contains(dot.layer) else { continue }
+            counts[group * sessionCount + dot.layer - 1] += 1
+        }
+        return (0..<groups).map { group in
+            let area = areas[group]
             guard area > 0 else { return nil }
-            var counts = [Int](repeating: 0, count: plan.sessions.count)
-            for dot in dots {
-                let column = Int(((dot.xMM - origin.x) / map.cellMM).rounded(.down)), row = Int(((dot.yMM - origin.y) / map.cellMM).rounded(.down))
-                guard (0..<map.columns).contains(column), (0..<map.rows).contains(row), cells[row * map.columns + column] else { continue }
-                counts[dot.layer - 1] += 1
-            }
             var cumulative = 0
             let sessions = plan.sessions.enumerated().map { index, session in
-                let target = zip(cells, rasters[index].dotsPerCM2).reduce(0.0) { $0 + ($1.0 ? Double($1.1) * cellArea : 0) }
-                cumulative += counts[index]
-                return SessionFigures(session: index + 1, day: session.day, targetDotsPerCM2: target / area,
-                                      achievedDotsPerCM2: Double(cumulative) / area, newDots: counts[index], cumulativeDots: cumulative)
+                let new = counts[group * sessionCount + index]
+                cumulative += new
+                return SessionFigures(session: index + 1, day: session.day, targetDotsPerCM2: targets[index][group] / area,
+                                      achievedDotsPerCM2: Double(cumulative) / area, newDots: new, cumulativeDots: cumulative)
             }
-            return RegionFigures(region: name, areaCM2: area, sessions: sessions)
+            return (area, sessions)
         }
     }
 }

@@ -2,9 +2,9 @@ import PoissonDisk
 
 /// Places the scene's dots session by session: each session's cumulative target density comes
 /// from the scalp map, and the sampler adds only what the earlier sessions have not placed, in
-/// between their dots. A dot's `layer` is its session (1-based), its `zone` the scalp region it
-/// lies in (`ScalpRegion.zone`) and its `diameterMM` the impression diameter of the needle its
-/// session uses in that region.
+/// between their dots. A dot's `layer` is its session (1-based), its `zone` the plan region it
+/// lies in (`PlanRegion.zone`: its scar's or patch's, else its scalp region) and its
+/// `diameterMM` the impression diameter of the needle its session uses in that region.
 public enum DotPlacement {
     /// All dots of all sessions, the same for the same plan and seed.
     public static func dots(for plan: SessionPlan, on map: ScalpMap) throws -> [PoissonDot] {
@@ -33,12 +33,12 @@ public enum DotPlacement {
         return dots
     }
 
-    /// Gives each of `dots`, placed by `session`, its region's zone and the impression of the
-    /// needle the session uses there.
+    /// Gives each of `dots`, placed by `session`, its plan region's zone and the impression of
+    /// the needle the session uses there.
     public static func label(_ dots: inout ArraySlice<PoissonDot>, session: Session, map: ScalpMap) {
         let needles = session.resolvedByZone.map(\.needle.impressionDiameterMM)
         for index in dots.indices {
-            let zone = map.region(atXMM: dots[index].xMM, yMM: dots[index].yMM)?.zone ?? 0
+            let zone = map.planRegion(atXMM: dots[index].xMM, yMM: dots[index].yMM)?.zone ?? 0
             dots[index].zone = zone
             dots[index].diameterMM = needles[Int(zone)]
         }

@@ -15,13 +15,16 @@ public struct SessionPlanRow: Sendable, Codable, Equatable {
     public var cumulativeDots: Int
     /// Needle impressions: one per dot, whatever the grouping.
     public var impressions: Int
+    /// The impressions in each plan region (`PlanRegion`, scars and patches apart from the
+    /// region they lie in; `outside` for dots off every region), adding up to `impressions`.
+    public var impressionsPerRegion: [String: Int]
     /// Estimated session time at the scene's `sessionRate`, set-up included.
     public var estimatedHours: Double
     /// Achieved cumulative density per region, and per scar and patch, after this session,
     /// dots per cm².
     public var dotsPerCM2: [String: Double]
-    /// The needle and dilution in the regions where the session sets them apart
-    /// (`regionOverrides`), each resolved; nil when it sets none.
+    /// The needle and dilution in the regions (scars and patches too) where the session sets
+    /// them apart (`regionOverrides`), each resolved; nil when it sets none.
     public var regions: [String: RegionTools]?
 
     /// A session's needle and dilution in one region.
@@ -53,7 +56,20 @@ public struct SessionPlanRow: Sendable, Codable, Equatable {
     /// The rows of `scene`'s plan, from its placed `dots` and their `report`.
     public static func rows(scene: Scene, dots: [PoissonDot], report: DensityReport) -> [SessionPlanRow] {
         var newDots = [Int](repeating: 0, count: scene.sessions.count)
-        for dot in dots where (1...scene.sessions.count).contains(dot.layer) { newDots[dot.layer - 1] += 1 }
+        // Per session, the dots of each zone (`PlanRegion.zone`, 0 outside every region).
+        let zones = PlanRegion.allCases.count + 1
+        var perZone = [Int](repeating: 0, count: scene.sessions.count * zones)
+        for dot in dots where (1...scene.sessions.count).contains(dot.layer) {
+            newDots[dot.layer - 1] += 1
+            perZone[(dot.layer - 1) * zones + (Int(dot.zone) < zones ? Int(dot.zone) : 0)] += 1
+        }
+        func impressionsPerRegion(_ index: Int) -> [String: Int] {
+            var result: [String: Int] = [:]
+            for zone in 0..<zones where perZone[index * zones + zone] > 0 {
+                result[PlanRegion(zone: UInt8(zone))?.rawValue ?? "outside"] = perZone[index * zones + zone]
+            }
+            return result
+        }
         var cumulative = 0
         return scene.sessions.enumerated().map { index, session in
             cumulative += newDots[index]
@@ -64,7 +80,7 @@ public struct SessionPlanRow: Sendable, Codable, Equatable {
                                   impressionDiameterMM: session.needle.impressionDiameterMM, ink: session.ink.description,
                                   dilution: session.dilution, depthMM: session.depthMM, newDots: newDots[index],
                                   cumulativeDots: cumulative, impressions: newDots[index],
-                                  estimatedHours: scene.sessionRate.hours(impressions: newDots[index]), dotsPerCM2: densities,
+                                  impressionsPerRegion: impressionsPerRegion(index), estimatedHours: scene.sessionRate.hours(impressions: newDots[index]), dotsPerCM2: densities,
                                   regions: regionTools(session))
         }
     }
