@@ -79,6 +79,44 @@ struct HeadModelTests {
         }
     }
 
+    @Test("the march crosses the stretches between the parts' surface bounds in one step: the hits and edges of marching through them",
+          arguments: HeadViewName.allCases)
+    func skipBetweenSurfaces(view: HeadViewName) {
+        for shape in [HeadShape.adultMan, .adultWoman] {
+            let head = HeadModel(shape: shape)
+            // A full-size view's pixels (its edge cone), every 16th row and column.
+            let camera = HeadCamera(view: view, shape: shape, distanceMM: 600, pixels: 1600)
+            let slope = 1 / camera.focalPixels
+            var hits = 0, moved = 0, differences = 0
+            var first: String?
+            for row in stride(from: 8, to: 1600, by: 16) {
+                for column in stride(from: 8, to: 1600, by: 16) {
+                    let direction = camera.ray(x: Double(column) + 0.5, y: Double(row) + 0.5)
+                    let skipping = head.intersect(origin: camera.eye, direction: direction, edgeSlope: slope, candidates: head.allParts)
+                    let marching = head.intersect(origin: camera.eye, direction: direction, edgeSlope: slope, candidates: head.allParts,
+                                                  skipsBetweenSurfaces: false)
+                    var agrees = skipping.onEdge == marching.onEdge
+                    switch (skipping.hit, marching.hit) {
+                    case let (a?, b?):
+                        hits += 1
+                        if a.distanceMM != b.distanceMM { moved += 1 }
+                        // Both stop where the distance is under 0.05 mm, from other steps.
+                        let facing = max(-(b.normal * direction).sum(), 0.12)
+                        agrees = agrees && abs(a.distanceMM - b.distanceMM) <= 0.05 / facing
+                    case (nil, nil): break
+                    default: agrees = false
+                    }
+                    if !agrees {
+                        differences += 1
+                        first = first ?? "pixel (\(column), \(row)): \(String(describing: skipping)) vs \(String(describing: marching))"
+                    }
+                }
+            }
+            #expect(hits > 1000, "\(view): \(hits) hits")
+            #expect(differences == 0, "\(view), \(shape): \(differences) rays differ (\(moved) of \(hits) hits moved), first \(first ?? "")")
+        }
+    }
+
     @Test("rays through the shell between the vault's bounds cross the vault where a fine march of its excess does, or miss it as that does",
           arguments: HeadViewName.allCases)
     func vaultShell(view: HeadViewName) {

@@ -94,30 +94,23 @@ let benchmarks: @Sendable () -> Void = {
     // Issue 19's target: a 1600 × 1600 head view in under a second, end to end (its bands on
     // both cores, written through the PNG writer), its texture built beforehand; and the
     // texture alone, which a render builds once per moment for all its views.
-    let headView = OnFirstUse { () -> HeadViewCase in
-        guard let view = try? HeadViewCase() else { fatalError("cannot set up the demo's front view") }
-        return view
+    let headViews = [HeadViewName.front, .top].map { name in
+        (name, OnFirstUse { () -> HeadViewCase in
+            guard let view = try? HeadViewCase(name) else { fatalError("cannot set up the demo's \(name) view") }
+            return view
+        })
     }
-    Benchmark("head view front after, end to end, fast preset, 1600x1600") { benchmark in
-        let view = headView.value.view
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(try BandedPNGOutput.write(view, to: folder.appendingPathComponent("view-front-after.png"), threads: threads,
-                                                software: "bench", text: [], compression: .fast))
+    for (name, headView) in headViews {
+        Benchmark("head view \(name) after, end to end, fast preset, 1600x1600") { benchmark in
+            let view = headView.value.view
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(try BandedPNGOutput.write(view, to: folder.appendingPathComponent("view-\(name)-after.png"), threads: threads,
+                                                    software: "bench", text: [], compression: .fast))
+            }
         }
     }
-    let topView = OnFirstUse { () -> HeadViewCase in
-        guard let view = try? HeadViewCase(.top) else { fatalError("cannot set up the demo's top view") }
-        return view
-    }
-    Benchmark("head view top after, end to end, fast preset, 1600x1600") { benchmark in
-        let view = topView.value.view
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(try BandedPNGOutput.write(view, to: folder.appendingPathComponent("view-top-after.png"), threads: threads,
-                                                software: "bench", text: [], compression: .fast))
-        }
-    }
+    let headView = headViews[0].1
     Benchmark("head view texture, demo after, whole scalp") { benchmark in
         let view = headView.value
         benchmark.startMeasurement()

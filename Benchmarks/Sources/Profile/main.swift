@@ -22,7 +22,8 @@ import SMPEngine
 /// `--threads N`, its texture built beforehand: the issue-19 target) and `view-texture` (that
 /// texture built), `view-rays [VIEW]` (that view's rays met with the head one by one, through
 /// its per-view cull, the time per outcome: miss, hit, and either on an edge).
-/// `--repeat N` runs the case N times and prints the best wall time.
+/// `--repeat N` runs the case N times and prints the best wall time; `--out FILE` keeps the
+/// `view` case's PNG.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let name = arguments.first ?? "uniform"
 let repeats: Int
@@ -99,8 +100,10 @@ case "versus":
     }
 case "view":
     let view = try HeadViewCase(arguments.count > 1 ? HeadViewName(rawValue: arguments[1]) ?? .front : .front)  // any view by name
+    // `--out FILE` keeps the view's PNG, to look at or to compare two builds' pixels.
+    let out = arguments.firstIndex(of: "--out").flatMap { $0 + 1 < arguments.count ? URL(fileURLWithPath: arguments[$0 + 1]) : nil }
     run = {
-        _ = try BandedPNGOutput.write(view.view, to: scratch.appendingPathComponent("view.png"), threads: threads,
+        _ = try BandedPNGOutput.write(view.view, to: out ?? scratch.appendingPathComponent("view.png"), threads: threads,
                                       software: "bench", text: [], compression: .fast)
         return "\(arguments.count > 1 ? arguments[1] : "front") view after, \(view.size), \(threads) threads"
     }

@@ -1,9 +1,10 @@
 import Foundation
 
 extension HeadModel {
-    /// Where a ray is within the reach of each part but the cranium (`reachBounds`), as
-    /// distances along it: outside every such stretch only the vault shapes the surface, and a
-    /// ray that does not cross the vault there meets nothing.
+    /// Where a ray is within a bound of each part, as distances along it. For the reach of each
+    /// part but the cranium (`reachBounds`): outside every such stretch only the vault shapes
+    /// the surface, and a ray that does not cross the vault there meets nothing. For every
+    /// part's surface bound (`surfaceBounds`): outside every stretch there is no surface.
     struct ReachStretches {
         private var enter = SIMD16<Double>(repeating: .infinity)
         private var exit = SIMD16<Double>(repeating: -.infinity)
@@ -37,11 +38,33 @@ extension HeadModel {
     /// edge test. Ten samples of the vault's excess find a sign change (regula falsi then
     /// finds the crossing) or bracket the excess's smallest value (golden-section search then
     /// finds it, and a crossing if it is negative); the vault's features (bumps some 60 mm
-    /// across) are much wider than the samples' spacing, at most a ninth of the bound's breadth.
-    /// A start inside the vault (below its cut) counts as a crossing at `start`.
+    /// across) are much wider than the samples' spacing, at most a ninth of the ray's chord
+    /// through the ellipsoid of the vault's largest σ (outside it the ray cannot cross). A start
+    /// inside the vault (below its cut) counts as a crossing at `start`.
     func vaultShell(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double)
         -> (crossing: Double?, closest: (t: Double, distanceMM: Double)?) {
         guard end > start else { return (nil, nil) }
+        let r = craniumInverseRadii
+        // The vault lies inside the ellipsoid of its largest σ: only where the ray is inside that
+        // can it cross (in the ellipsoid's unit coordinates, |o + t·d|² ≤ σ², a quadratic in t).
+        // A ray that stays outside it passes the vault closest about where it comes nearest the
+        // centre.
+        let o = origin * r, d = direction * r
+        let a = (d * d).sum(), b = (o * d).sum()
+        let reach = b * b - a * ((o * o).sum() - cranium.largestFactor * cranium.largestFactor)
+        let lower = reach >= 0 ? max(start, (-b - reach.squareRoot()) / a) : .infinity
+        let upper = reach >= 0 ? min(end, (-b + reach.squareRoot()) / a) : -.infinity
+        guard upper > lower else {
+            let t = min(max(-b / a, start), end)
+            return (nil, (t, cranium.distance(origin + direction * t, inverseRadii: r, inverseRadiiSquared: craniumInverseRadiiSquared)))
+        }
+        return vaultShellSamples(origin: origin, direction: direction, from: lower, to: upper)
+    }
+
+    /// `vaultShell` between `start` and `end`, where the ray is inside the ellipsoid of the
+    /// vault's largest σ.
+    private func vaultShellSamples(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double)
+        -> (crossing: Double?, closest: (t: Double, distanceMM: Double)?) {
         let r = craniumInverseRadii
         func excess(_ t: Double) -> Double { cranium.excess(origin + direction * t, inverseRadii: r) }
         let samples = 10
@@ -72,7 +95,8 @@ extension HeadModel {
                 d = a + ratio * (b - a)
                 fd = excess(d)
             }
-            if min(fc, fd) <= 0 { break }
+            // A hundredth of a millimetre: the closest pass only decides an edge.
+            if min(fc, fd) <= 0 || b - a < 0.01 { break }
         }
         let (t, e) = fc < fd ? (c, fc) : (d, fd)
         if e <= 0 {

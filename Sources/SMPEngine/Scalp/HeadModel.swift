@@ -286,8 +286,10 @@ public struct HeadModel: Sendable {
 
     /// `intersect`, trying only the parts in `candidates` (bit i: `parts[i]`): the same answer
     /// whenever every part whose reach bound the ray meets is among them (a view finds them per
-    /// pixel from the bounds' boxes in its image, `HeadViewCull`).
-    func intersect(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double, candidates: UInt32) -> (hit: Hit?, onEdge: Bool) {
+    /// pixel from the bounds' boxes in its image, `HeadViewCull`). `skipsBetweenSurfaces` false
+    /// marches through the stretches between the parts' surface bounds too, as a test's reference.
+    func intersect(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double, candidates: UInt32,
+                   skipsBetweenSurfaces: Bool = true) -> (hit: Hit?, onEdge: Bool) {
         // Every part's bound: the blends only add volume within a quarter of the blend radius
         // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
         // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
@@ -301,6 +303,9 @@ public struct HeadModel: Sendable {
         // Where the ray is within each part's reach (the cranium's left at nothing): outside all
         // of them the surface is the vault's alone.
         var reach = ReachStretches()
+        // Where the ray is within each part's surface bound: outside all of them there is no
+        // surface, and the march crosses such a stretch in one step.
+        var surface = ReachStretches()
         var remaining = candidates
         while remaining != 0 {
             let index = remaining.trailingZeroBitCount
@@ -309,6 +314,7 @@ public struct HeadModel: Sendable {
             active |= 1 << UInt32(index)
             if index != 0 { reach.add(index, enter: reachEnter, exit: reachExit) }
             guard let (enter, exit) = Self.bounds(origin: origin, direction: direction, surfaceBounds[index]) else { continue }
+            surface.add(index, enter: enter, exit: exit)
             let part = parts[index]
             // A carved part only removes volume, but it may remove some of the cranium's.
             if index == 0 { (craniumT, craniumExit) = (enter, exit) } else { nearestOther = min(nearestOther, enter) }
@@ -368,6 +374,18 @@ public struct HeadModel: Sendable {
         // reach (infinity: none), found once per ray; until then, such stretches are crossed in one step.
         var vaultT: Double?
         for _ in 0..<200 {
+            if skipsBetweenSurfaces, surface.canSkip, !surface.contains(t) {
+                // Between the parts' surface bounds: the nearest surface is more than the
+                // bounds' slack away (at least half a millimetre, far more than a large view's
+                // pixel), so no hit and no pass close enough for an edge.
+                let next = surface.nextEnter(after: t)
+                guard next <= farthest else { break }
+                previous = .infinity
+                t = next
+                previousT = t
+                falling = true
+                continue
+            }
             if reach.canSkip, !reach.contains(t) {
                 let next = reach.nextEnter(after: t)
                 if vaultT == nil {
