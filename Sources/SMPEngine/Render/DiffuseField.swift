@@ -91,33 +91,27 @@ struct DiffuseField: Sendable {
             }
         }
         let work = UnsafeSendable((levels, tasks, components))
-        let next = BandCounter()
         // Each strip's cells are written by the one thread that claimed it.
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, tasks.count))) { _ in
+        _ = ParallelWork.map(count: tasks.count, threads: threads) { t in
             let (levels, tasks, components) = work.value
+            let task = tasks[t], level = levels[task.level]
             var across: [Float] = []
-            while let t = next.claim(below: tasks.count) {
-                let task = tasks[t], level = levels[task.level]
-                for i in task.members {
-                    let component = components[Int(i)]
-                    let isDermal = component.layer == .dermal
-                    level.add(component, scale: isDermal ? dermalScale : SIMD4(repeating: 1), rows: task.rows,
-                              into: isDermal ? level.dermal : level.surface, across: &across)
-                }
+            for i in task.members {
+                let component = components[Int(i)]
+                let isDermal = component.layer == .dermal
+                level.add(component, scale: isDermal ? dermalScale : SIMD4(repeating: 1), rows: task.rows,
+                          into: isDermal ? level.dermal : level.surface, across: &across)
             }
         }
         // The levels onto the finest grid, in strips of its rows: each cell adds them in order.
         let fineStrips = (fineRows + Self.stripRows - 1) / Self.stripRows
-        let interpolating = BandCounter()
         dermal.withUnsafeMutableBufferPointer { fineDermal in
             surface.withUnsafeMutableBufferPointer { fineSurface in
                 let fine = UnsafeSendable((fineDermal, fineSurface, levels))
-                DispatchQueue.concurrentPerform(iterations: max(1, min(threads, fineStrips))) { _ in
-                    while let strip = interpolating.claim(below: fineStrips) {
-                        let rows = (strip * Self.stripRows)..<min(fineRows, (strip + 1) * Self.stripRows)
-                        for level in fine.value.2 {
-                            level.interpolate(rows: rows, into: fine.value.0, fine.value.1, columns: fineColumns, baseCellMM: cell)
-                        }
+                _ = ParallelWork.map(count: fineStrips, threads: threads) { strip in
+                    let rows = (strip * Self.stripRows)..<min(fineRows, (strip + 1) * Self.stripRows)
+                    for level in fine.value.2 {
+                        level.interpolate(rows: rows, into: fine.value.0, fine.value.1, columns: fineColumns, baseCellMM: cell)
                     }
                 }
             }
