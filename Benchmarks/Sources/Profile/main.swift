@@ -21,7 +21,9 @@ import SMPEngine
 /// demo's front view after treatment, 1600 × 1600, written with the `fast` preset on
 /// `--threads N`, its texture built beforehand: the issue-19 target) and `view-texture` (that
 /// texture built), `view-rays [VIEW]` (that view's rays met with the head one by one, through
-/// its per-view cull, the time per outcome: miss, hit, and either on an edge).
+/// its per-view cull, the time per outcome: miss, hit, and either on an edge), `preview
+/// [map|VIEW] [time|density]` (the live page's re-render after one change, 640 px, on
+/// `--threads N`: `smp-preview-latency`'s case, its view traced and surface built beforehand).
 /// `--repeat N` runs the case N times and prints the best wall time; `--out FILE` keeps the
 /// `view` case's PNG.
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -128,8 +130,19 @@ case "view-texture":
         _ = try view.buildTexture()
         return "the front view's texture"
     }
+case "preview":
+    let words = arguments.dropFirst().prefix { !$0.hasPrefix("--") }
+    let view = words.first.flatMap(PreviewView.init) ?? .head(.top)
+    let changesDensity = words.dropFirst().first == "density"
+    let preview = try PreviewCase(threads: threads)
+    let change = { changesDensity ? try preview.changeDensity(view) : try preview.changeTime(view) }
+    try change()   // the view traced and its surface built, as the page's first render of it does
+    run = {
+        try change()
+        return "\(words.first ?? "top") preview, \(changesDensity ? "density" : "time") changed, \(threads) threads"
+    }
 default:
-    FileHandle.standardError.write(Data("smp-profile: unknown case \(name); allowed: uniform, ramp, layers, render, end-to-end, libpng, versus, view, view-texture\n".utf8))
+    FileHandle.standardError.write(Data("smp-profile: unknown case \(name); allowed: uniform, ramp, layers, render, end-to-end, libpng, versus, view, view-texture, view-rays, preview\n".utf8))
     exit(64)
 }
 var best = Double.infinity, what = ""

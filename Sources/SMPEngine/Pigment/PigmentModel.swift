@@ -184,19 +184,35 @@ extension PigmentModel {
     }
 
     /// Every component of every dot placed by `day` (days after the first session), each drawn
-    /// with its session's dilution in the dot's region (`PoissonDot.zone`).
-    public func components(of dots: [PoissonDot], sessions: [Session], atDay day: Double) -> [InkDot] {
-        var result: [InkDot] = []
-        result.reserveCapacity(dots.count * 5)
+    /// with its session's dilution in the dot's region (`PoissonDot.zone`), in the dots' order.
+    /// `threads` work on runs of `componentRunDots` dots each, joined in order: the same list for
+    /// any count.
+    public func components(of dots: [PoissonDot], sessions: [Session], atDay day: Double, threads: Int = 1) -> [InkDot] {
         let byZone = sessions.map(\.resolvedByZone)
-        for dot in dots {
-            let zones = byZone[dot.layer - 1]
-            let session = zones[Int(dot.zone) < zones.count ? Int(dot.zone) : 0]
-            guard day >= session.day else { continue }
-            result += components(of: dot, session: session, ageDays: day - session.day)
+        @Sendable func components(of run: Range<Int>) -> [InkDot] {
+            var result: [InkDot] = []
+            result.reserveCapacity(run.count * 5)
+            for dot in dots[run] {
+                let zones = byZone[dot.layer - 1]
+                let session = zones[Int(dot.zone) < zones.count ? Int(dot.zone) : 0]
+                guard day >= session.day else { continue }
+                result += self.components(of: dot, session: session, ageDays: day - session.day)
+            }
+            return result
         }
-        return result
+        let runs = (dots.count + Self.componentRunDots - 1) / Self.componentRunDots
+        guard threads > 1, runs > 1 else { return components(of: dots.indices) }
+        let results = RunResults(count: runs)
+        DispatchQueue.concurrentPerform(iterations: min(threads, runs)) { worker in
+            for run in stride(from: worker, to: runs, by: min(threads, runs)) {
+                results.store(components(of: (run * Self.componentRunDots)..<min(dots.count, (run + 1) * Self.componentRunDots)), at: run)
+            }
+        }
+        return results.joined()
     }
+
+    /// Dots per run of `components(of:sessions:atDay:threads:)`.
+    static let componentRunDots = 2048
 
     /// The veil V the renderer applies: the skin above the ink scatters this fraction of the
     /// light back before it reaches the ink (`SkinTransportTable`), at the sessions' mean
@@ -214,4 +230,16 @@ extension PigmentModel {
         let x = (t - a) / (b - a)
         return 4 * x * (1 - x)
     }
+}
+
+/// Each run's components, stored by the thread that made them and joined in the runs' order.
+private final class RunResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var runs: [[InkDot]]
+
+    init(count: Int) { runs = Array(repeating: [], count: count) }
+
+    func store(_ components: [InkDot], at run: Int) { lock.withLock { runs[run] = components } }
+
+    func joined() -> [InkDot] { lock.withLock { Array(runs.joined()) } }
 }

@@ -68,8 +68,9 @@ public struct SceneRendering: Sendable {
     public func renderer(view: MapView, dots: [PoissonDot], day: Double?, surface: ScalpSurface? = nil) -> MapRenderer {
         let skin = scene.skin.color.linear
         var components = surface?.hairShadow ?? []
-        if let day { components += scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day) }
-        return MapRenderer(view: view, skin: skin, surface: surface, veil: scene.pigment.veil(sessions: scene.sessions), dots: components)
+        if let day { components += scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day, threads: threads) }
+        return MapRenderer(view: view, skin: skin, surface: surface, veil: scene.pigment.veil(sessions: scene.sessions), dots: components,
+                           threads: threads)
     }
 
     /// The day session `index` (from 0) is seen healed: the day before the next session, when

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The wide components of a view (σ ≥ `minimumSigmaMM`: light diffusing millimetres through
 /// the skin around buried ink, the redness of worked skin) summed on a coarse grid in
 /// millimetres, and read back at each pixel's centre by bilinear interpolation: a convolution
@@ -8,9 +10,13 @@
 /// σ / `samplesPerSigma` wide (cells double from level to level), so every component is
 /// sampled equally finely and its samples sum to its ink (the Gaussian's sampling error at this
 /// spacing is far below 10⁻⁶); the levels are then interpolated onto the finest and added. The
-/// field is smooth across a pixel, so its value at the centre is the pixel's mean. The grids
-/// are built once per image, in the components' order, on one thread: the same bytes for any
-/// split of the rows.
+/// field is smooth across a pixel, so its value at the centre is the pixel's mean.
+///
+/// The grids are built once per image, before its first pixel, in strips of `stripRows` grid
+/// rows handed to `threads` threads: each strip adds the components reaching it in the
+/// components' order and the levels in theirs, so every cell's sums run in the same order
+/// whatever the threads, and the field has the same bits for any count (the strips are fixed by
+/// the grid, not by the threads).
 struct DiffuseField: Sendable {
     /// Components at least this wide go to the field; narrower ones are drawn per pixel.
     static let minimumSigmaMM = 0.8
@@ -33,7 +39,7 @@ struct DiffuseField: Sendable {
     /// The field of `components` (all of them at least `minimumSigmaMM` wide) over `view`;
     /// dermal depths are multiplied by `dermalScale`. `adding` is a field built before over the
     /// same view (the hair's, which every image of a view shares), summed in.
-    init(components: [InkDot], view: MapView, dermalScale: SIMD4<Float>, adding base: DiffuseField? = nil) {
+    init(components: [InkDot], view: MapView, dermalScale: SIMD4<Float>, adding base: DiffuseField? = nil, threads: Int = 1) {
         let cell = Self.minimumSigmaMM / Self.samplesPerSigma
         cellMM = cell
         // One cell beyond the view on every side, so that every pixel centre has four cells.
@@ -59,22 +65,64 @@ struct DiffuseField: Sendable {
             self.surface = []
             return
         }
-        var levels: [Level] = []
-        for component in components {
+        // Each level's components, in the components' order.
+        var members: [[Int32]] = []
+        for (i, component) in components.enumerated() {
             let index = (component.sigmaMM / (Self.samplesPerSigma * cell)).log2Floor
-            while levels.count <= index {
-                let k = levels.count
-                levels.append(Level(originXMM: x0, originYMM: y0, cellMM: cell * Double(1 << k),
-                                    columns: (fineColumns - 1) / (1 << k) + 2, rows: (fineRows - 1) / (1 << k) + 2))
-            }
-            levels[index].add(component, scale: component.layer == .dermal ? dermalScale : SIMD4(repeating: 1))
+            while members.count <= index { members.append([]) }
+            members[index].append(Int32(i))
         }
-        for level in levels {
-            level.interpolate(into: &dermal, &surface, columns: fineColumns, rows: fineRows, baseCellMM: cell)
+        let levels = members.indices.map { k in
+            Level(originXMM: x0, originYMM: y0, cellMM: cell * Double(1 << k),
+                  columns: (fineColumns - 1) / (1 << k) + 2, rows: (fineRows - 1) / (1 << k) + 2)
+        }
+        defer { levels.forEach { $0.deallocate() } }
+        // Every level's strips, each with the components reaching it: one task per strip.
+        var tasks: [(level: Int, rows: Range<Int>, members: [Int32])] = []
+        for (k, level) in levels.enumerated() {
+            let strips = (level.rows + Self.stripRows - 1) / Self.stripRows
+            var lists = [[Int32]](repeating: [], count: strips)
+            for i in members[k] {
+                guard let reach = level.reach(of: components[Int(i)]) else { continue }
+                for strip in (reach.rows.lowerBound / Self.stripRows)...(reach.rows.upperBound / Self.stripRows) { lists[strip].append(i) }
+            }
+            for strip in 0..<strips where !lists[strip].isEmpty {
+                tasks.append((k, (strip * Self.stripRows)..<min(level.rows, (strip + 1) * Self.stripRows), lists[strip]))
+            }
+        }
+        let work = UnsafeSendable((levels, tasks, components))
+        // Each strip's cells are written by the one thread that claimed it.
+        _ = ParallelWork.map(count: tasks.count, threads: threads) { t in
+            let (levels, tasks, components) = work.value
+            let task = tasks[t], level = levels[task.level]
+            var across: [Float] = []
+            for i in task.members {
+                let component = components[Int(i)]
+                let isDermal = component.layer == .dermal
+                level.add(component, scale: isDermal ? dermalScale : SIMD4(repeating: 1), rows: task.rows,
+                          into: isDermal ? level.dermal : level.surface, across: &across)
+            }
+        }
+        // The levels onto the finest grid, in strips of its rows: each cell adds them in order.
+        let fineStrips = (fineRows + Self.stripRows - 1) / Self.stripRows
+        dermal.withUnsafeMutableBufferPointer { fineDermal in
+            surface.withUnsafeMutableBufferPointer { fineSurface in
+                let fine = UnsafeSendable((fineDermal, fineSurface, levels))
+                _ = ParallelWork.map(count: fineStrips, threads: threads) { strip in
+                    let rows = (strip * Self.stripRows)..<min(fineRows, (strip + 1) * Self.stripRows)
+                    for level in fine.value.2 {
+                        level.interpolate(rows: rows, into: fine.value.0, fine.value.1, columns: fineColumns, baseCellMM: cell)
+                    }
+                }
+            }
         }
         self.dermal = hasDermal ? dermal : []
         self.surface = hasSurface ? surface : []
     }
+
+    /// Rows of a level's grid per strip handed to a thread: a component reaches at most 36 rows
+    /// of its level (3.5 σ each way, σ under 5 cells), so most lie in one or two strips.
+    static let stripRows = 64
 
     /// Adds the field at the centres of view row `yMM`'s pixels into the planes at `line`.
     func addRow(yMM: Double, dermalPlanes: DepthPlanes, surfacePlanes: DepthPlanes, line: Int) {
@@ -116,14 +164,13 @@ struct DiffuseField: Sendable {
         return true
     }
 
-    /// One level's grid: cell centres at origin + (i, j) · cell.
+    /// One level's grid: cell centres at origin + (i, j) · cell. Its cells are its builder's to
+    /// free (`deallocate`): threads write disjoint strips of them.
     struct Level {
         let originXMM: Double, originYMM: Double, cellMM: Double
         let columns: Int, rows: Int
-        var dermal: [SIMD4<Float>]
-        var surface: [SIMD4<Float>]
-        /// One component's exponentials across, reused from component to component.
-        var across: [Float] = []
+        let dermal: UnsafeMutableBufferPointer<SIMD4<Float>>
+        let surface: UnsafeMutableBufferPointer<SIMD4<Float>>
 
         init(originXMM: Double, originYMM: Double, cellMM: Double, columns: Int, rows: Int) {
             self.originXMM = originXMM
@@ -131,53 +178,72 @@ struct DiffuseField: Sendable {
             self.cellMM = cellMM
             self.columns = columns
             self.rows = rows
-            dermal = [SIMD4<Float>](repeating: .zero, count: columns * rows)
-            surface = [SIMD4<Float>](repeating: .zero, count: columns * rows)
+            dermal = .allocate(capacity: columns * rows)
+            dermal.initialize(repeating: .zero)
+            surface = .allocate(capacity: columns * rows)
+            surface.initialize(repeating: .zero)
         }
 
-        /// Adds the component's optical depth at the cell centres within its reach, separably.
-        mutating func add(_ component: InkDot, scale: SIMD4<Float>) {
-            let sigma = component.sigmaMM, reach = DiffuseField.reachSigmas * sigma
+        func deallocate() {
+            dermal.deallocate()
+            surface.deallocate()
+        }
+
+        /// The cells within the component's reach, nil if none.
+        @inline(__always)
+        func reach(of component: InkDot) -> (rows: ClosedRange<Int>, columns: ClosedRange<Int>, cx: Double, cy: Double)? {
+            let reach = DiffuseField.reachSigmas * component.sigmaMM
             let cx = (component.xMM - originXMM) / cellMM, cy = (component.yMM - originYMM) / cellMM
             let r = reach / cellMM
             let c0 = max(0, Int((cx - r).rounded(.up))), c1 = min(columns - 1, Int((cx + r).rounded(.down)))
             let r0 = max(0, Int((cy - r).rounded(.up))), r1 = min(rows - 1, Int((cy + r).rounded(.down)))
-            guard c0 <= c1, r0 <= r1 else { return }
+            guard c0 <= c1, r0 <= r1 else { return nil }
+            return (r0...r1, c0...c1, cx, cy)
+        }
+
+        /// Adds the component's optical depth at the cell centres within its reach and `rows`,
+        /// separably, into `cells` (this level's dermal or surface grid); `across` is scratch for
+        /// its exponentials across, reused from component to component.
+        func add(_ component: InkDot, scale: SIMD4<Float>, rows band: Range<Int>, into cells: UnsafeMutableBufferPointer<SIMD4<Float>>,
+                 across: inout [Float]) {
+            guard let (reachRows, reachColumns, cx, cy) = reach(of: component) else { return }
+            let r0 = max(reachRows.lowerBound, band.lowerBound), r1 = min(reachRows.upperBound, band.upperBound - 1)
+            guard r0 <= r1 else { return }
+            let sigma = component.sigmaMM
             let q = Float(cellMM * cellMM / (2 * sigma * sigma))
             let peak = component.peakDepth
             let depth = SIMD4<Float>(peak.x, peak.y, peak.z, 0) * scale
             across.removeAll(keepingCapacity: true)
-            for column in c0...c1 {
+            for column in reachColumns {
                 let dx = Float(Double(column) - cx)
                 across.append(FastExp.exp(SIMD4(repeating: -q * dx * dx))[0])
             }
-            let isDermal = component.layer == .dermal
+            let c0 = reachColumns.lowerBound, columns = columns
             across.withUnsafeBufferPointer { weights in
-                func splat(_ cells: UnsafeMutableBufferPointer<SIMD4<Float>>) {
-                    for row in r0...r1 {
-                        let dy = Float(Double(row) - cy)
-                        let down = depth * FastExp.exp(SIMD4(repeating: -q * dy * dy))[0]
-                        let line = cells.baseAddress! + row * columns + c0
-                        for k in 0..<weights.count { line[k] += down * weights[k] }
-                    }
+                for row in r0...r1 {
+                    let dy = Float(Double(row) - cy)
+                    let down = depth * FastExp.exp(SIMD4(repeating: -q * dy * dy))[0]
+                    let line = cells.baseAddress! + row * columns + c0
+                    for k in 0..<weights.count { line[k] += down * weights[k] }
                 }
-                if isDermal { dermal.withUnsafeMutableBufferPointer { splat($0) } } else { surface.withUnsafeMutableBufferPointer { splat($0) } }
             }
         }
 
-        /// Adds this level, bilinearly interpolated at the finest grid's cell centres.
-        func interpolate(into fineDermal: inout [SIMD4<Float>], _ fineSurface: inout [SIMD4<Float>], columns fineColumns: Int,
-                         rows fineRows: Int, baseCellMM: Double) {
+        /// Adds this level, bilinearly interpolated at the finest grid's cell centres, to the
+        /// finest grid's `rows`.
+        func interpolate(rows fineRows: Range<Int>, into fineDermal: UnsafeMutableBufferPointer<SIMD4<Float>>,
+                         _ fineSurface: UnsafeMutableBufferPointer<SIMD4<Float>>, columns fineColumns: Int, baseCellMM: Double) {
             let ratio = baseCellMM / cellMM
             let surfaceUsed = !fineSurface.isEmpty
-            for row in 0..<fineRows {
+            let dermal = UnsafeBufferPointer(dermal), surface = UnsafeBufferPointer(surface)
+            for row in fineRows {
                 let gy = Double(row) * ratio
                 let j = min(Int(gy), rows - 2), fy = Float(gy - Double(j))
                 for column in 0..<fineColumns {
                     let gx = Double(column) * ratio
                     let i = min(Int(gx), columns - 2), fx = Float(gx - Double(i))
                     let a = j * columns + i, b = a + columns
-                    func at(_ v: [SIMD4<Float>]) -> SIMD4<Float> {
+                    func at(_ v: UnsafeBufferPointer<SIMD4<Float>>) -> SIMD4<Float> {
                         let upper = v[a] + (v[a + 1] - v[a]) * fx, lower = v[b] + (v[b + 1] - v[b]) * fx
                         return upper + (lower - upper) * fy
                     }

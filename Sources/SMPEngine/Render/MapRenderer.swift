@@ -67,7 +67,9 @@ public struct MapRenderer: RowImage {
     let widestReach: Float
     static let stripHeight = 8
 
-    public init(view: MapView, skin: LinearRGB, surface: ScalpSurface? = nil, veil: LinearRGB = .zero, dots allDots: [InkDot]) {
+    /// `threads` build the wide components' field (`DiffuseField`), the same for any count.
+    public init(view: MapView, skin: LinearRGB, surface: ScalpSurface? = nil, veil: LinearRGB = .zero, dots allDots: [InkDot],
+                threads: Int = 1) {
         self.view = view
         self.skin = skin
         self.surface = surface
@@ -77,7 +79,7 @@ public struct MapRenderer: RowImage {
         let dermalScale = SIMD4<Float>(1 / (1 - veil.x), 1 / (1 - veil.y), 1 / (1 - veil.z), 0)
         self.dermalScale = dermalScale
         let wide = allDots.filter { $0.sigmaMM >= DiffuseField.minimumSigmaMM && $0.amount > 0 }
-        field = DiffuseField(components: wide, view: view, dermalScale: dermalScale, adding: surface?.hairShadowField)
+        field = DiffuseField(components: wide, view: view, dermalScale: dermalScale, adding: surface?.hairShadowField, threads: threads)
         let dots = allDots.filter { $0.sigmaMM < DiffuseField.minimumSigmaMM }
         let scale = view.pixelsPerMM
         let width = Double(view.widthPixels), height = Double(view.heightPixels)
