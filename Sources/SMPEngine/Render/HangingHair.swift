@@ -277,8 +277,9 @@ struct HangingHair: Sendable {
             // The hair the ray passes through from there: to the head, or out of the shell.
             var through = min(limit, exit) - t
             if let (innerEnter, _) = innerStretch, innerEnter > t { through = min(through, innerEnter - t) }
-            // Leaving the inside above the equator, the ray came through the hair lying on the head.
-            if face == .inner && p.z > inner.centre.z { through = .infinity }
+            // The cut face is the hair's edge, seen along its thickness; leaving the inside, the
+            // ray sees the hair behind the head.
+            if face != .outer { through = .infinity }
             return (Crossing(distanceMM: t, point: p, normal: n, face: face, throughMM: through), edge)
         }
         return (nil, false)
@@ -321,7 +322,7 @@ struct HangingHair: Sendable {
         // (`LongHair`): faded over `frontFadeMM` behind the cut, not cut off; beside the face
         // the cut is the hair's own edge.
         let overTop = smoothstep(inner.centre.z, inner.centre.z + 0.4 * inner.radii.z, p.z)
-        let front = 1 - overTop * (1 - smoothstep(frontCutYMM, frontCutYMM + Self.frontFadeMM, p.y))
+        let front = crossing.face != .outer ? 1 : 1 - overTop * (1 - smoothstep(frontCutYMM, frontCutYMM + Self.frontFadeMM, p.y))
         let opacity = min(1, atEnd * layer * front * (0.75 + 0.25 * clumping))
         guard opacity > 0 else { return (0, .zero) }
         // Strands run down the surface.
