@@ -101,32 +101,7 @@ public struct LabelledPanel: Sendable {
 extension PanelPixels {
     /// `count` panels made by `make`, `threads` at a time, each on one thread: the same pixels
     /// for any thread count.
-    static func render(count: Int, threads: Int, _ make: @Sendable @escaping (Int) -> PanelPixels) -> [PanelPixels] {
-        let results = PanelSlots(count: count)
-        DispatchQueue.concurrentPerform(iterations: min(max(1, threads), max(1, count))) { _ in
-            while let index = results.claimNext() { results.record(index, make(index)) }
-        }
-        return results.all
+    static func render(count: Int, threads: Int, _ make: @Sendable (Int) -> PanelPixels) -> [PanelPixels] {
+        ParallelWork.map(count: count, threads: threads, make).map { $0! }
     }
-}
-
-/// Panels made on several threads, each claimed once and stored in its place.
-private final class PanelSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private var panels: [PanelPixels?]
-
-    init(count: Int) { panels = Array(repeating: nil, count: count) }
-
-    func claimNext() -> Int? {
-        lock.withLock {
-            guard next < panels.count else { return nil }
-            next += 1
-            return next - 1
-        }
-    }
-
-    func record(_ index: Int, _ panel: PanelPixels) { lock.withLock { panels[index] = panel } }
-
-    var all: [PanelPixels] { lock.withLock { panels.map { $0! } } }
 }

@@ -184,17 +184,13 @@ public final class PreviewRenderer: @unchecked Sendable {
         let bands = (height + bandHeight - 1) / bandHeight
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, height * rowBytes), alignment: 16)
         defer { buffer.deallocate() }
-        let next = BandCounter()
         let generation = self.generation
         // Each band is written by one thread only.
         let shared = UnsafeSendable(buffer)
-        DispatchQueue.concurrentPerform(iterations: min(threads, bands)) { _ in
-            let buffer = shared.value
-            while generation.isCurrent(ticket), let band = next.claim(below: bands) {
-                let rows = (band * bandHeight)..<min(height, (band + 1) * bandHeight)
-                image.renderRows(rows, into: UnsafeMutableRawBufferPointer(rebasing: buffer[(rows.lowerBound * rowBytes)...]),
-                                 rowStride: rowBytes)
-            }
+        _ = ParallelWork.map(count: bands, threads: threads, while: { generation.isCurrent(ticket) }) { band in
+            let rows = (band * bandHeight)..<min(height, (band + 1) * bandHeight)
+            image.renderRows(rows, into: UnsafeMutableRawBufferPointer(rebasing: shared.value[(rows.lowerBound * rowBytes)...]),
+                             rowStride: rowBytes)
         }
         try generation.check(ticket)
         return PanelPixels(width: width, height: height, bytes: Array(buffer.prefix(height * rowBytes)))

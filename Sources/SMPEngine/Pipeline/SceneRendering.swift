@@ -242,49 +242,16 @@ public struct SceneRendering: Sendable {
     /// failure leaves the images written before it whole.
     func write(_ images: [ImageJob], into folder: URL, text: [PNGTextChunk],
                progress: (@Sendable (String, Double) -> Void)?) -> [Swift.Result<ImageTimings, any Error>?] {
-        let outcomes = ImageOutcomes(count: images.count)
-        DispatchQueue.concurrentPerform(iterations: min(imagesInFlight, images.count)) { _ in
-            while let index = outcomes.claimNext() {
-                let job = images[index]
-                let moment = job.moment ?? job.day.map { "day \($0)" } ?? "before treatment"
-                outcomes.record(index, Swift.Result {
-                    try BandedPNGOutput.write(
-                        job.image(), to: folder.appendingPathComponent("\(job.name).png"), threads: threads,
-                        software: SoftwareVersion.nameAndNumber,
-                        text: text + [PNGTextChunk("Image", job.name), PNGTextChunk("Moment", moment)], compression: compression,
-                        progress: progress.map { report in { @Sendable fraction in report(job.name, fraction) } })
-                })
+        ParallelWork.map(count: images.count, threads: imagesInFlight, stoppingAfter: \.isFailure) { index in
+            let job = images[index]
+            let moment = job.moment ?? job.day.map { "day \($0)" } ?? "before treatment"
+            return Swift.Result {
+                try BandedPNGOutput.write(
+                    job.image(), to: folder.appendingPathComponent("\(job.name).png"), threads: threads,
+                    software: SoftwareVersion.nameAndNumber,
+                    text: text + [PNGTextChunk("Image", job.name), PNGTextChunk("Moment", moment)], compression: compression,
+                    progress: progress.map { report in { @Sendable fraction in report(job.name, fraction) } })
             }
         }
-        return outcomes.all
     }
-}
-
-/// The outcomes of `SceneRendering.write`, filled in from several threads: which image is next,
-/// and what became of each.
-private final class ImageOutcomes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private var failed = false
-    private var outcomes: [Result<ImageTimings, any Error>?]
-
-    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
-
-    /// The next image to write; nil when all are taken or one has failed.
-    func claimNext() -> Int? {
-        lock.withLock {
-            guard !failed, next < outcomes.count else { return nil }
-            next += 1
-            return next - 1
-        }
-    }
-
-    func record(_ index: Int, _ outcome: Result<ImageTimings, any Error>) {
-        lock.withLock {
-            outcomes[index] = outcome
-            if case .failure = outcome { failed = true }
-        }
-    }
-
-    var all: [Result<ImageTimings, any Error>?] { lock.withLock { outcomes } }
 }

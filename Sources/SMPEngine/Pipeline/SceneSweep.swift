@@ -163,16 +163,15 @@ public struct SceneSweep: Sendable {
         try limits.check(RenderEstimate(sessions: 0, dots: 0, pixelsPerImage: panelPixels * scenes.count,
                                         peakMemoryBytes: 0, bytesWritten: 0))
         let combinations = self.combinations
-        let results = PanelResults(count: scenes.count)
-        DispatchQueue.concurrentPerform(iterations: min(max(1, threads), scenes.count)) { _ in
-            while let index = results.claimNext() {
-                results.record(index, Result {
-                    try panel(scene: scenes[index], combination: combinations[index], window: chosen, headView: headView, moment: shown,
-                              limits: limits)
-                })
+        let results = ParallelWork.map(count: scenes.count, threads: threads, stoppingAfter: \.isFailure) { index in
+            Result {
+                try panel(scene: scenes[index], combination: combinations[index], window: chosen, headView: headView, moment: shown,
+                          limits: limits)
             }
         }
-        return (chosen, shown, try results.all.map { try $0.get() })
+        // A panel not started after a failure counts as that failure.
+        let failure = results.first { $0?.isFailure == true } ?? nil
+        return (chosen, shown, try results.map { try ($0 ?? failure ?? .failure(CancellationError())).get() })
     }
 
     func panel(scene: Scene, combination: [Int], window: MapView, headView: HeadViewName?, moment: TreatmentTime,
@@ -202,38 +201,5 @@ public struct SceneSweep: Sendable {
         return Panel(values: zip(variations, combination).map { ($0.keyPath, $0.values[$1]) }, dotCount: inside.count,
                      dotsPerCM2: Double(inside.count) / areaCM2,
                      darkening: 1 - after.meanLinearLuminance / max(before.meanLinearLuminance, .leastNormalMagnitude), after: after)
-    }
-}
-
-/// The panels of `SceneSweep.render`, filled in from several threads.
-private final class PanelResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private var failed = false
-    private var results: [Result<SceneSweep.Panel, any Error>?]
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func claimNext() -> Int? {
-        lock.withLock {
-            guard !failed, next < results.count else { return nil }
-            next += 1
-            return next - 1
-        }
-    }
-
-    func record(_ index: Int, _ result: Result<SceneSweep.Panel, any Error>) {
-        lock.withLock {
-            results[index] = result
-            if case .failure = result { failed = true }
-        }
-    }
-
-    /// Every result; a panel not started (after a failure) counts as that failure.
-    var all: [Result<SceneSweep.Panel, any Error>] {
-        lock.withLock {
-            let failure = results.first { if case .failure = $0 { true } else { false } } ?? nil
-            return results.map { $0 ?? failure ?? .failure(CancellationError()) }
-        }
     }
 }

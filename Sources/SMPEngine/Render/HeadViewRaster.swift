@@ -56,17 +56,9 @@ extension HeadViewRenderer {
     /// throws `CancellationError`.
     public func traced(threads: Int, isCurrent: @escaping @Sendable () -> Bool = { true }) throws -> HeadViewRenderer {
         let count = (heightPixels + HeadViewRaster.bandRows - 1) / HeadViewRaster.bandRows
-        var bands = [HeadViewBand?](repeating: nil, count: count)
-        let next = BandCounter()
         let view = self
-        bands.withUnsafeMutableBufferPointer { buffer in
-            let shared = UnsafeSendable(buffer)
-            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, count))) { _ in
-                while isCurrent(), let b = next.claim(below: count) {
-                    let rows = (b * HeadViewRaster.bandRows)..<min(view.heightPixels, (b + 1) * HeadViewRaster.bandRows)
-                    shared.value[b] = view.trace(rows: rows)
-                }
-            }
+        let bands = ParallelWork.map(count: count, threads: threads, while: isCurrent) { b in
+            view.trace(rows: (b * HeadViewRaster.bandRows)..<min(view.heightPixels, (b + 1) * HeadViewRaster.bandRows))
         }
         guard isCurrent() else { throw CancellationError() }
         var copy = self
@@ -191,19 +183,5 @@ extension HeadViewRenderer {
         guard endColumn > firstColumn, endRow > firstRow else { return whole }
         return MapView(originXMM: whole.originXMM + Double(firstColumn) / s, originYMM: whole.originYMM + Double(firstRow) / s,
                        widthMM: Double(endColumn - firstColumn) / s, heightMM: Double(endRow - firstRow) / s, pixelsPerMM: s)
-    }
-}
-
-/// Bands handed out to rendering threads in order.
-final class BandCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-
-    func claim(below count: Int) -> Int? {
-        lock.withLock {
-            guard next < count else { return nil }
-            next += 1
-            return next - 1
-        }
     }
 }
