@@ -14,19 +14,22 @@ struct HeadViewCull: Sendable {
     static let marginPixels = 1.0
 
     init(camera: HeadCamera, head: HeadModel) {
-        func box(_ corners: [SIMD3<Double>]) -> SIMD4<Double> {
-            var low = SIMD2(Double.infinity, .infinity), high = -low
-            for corner in corners {
-                guard let p = camera.project(corner) else { return SIMD4(-.infinity, -.infinity, .infinity, .infinity) }
-                low = pointwiseMin(low, p)
-                high = pointwiseMax(high, p)
-            }
-            let m = Self.marginPixels
-            return SIMD4(low.x - m, low.y - m, high.x + m, high.y + m)
-        }
         let corners = head.boundCorners
-        reachBoxes = corners.reach.map(box)
-        surfaceBoxes = corners.surface.map(box)
+        reachBoxes = corners.reach.map { Self.box(of: $0, camera: camera) }
+        surfaceBoxes = corners.surface.map { Self.box(of: $0, camera: camera) }
+    }
+
+    /// The image box (min x, min y, max x, max y, pixels, with the margin) of a box's
+    /// `corners`: everywhere if one is behind the camera.
+    static func box(of corners: [SIMD3<Double>], camera: HeadCamera) -> SIMD4<Double> {
+        var low = SIMD2(Double.infinity, .infinity), high = -low
+        for corner in corners {
+            guard let p = camera.project(corner) else { return SIMD4(-.infinity, -.infinity, .infinity, .infinity) }
+            low = pointwiseMin(low, p)
+            high = pointwiseMax(high, p)
+        }
+        let m = marginPixels
+        return SIMD4(low.x - m, low.y - m, high.x + m, high.y + m)
     }
 
     /// The parts whose reach box holds image point (x, y) (bit i: `parts[i]`); 0 when no

@@ -17,6 +17,9 @@ struct RaySample: Sendable {
     /// Long hair's cover times the scalp weight (0: none) and its radiance.
     var hairWeight: Float
     var hairRadiance: LinearRGB
+    /// Hanging hair in front of all that (`HangingHair`): its opacity (0: none) and radiance.
+    var hangingOpacity: Float = 0
+    var hangingRadiance: LinearRGB = .zero
 
     static let background = RaySample(centre: .zero, across: .zero, down: .zero, scalpWeight: -1, diffuse: 0, specular: 0,
                                       hairWeight: 0, hairRadiance: .zero)
@@ -76,11 +79,12 @@ extension HeadViewRenderer {
             for column in 0..<width {
                 let index = (row - rows.lowerBound) * width + column
                 let x = Double(column) + 0.5, y = Double(row) + 0.5
-                let (hit, onEdge, direction) = geometry.hit(x: x, y: y, edgeSlope: slope)
-                if !onEdge {
-                    guard let hit else { continue }
+                let (hit, onHeadEdge, direction) = geometry.hit(x: x, y: y, edgeSlope: slope)
+                let (hanging, onHairEdge) = hangingCrossing(x: x, y: y, direction: direction, before: hit, edgeSlope: slope)
+                if !onHeadEdge && !onHairEdge {
+                    guard hit != nil || hanging != nil else { continue }
                     first[index] = Int32(samples.count)
-                    samples.append(sample(hit, direction: direction, x: x, y: y, footprint: 1))
+                    samples.append(sample(hit, hanging: hanging, direction: direction, x: x, y: y, footprint: 1))
                     continue
                 }
                 // An edge: 3 × 3 rays, each seeing a third of the pixel across.
@@ -89,11 +93,35 @@ extension HeadViewRenderer {
                 for k in 0..<9 {
                     let sx = Double(column) + (Double(k % 3) + 0.5) / 3, sy = Double(row) + (Double(k / 3) + 0.5) / 3
                     let (h, _, d) = geometry.hit(x: sx, y: sy, edgeSlope: 0)
-                    samples.append(h.map { sample($0, direction: d, x: sx, y: sy, footprint: 1.0 / 3) } ?? .background)
+                    let (hanging, _) = hangingCrossing(x: sx, y: sy, direction: d, before: h, edgeSlope: 0)
+                    samples.append(sample(h, hanging: hanging, direction: d, x: sx, y: sy, footprint: 1.0 / 3))
                 }
             }
         }
         return HeadViewBand(rows: rows, width: width, first: first, isEdge: isEdge, samples: samples)
+    }
+
+    /// Where the ray through image point (x, y) meets the hanging hair before the head's `hit`
+    /// (none where the view's box around the hair does not hold the point).
+    @inline(__always)
+    func hangingCrossing(x: Double, y: Double, direction: SIMD3<Double>, before hit: HeadModel.Hit?, edgeSlope: Double)
+        -> (HangingHair.Crossing?, Bool) {
+        guard let hanging, x >= hangingBox.x, y >= hangingBox.y, x <= hangingBox.z, y <= hangingBox.w else { return (nil, false) }
+        return hanging.crossing(origin: camera.eye, direction: direction, before: hit?.distanceMM ?? .infinity, edgeSlope: edgeSlope)
+    }
+
+    /// What the ray `direction` sees: the head at `hit` (nil: the background) behind any
+    /// `hanging` hair, its `footprint` share of pixel (x, y) across.
+    func sample(_ hit: HeadModel.Hit?, hanging: HangingHair.Crossing?, direction: SIMD3<Double>, x: Double, y: Double,
+                footprint: Double) -> RaySample {
+        var result = hit.map { sample($0, direction: direction, x: x, y: y, footprint: footprint) } ?? .background
+        if let hanging, let hair = self.hanging {
+            let footprintMM = hanging.distanceMM / camera.focalPixels * footprint / max(-(hanging.normal * direction).sum(), 0.2)
+            let (opacity, radiance) = hair.shade(hanging, keyLight: keyLight, towardCamera: -direction, footprintMM: footprintMM)
+            result.hangingOpacity = Float(opacity)
+            result.hangingRadiance = radiance
+        }
+        return result
     }
 
     /// What the ray `direction` sees at `hit`, its `footprint` share of pixel (x, y) across;
@@ -123,12 +151,7 @@ extension HeadViewRenderer {
         let footprintMM = hit.distanceMM / camera.focalPixels * footprint / max(cosine, 0.2)
         let (cover, strand) = hair.cover(at: hit.point, normal: n, chart: result.centre, footprintMM: footprintMM)
         guard cover > 0 else { return result }
-        // Hair shading (Kajiya and Kay): a fibre's highlight where the half vector is
-        // perpendicular to it, a narrow white band across the strands.
-        let alongHalf = (strand * h).sum()
-        let across = max(1 - alongHalf * alongHalf, 0).squareRoot()
-        let a2 = across * across, a4 = a2 * a2, a8 = a4 * a4, a16 = a8 * a8, a32 = a16 * a16
-        let sheen = 0.22 * a32 * a16 * lit
+        let sheen = LongHair.sheen(strand: strand, half: h, lit: lit)
         result.hairRadiance = hair.color * Float(diffuse) + LinearRGB(repeating: Float(sheen))
         result.hairWeight = Float(cover * weight)
         return result

@@ -30,6 +30,9 @@ public struct HeadViewRenderer: RowImage {
     public let shine: Double
     /// Long hair lying over the scalp, nil for stubble (which the chart's texture shows).
     let hair: LongHair?
+    /// Long hair's part that hangs off the vault, and the image box its rays can meet it in.
+    let hanging: HangingHair?
+    let hangingBox: SIMD4<Double>
     public let background: LinearRGB
     /// Drawn over the bottom-left corner: a scale bar at the head's distance.
     let overlay: RGB8Image?
@@ -45,6 +48,8 @@ public struct HeadViewRenderer: RowImage {
     init(camera: HeadCamera, head: HeadModel, texture: ChartTexture?, skin: LinearRGB, shine: Double,
          hair: LongHair? = nil, scaleBarFont: Font? = nil) throws {
         self.hair = hair
+        hanging = hair.flatMap { HangingHair(hair: $0, head: head) }
+        hangingBox = hanging.map { HeadViewCull.box(of: $0.boundCorners, camera: camera) } ?? .zero
         self.camera = camera
         self.head = head
         geometry = HeadViewGeometry(camera: camera, head: head)
@@ -127,10 +132,18 @@ public struct HeadViewRenderer: RowImage {
     @inline(__always)
     func radiance(first: Int32, isEdge: Bool, _ samples: UnsafeBufferPointer<RaySample>) -> LinearRGB {
         guard first >= 0 else { return background }
-        guard isEdge else { return shade(samples[Int(first)]) }
+        guard isEdge else { return shadeUnderHair(samples[Int(first)]) }
         var sum = LinearRGB.zero
-        for k in 0..<9 { sum += shade(samples[Int(first) + k]) }
+        for k in 0..<9 { sum += shadeUnderHair(samples[Int(first) + k]) }
         return sum / 9
+    }
+
+    /// `shade`, behind any hanging hair.
+    @inline(__always)
+    func shadeUnderHair(_ sample: RaySample) -> LinearRGB {
+        let behind = shade(sample)
+        guard sample.hangingOpacity > 0 else { return behind }
+        return behind * (1 - sample.hangingOpacity) + sample.hangingRadiance * sample.hangingOpacity
     }
 
     /// The radiance leaving a ray's surface point toward the camera: the chart's reflectance

@@ -20,8 +20,9 @@ import Foundation
 /// centimetres away 99 %; at a Ludwig II mid-scalp's 40 %, 29 % and 86 %. Our model, not
 /// a measurement; it shows where and roughly how much scalp a thinning head shows.
 ///
-/// The hair is a colour on the scalp's surface, not a volume: it follows the head's outline
-/// and does not fall over the ears, the face or the neck.
+/// Here the hair is a colour on the scalp's surface: what lies on the vault, with the scalp
+/// seen through it. Hair long enough to fall past the vault's sides is also a volume that
+/// hangs from them (`HangingHair`).
 struct LongHair: Sendable {
     let color: LinearRGB
     let hairsPerCM2: Double
@@ -117,19 +118,34 @@ struct LongHair: Sendable {
         var strand = SIMD3(n.y * sideways.z - n.z * sideways.y, n.z * sideways.x - n.x * sideways.z, n.x * sideways.y - n.y * sideways.x)
         let length = (strand * strand).sum().squareRoot()
         strand = length > 1e-9 ? strand / length : SIMD3(0, 0, -1)
-        // Strands: clumps about `strandWidthMM` across and `strandLengthMM` along, wavy, with
-        // finer strands inside; their contrast fades where a pixel spans several.
-        let along = -p.z + abs(p.x)
-        let wave = 1.2 * sin(along / 23 + across / 31)
-        let coarse = strands.value(xMM: (across + wave) / Self.strandWidthMM, yMM: along / Self.strandLengthMM)
-        let fine = fineStrands.value(xMM: (across + wave) / Self.fineStrandWidthMM, yMM: along / (0.3 * Self.strandLengthMM))
-        let coarseContrast = min(1, Self.strandWidthMM / max(2 * footprintMM, 1e-6))
-        let fineContrast = min(1, Self.fineStrandWidthMM / max(2 * footprintMM, 1e-6))
-        let clumping = 1 + 0.4 * coarseContrast * coarse + 0.45 * fineContrast * fine
+        let clumping = self.clumping(across: across, along: -p.z + abs(p.x), footprintMM: footprintMM)
         // Hairs rise from the scalp before they lie down, so even at the parting the hair beside
         // it covers some (`liftMM` of upstream hair, our estimate).
         let upstream = min(lengthMM, fromRoot + Self.liftMM)
         let depth = hairsPerCM2 * f * upstream / 10 * Self.hairWidthCM * clumping
         return (1 - exp(-max(depth, 0)), strand)
+    }
+
+    /// How many hairs a strand gathers at (`across`, `along`) mm on the hair's own lattice,
+    /// relative to the mean (0.15…1.85): clumps about `strandWidthMM` across and
+    /// `strandLengthMM` along, wavy, with finer strands inside; their contrast fades where a
+    /// pixel (`footprintMM` on the surface) spans several.
+    func clumping(across: Double, along: Double, footprintMM: Double) -> Double {
+        let wave = 1.2 * sin(along / 23 + across / 31)
+        let coarse = strands.value(xMM: (across + wave) / Self.strandWidthMM, yMM: along / Self.strandLengthMM)
+        let fine = fineStrands.value(xMM: (across + wave) / Self.fineStrandWidthMM, yMM: along / (0.3 * Self.strandLengthMM))
+        let coarseContrast = min(1, Self.strandWidthMM / max(2 * footprintMM, 1e-6))
+        let fineContrast = min(1, Self.fineStrandWidthMM / max(2 * footprintMM, 1e-6))
+        return 1 + 0.4 * coarseContrast * coarse + 0.45 * fineContrast * fine
+    }
+
+    /// Hair's own highlight (Kajiya and Kay): a fibre along `strand` shines where the half
+    /// vector `half` is perpendicular to it, a narrow white band across the strands, under the
+    /// key light's `lit` (its cosine on the surface).
+    static func sheen(strand: SIMD3<Double>, half: SIMD3<Double>, lit: Double) -> Double {
+        let alongHalf = (strand * half).sum()
+        let across = max(1 - alongHalf * alongHalf, 0).squareRoot()
+        let a2 = across * across, a4 = a2 * a2, a8 = a4 * a4, a16 = a8 * a8, a32 = a16 * a16
+        return 0.22 * a32 * a16 * lit
     }
 }

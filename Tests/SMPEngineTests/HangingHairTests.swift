@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import SMPEngine
+
+/// Long hair falls: from the front, a woman's 250 mm hair hangs over her ears; hair of 60 mm
+/// stays on the vault, above the ear canal.
+@Suite("Head views: long hair that falls")
+struct HangingHairTests {
+    /// A woman's head with hair `lengthMM` long, untreated.
+    static func scene(lengthMM: Double, viewPixels: Int = 200) -> String {
+        """
+        name: hair-test
+        seed: 19
+        head: { sex: woman, circumferenceMM: 550 }
+        skin: { monk: 3, texture: 0 }
+        hairLoss: { pattern: ludwig2 }
+        hairline: { style: soft, heightAboveBrowMM: 56 }
+        existingHair: { hairsPerCM2: 190, color: "#5a4030", stubbleLengthMM: 8, lengthMM: \(lengthMM) }
+        design: { dotsPerCM2: 70 }
+        sessions:
+          - { day: 0, densityFactor: 1, dilution: 0.5, needle: { diameterMM: 0.18, configuration: single } }
+        render: { pixelsPerMM: 10, viewPixels: \(viewPixels) }
+        """
+    }
+
+    /// Per pixel of `view`, its (first) ray's sample; nil for the background.
+    static func samples(_ view: HeadViewRenderer) -> [RaySample?] {
+        let band = view.trace(rows: 0..<view.heightPixels)
+        return band.first.map { $0 >= 0 ? band.samples[Int($0)] : nil }
+    }
+
+    /// The pixels of the front view whose ray meets an ear (its surface within a millimetre of
+    /// an ear's part) when the hair is short.
+    static func earPixels(_ view: HeadViewRenderer) -> [Int] {
+        let head = view.head
+        let ears = head.parts.indices.filter { head.parts[$0].height == nil && abs(head.parts[$0].centre.x) > 40 && head.parts[$0].radii.z > 20 }
+        var pixels: [Int] = []
+        for row in 0..<view.heightPixels {
+            for column in 0..<view.widthPixels {
+                let (hit, _, _) = view.geometry.hit(x: Double(column) + 0.5, y: Double(row) + 0.5, edgeSlope: 0)
+                guard let hit, ears.contains(where: { HeadModel.distance(hit.point, to: head.parts[$0]) < 1 }) else { continue }
+                pixels.append(row * view.widthPixels + column)
+            }
+        }
+        return pixels
+    }
+
+    @Test("250 mm hair hangs over the ears in the front view: where the short hair's view shows an ear, hair")
+    func longHairCoversTheEars() throws {
+        let short = try HeadViewRendererTests.Setup(Self.scene(lengthMM: 8))
+        let long = try HeadViewRendererTests.Setup(Self.scene(lengthMM: 250))
+        let shortView = try short.view(.front, day: nil), longView = try long.view(.front, day: nil)
+        #expect(shortView.hanging == nil)
+        let ears = Self.earPixels(shortView)
+        #expect(ears.count > 40, "the short hair's front view shows the ears: \(ears.count) pixels")
+        let samples = Self.samples(longView)
+        let covered = ears.filter { (samples[$0]?.hangingOpacity ?? 0) > 0.95 }
+        #expect(Double(covered.count) > 0.95 * Double(ears.count), "\(covered.count) of \(ears.count) ear pixels under the hair")
+        // And they are the hair's colour, not the skin's: dark brown, not the ear's skin tone.
+        let bytes = HeadViewRendererTests.pixels(longView), shortBytes = HeadViewRendererTests.pixels(shortView)
+        let width = longView.widthPixels
+        var darker = 0
+        for pixel in ears {
+            let x = pixel % width, y = pixel / width
+            let hair = HeadViewRendererTests.luminance(bytes, width: width, x: x, y: y)
+            let ear = HeadViewRendererTests.luminance(shortBytes, width: width, x: x, y: y)
+            if hair < 0.6 * ear && bytes[3 * pixel] > bytes[3 * pixel + 2] { darker += 1 }
+        }
+        #expect(Double(darker) > 0.9 * Double(ears.count), "\(darker) of \(ears.count) ear pixels hair-coloured")
+    }
+
+    @Test("250 mm hair falls below the jaw at the sides and the back; 60 mm hair does not reach below the ear canal")
+    func lengthSetsHowFarItFalls() throws {
+        let long = try HeadViewRendererTests.Setup(Self.scene(lengthMM: 250))
+        for name in [HeadViewName.left, .back] {
+            let view = try long.view(name, day: nil)
+            let hanging = try #require(view.hanging)
+            // Ends at the shoulders or above them, below the vault's widest level all round.
+            #expect(hanging.endZMM.min()! >= hanging.shoulderZMM && hanging.endZMM.max()! < hanging.inner.centre.z)
+            let jaw = try #require(view.camera.project(SIMD3(0, 0, -100)))
+            let samples = Self.samples(view)
+            let below = samples.indices.filter { Double($0 / view.widthPixels) > jaw.y && (samples[$0]?.hangingOpacity ?? 0) > 0.9 }
+            #expect(below.count > 100, "\(name): \(below.count) hair pixels below the jaw")
+        }
+        let medium = try HeadViewRendererTests.Setup(Self.scene(lengthMM: 60))
+        for name in [HeadViewName.front, .left, .back] {
+            let view = try medium.view(name, day: nil)
+            let canal = try #require(view.camera.project(SIMD3(view.head.shape.sideToSideMM, 0, 0)))
+            let samples = Self.samples(view)
+            let below = samples.indices.filter { $0 / view.widthPixels > Int(canal.y.rounded(.up)) && (samples[$0]?.hangingOpacity ?? 0) > 0 }
+            #expect(below.isEmpty, "\(name): \(below.count) pixels of hanging hair below the ear canal")
+        }
+    }
+
+    @Test("long hair's views do not depend on the thread count or the band split")
+    func reproducible() throws {
+        let text = Self.scene(lengthMM: 250, viewPixels: 180)
+        let one = try HeadViewRendererTests.Setup(text, threads: 1), three = try HeadViewRendererTests.Setup(text, threads: 3)
+        for name in [HeadViewName.front, .left, .threeQuarter, .crown] {
+            let a = HeadViewRendererTests.pixels(try one.view(name, day: one.afterDay), band: 16, threads: 1)
+            let b = HeadViewRendererTests.pixels(try three.view(name, day: three.afterDay), band: 7, threads: 3)
+            #expect(a == b, "\(name)")
+            let traced = try three.view(name, day: nil).traced(threads: 3)
+            #expect(HeadViewRendererTests.pixels(traced, band: 5, threads: 2) == HeadViewRendererTests.pixels(try one.view(name, day: nil)), "\(name) traced")
+        }
+    }
+}
