@@ -170,16 +170,12 @@ public struct Needle: Sendable, Equatable {
 }
 
 /// Named regions of the scalp, for density targets and reports.
-public enum ScalpRegion: String, Sendable, CaseIterable, Codable, Comparable {
+public enum ScalpRegion: String, Sendable, CaseIterable, Codable, ZoneLabelledRegion {
     case frontalHairline
     case temples
     case midScalp
     case crown
     case sidesAndBack
-
-    public static func < (a: ScalpRegion, b: ScalpRegion) -> Bool {
-        a.caseIndex < b.caseIndex
-    }
 
     /// The region's position in `allCases`: per-region figures live in arrays indexed by it
     /// (a dictionary keyed by the region hashed its name per cell).
@@ -193,14 +189,6 @@ public enum ScalpRegion: String, Sendable, CaseIterable, Codable, Comparable {
         }
     }
 
-    /// The label a dot in this region carries (`PoissonDot.zone`): 0 is kept for no region.
-    public var zone: UInt8 { UInt8(caseIndex + 1) }
-
-    /// The region of a dot's zone, nil for 0 (or an unknown label).
-    public init?(zone: UInt8) {
-        guard zone >= 1, Int(zone) <= Self.allCases.count else { return nil }
-        self = Self.allCases[Int(zone) - 1]
-    }
 }
 
 /// The parts of the scalp a session can work with a needle and dilution of their own
@@ -210,7 +198,7 @@ public enum ScalpRegion: String, Sendable, CaseIterable, Codable, Comparable {
 /// one region and all patches another: a technician chooses the needle and ink for the tissue,
 /// and the scene names neither scars nor patches (the reports still list each one, as
 /// `DensityReport.features`).
-public enum PlanRegion: String, Sendable, CaseIterable, Codable, Comparable {
+public enum PlanRegion: String, Sendable, CaseIterable, Codable, ZoneLabelledRegion {
     case frontalHairline
     case temples
     case midScalp
@@ -232,8 +220,6 @@ public enum PlanRegion: String, Sendable, CaseIterable, Codable, Comparable {
     /// The anatomical region, nil for scars and patches (they lie across regions).
     public var scalpRegion: ScalpRegion? { ScalpRegion(rawValue: rawValue) }
 
-    public static func < (a: PlanRegion, b: PlanRegion) -> Bool { a.caseIndex < b.caseIndex }
-
     /// The region's position in `allCases`: the anatomical regions keep `ScalpRegion.caseIndex`.
     public var caseIndex: Int {
         switch self {
@@ -247,8 +233,20 @@ public enum PlanRegion: String, Sendable, CaseIterable, Codable, Comparable {
         }
     }
 
-    /// The label a dot in this region carries (`PoissonDot.zone`): the anatomical regions keep
-    /// `ScalpRegion.zone`, so that plans without scars or patches label their dots as before.
+}
+
+/// A set of regions whose dots carry the region's place in `allCases` as their label
+/// (`PoissonDot.zone`), ordered by that place. `PlanRegion` lists `ScalpRegion`'s cases first,
+/// in the same order, so plans without scars or patches label their dots as before.
+public protocol ZoneLabelledRegion: CaseIterable, Comparable where AllCases == [Self] {
+    /// The region's position in `allCases`: per-region figures live in arrays indexed by it.
+    var caseIndex: Int { get }
+}
+
+extension ZoneLabelledRegion {
+    public static func < (a: Self, b: Self) -> Bool { a.caseIndex < b.caseIndex }
+
+    /// The label a dot in this region carries: 0 is kept for no region.
     public var zone: UInt8 { UInt8(caseIndex + 1) }
 
     /// The region of a dot's zone, nil for 0 (or an unknown label).
