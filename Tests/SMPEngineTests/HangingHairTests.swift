@@ -23,10 +23,11 @@ struct HangingHairTests {
         """
     }
 
-    /// Per pixel of `view`, its (first) ray's sample; nil for the background.
-    static func samples(_ view: HeadViewRenderer) -> [RaySample?] {
+    /// Per pixel of `view`, the opacity of the hanging hair in front of its (first) ray; 0 for
+    /// none or the background.
+    static func hangingOpacities(_ view: HeadViewRenderer) -> [Float] {
         let band = view.trace(rows: 0..<view.heightPixels)
-        return band.first.map { $0 >= 0 ? band.samples[Int($0)] : nil }
+        return band.first.map { $0 >= 0 ? band.hangingOpacity(ofSample: Int($0)) : 0 }
     }
 
     /// The pixels of the front view whose ray meets an ear (its surface within a millimetre of
@@ -78,16 +79,16 @@ struct HangingHairTests {
             // 250 mm from the parting over the vault leaves the hair about 90 mm below the ear
             // canal: a chin-length bob. Well below the ear canal (60 mm), a band of hair.
             let level = try #require(view.camera.project(SIMD3(0, 0, -60)))
-            let samples = Self.samples(view)
-            let below = samples.indices.filter { Double($0 / view.widthPixels) > level.y && (samples[$0]?.hangingOpacity ?? 0) > 0.9 }
+            let opacities = Self.hangingOpacities(view)
+            let below = opacities.indices.filter { Double($0 / view.widthPixels) > level.y && opacities[$0] > 0.9 }
             #expect(below.count > 100, "\(name): \(below.count) hair pixels 60 mm below the ear canal")
         }
         let medium = try HeadViewRendererTests.Setup(Self.scene(lengthMM: 60))
         for name in [HeadViewName.front, .left, .back] {
             let view = try medium.view(name, day: nil)
             let canal = try #require(view.camera.project(SIMD3(view.head.shape.sideToSideMM, 0, 0)))
-            let samples = Self.samples(view)
-            let below = samples.indices.filter { $0 / view.widthPixels > Int(canal.y.rounded(.up)) && (samples[$0]?.hangingOpacity ?? 0) > 0 }
+            let opacities = Self.hangingOpacities(view)
+            let below = opacities.indices.filter { $0 / view.widthPixels > Int(canal.y.rounded(.up)) && opacities[$0] > 0 }
             #expect(below.isEmpty, "\(name): \(below.count) pixels of hanging hair below the ear canal")
         }
     }

@@ -17,12 +17,19 @@ struct RaySample: Sendable {
     /// Long hair's cover times the scalp weight (0: none) and its radiance.
     var hairWeight: Float
     var hairRadiance: LinearRGB
-    /// Hanging hair in front of all that (`HangingHair`): its opacity (0: none) and radiance.
-    var hangingOpacity: Float = 0
-    var hangingRadiance: LinearRGB = .zero
 
     static let background = RaySample(centre: .zero, across: .zero, down: .zero, scalpWeight: -1, diffuse: 0, specular: 0,
                                       hairWeight: 0, hairRadiance: .zero)
+}
+
+/// Hanging hair (`HangingHair`) in front of what a ray's `RaySample` sees: its opacity (0: none)
+/// and radiance. Kept beside the samples only in views with hanging hair, which most scenes do
+/// not have: every other view's samples stay smaller.
+struct HangingSample: Sendable {
+    var opacity: Float
+    var radiance: LinearRGB
+
+    static let none = HangingSample(opacity: 0, radiance: .zero)
 }
 
 /// The camera's and the head's share of a head view, per ray, for a band of rows: where each
@@ -38,6 +45,11 @@ struct HeadViewBand: Sendable {
     let first: [Int32]
     let isEdge: [Bool]
     let samples: [RaySample]
+    /// Per sample, the hanging hair in front of it; empty in a view without hanging hair.
+    let hanging: [HangingSample]
+
+    /// The opacity of the hanging hair in front of sample `index` (0: none).
+    func hangingOpacity(ofSample index: Int) -> Float { hanging.isEmpty ? 0 : hanging[index].opacity }
 }
 
 /// A whole view's rays, traced once: bands of `bandRows` rows, in order.
@@ -73,6 +85,8 @@ extension HeadViewRenderer {
         var isEdge = [Bool](repeating: false, count: rows.count * width)
         var samples: [RaySample] = []
         samples.reserveCapacity(rows.count * width / 2)
+        var hangingSamples: [HangingSample] = []
+        if hanging != nil { hangingSamples.reserveCapacity(rows.count * width / 2) }
         // A ray passing within a pixel of a surface it misses marks an edge.
         let slope = 1 / camera.focalPixels
         for row in rows {
@@ -80,11 +94,13 @@ extension HeadViewRenderer {
                 let index = (row - rows.lowerBound) * width + column
                 let x = Double(column) + 0.5, y = Double(row) + 0.5
                 let (hit, onHeadEdge, direction) = geometry.hit(x: x, y: y, edgeSlope: slope)
-                let (hanging, onHairEdge) = hangingCrossing(x: x, y: y, direction: direction, before: hit, edgeSlope: slope)
+                let (crossing, onHairEdge) = hanging == nil ? (nil, false)
+                    : hangingCrossing(x: x, y: y, direction: direction, before: hit, edgeSlope: slope)
                 if !onHeadEdge && !onHairEdge {
-                    guard hit != nil || hanging != nil else { continue }
+                    guard hit != nil || crossing != nil else { continue }
                     first[index] = Int32(samples.count)
-                    samples.append(sample(hit, hanging: hanging, direction: direction, x: x, y: y, footprint: 1))
+                    samples.append(hit.map { sample($0, direction: direction, x: x, y: y, footprint: 1) } ?? .background)
+                    if hanging != nil { hangingSamples.append(hangingSample(crossing, direction: direction, footprint: 1)) }
                     continue
                 }
                 // An edge: 3 × 3 rays, each seeing a third of the pixel across.
@@ -93,12 +109,15 @@ extension HeadViewRenderer {
                 for k in 0..<9 {
                     let sx = Double(column) + (Double(k % 3) + 0.5) / 3, sy = Double(row) + (Double(k / 3) + 0.5) / 3
                     let (h, _, d) = geometry.hit(x: sx, y: sy, edgeSlope: 0)
-                    let (hanging, _) = hangingCrossing(x: sx, y: sy, direction: d, before: h, edgeSlope: 0)
-                    samples.append(sample(h, hanging: hanging, direction: d, x: sx, y: sy, footprint: 1.0 / 3))
+                    samples.append(h.map { sample($0, direction: d, x: sx, y: sy, footprint: 1.0 / 3) } ?? .background)
+                    if hanging != nil {
+                        let (c, _) = hangingCrossing(x: sx, y: sy, direction: d, before: h, edgeSlope: 0)
+                        hangingSamples.append(hangingSample(c, direction: d, footprint: 1.0 / 3))
+                    }
                 }
             }
         }
-        return HeadViewBand(rows: rows, width: width, first: first, isEdge: isEdge, samples: samples)
+        return HeadViewBand(rows: rows, width: width, first: first, isEdge: isEdge, samples: samples, hanging: hangingSamples)
     }
 
     /// Where the ray through image point (x, y) meets the hanging hair before the head's `hit`
@@ -110,18 +129,13 @@ extension HeadViewRenderer {
         return hanging.crossing(origin: camera.eye, direction: direction, before: hit?.distanceMM ?? .infinity, edgeSlope: edgeSlope)
     }
 
-    /// What the ray `direction` sees: the head at `hit` (nil: the background) behind any
-    /// `hanging` hair, its `footprint` share of pixel (x, y) across.
-    func sample(_ hit: HeadModel.Hit?, hanging: HangingHair.Crossing?, direction: SIMD3<Double>, x: Double, y: Double,
-                footprint: Double) -> RaySample {
-        var result = hit.map { sample($0, direction: direction, x: x, y: y, footprint: footprint) } ?? .background
-        if let hanging, let hair = self.hanging {
-            let footprintMM = hanging.distanceMM / camera.focalPixels * footprint / max(-(hanging.normal * direction).sum(), 0.2)
-            let (opacity, radiance) = hair.shade(hanging, keyLight: keyLight, towardCamera: -direction, footprintMM: footprintMM)
-            result.hangingOpacity = Float(opacity)
-            result.hangingRadiance = radiance
-        }
-        return result
+    /// The hanging hair the ray `direction` meets at `crossing` (nil: none), its `footprint`
+    /// share of a pixel across.
+    func hangingSample(_ crossing: HangingHair.Crossing?, direction: SIMD3<Double>, footprint: Double) -> HangingSample {
+        guard let crossing, let hair = hanging else { return .none }
+        let footprintMM = crossing.distanceMM / camera.focalPixels * footprint / max(-(crossing.normal * direction).sum(), 0.2)
+        let (opacity, radiance) = hair.shade(crossing, keyLight: keyLight, towardCamera: -direction, footprintMM: footprintMM)
+        return HangingSample(opacity: Float(opacity), radiance: radiance)
     }
 
     /// What the ray `direction` sees at `hit`, its `footprint` share of pixel (x, y) across;

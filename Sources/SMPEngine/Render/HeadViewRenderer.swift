@@ -110,15 +110,15 @@ public struct HeadViewRenderer: RowImage {
                 let line = (row - rows.lowerBound) * rowStride
                 let band = local ?? raster!.band(holding: row)
                 let start = (row - band.rows.lowerBound) * band.width
-                band.samples.withUnsafeBufferPointer { samples in
+                band.samples.withUnsafeBufferPointer { samples in band.hanging.withUnsafeBufferPointer { hanging in
                     for column in 0..<widthPixels {
-                        let value = radiance(first: band.first[start + column], isEdge: band.isEdge[start + column], samples)
+                        let value = radiance(first: band.first[start + column], isEdge: band.isEdge[start + column], samples, hanging)
                         let encoded = SRGBTransfer.encode(SIMD4(value, 0), table: table)
                         output[line + 3 * column] = encoded.0
                         output[line + 3 * column + 1] = encoded.1
                         output[line + 3 * column + 2] = encoded.2
                     }
-                }
+                } }
                 if let overlay, row >= overlayOrigin.y, row < overlayOrigin.y + overlay.height {
                     let start = line + 3 * overlayOrigin.x
                     overlay.copyRow(row - overlayOrigin.y, into: UnsafeMutableRawBufferPointer(
@@ -128,22 +128,28 @@ public struct HeadViewRenderer: RowImage {
         }
     }
 
-    /// A pixel's radiance from its samples: background, one ray's, or the mean of an edge's nine.
+    /// A pixel's radiance from its samples (and the hanging hair in front of them, when the view
+    /// has any): background, one ray's, or the mean of an edge's nine.
     @inline(__always)
-    func radiance(first: Int32, isEdge: Bool, _ samples: UnsafeBufferPointer<RaySample>) -> LinearRGB {
+    func radiance(first: Int32, isEdge: Bool, _ samples: UnsafeBufferPointer<RaySample>,
+                  _ hanging: UnsafeBufferPointer<HangingSample>) -> LinearRGB {
         guard first >= 0 else { return background }
-        guard isEdge else { return shadeUnderHair(samples[Int(first)]) }
+        let start = Int(first)
+        guard isEdge else { return shadeUnderHair(samples, hanging, start) }
         var sum = LinearRGB.zero
-        for k in 0..<9 { sum += shadeUnderHair(samples[Int(first) + k]) }
+        for k in 0..<9 { sum += shadeUnderHair(samples, hanging, start + k) }
         return sum / 9
     }
 
-    /// `shade`, behind any hanging hair.
+    /// `shade` of sample `index`, behind any hanging hair.
     @inline(__always)
-    func shadeUnderHair(_ sample: RaySample) -> LinearRGB {
-        let behind = shade(sample)
-        guard sample.hangingOpacity > 0 else { return behind }
-        return behind * (1 - sample.hangingOpacity) + sample.hangingRadiance * sample.hangingOpacity
+    func shadeUnderHair(_ samples: UnsafeBufferPointer<RaySample>, _ hanging: UnsafeBufferPointer<HangingSample>,
+                        _ index: Int) -> LinearRGB {
+        let behind = shade(samples[index])
+        guard !hanging.isEmpty else { return behind }
+        let hair = hanging[index]
+        guard hair.opacity > 0 else { return behind }
+        return behind * (1 - hair.opacity) + hair.radiance * hair.opacity
     }
 
     /// The radiance leaving a ray's surface point toward the camera: the chart's reflectance
