@@ -96,17 +96,37 @@ public struct HeadViewGeometry: ScalpView {
     /// across and down: the footprint a texture is filtered over.
     func footprint(of hit: HeadModel.Hit, x: Double, y: Double, share: Double)
         -> (centre: SIMD2<Double>, across: SIMD2<Double>, down: SIMD2<Double>) {
+        let (px, py) = differentials(of: hit, x: x, y: y, share: share)
+        // The chart's derivatives at the hit carry the differentials to the chart (to first
+        // order: the footprint is a fraction of a millimetre, the chart's features centimetres).
+        guard let (centre, towardX, towardY) = chartPointAndGradients(hit.point) else {
+            return footprintByChartPoints(of: hit, x: x, y: y, share: share)
+        }
+        let acrossMM = px - hit.point, downMM = py - hit.point
+        return (centre, SIMD2((towardX * acrossMM).sum(), (towardY * acrossMM).sum()),
+                SIMD2((towardX * downMM).sum(), (towardY * downMM).sum()))
+    }
+
+    /// `footprint` from the chart points of the differentials' ends: what the derivatives
+    /// stand in for, and where they have none (on the chart's axis, where φ is undefined).
+    func footprintByChartPoints(of hit: HeadModel.Hit, x: Double, y: Double, share: Double)
+        -> (centre: SIMD2<Double>, across: SIMD2<Double>, down: SIMD2<Double>) {
         let centre = chartPoint(hit.point)
-        // Ray differentials: where the rays one share to the right and down meet the hit's
-        // tangent plane.
+        let (px, py) = differentials(of: hit, x: x, y: y, share: share)
+        return (centre, chartPoint(px) - centre, chartPoint(py) - centre)
+    }
+
+    /// Ray differentials: where the rays one `share` of a pixel to the right of and below
+    /// (x, y) meet the hit's tangent plane.
+    @inline(__always)
+    func differentials(of hit: HeadModel.Hit, x: Double, y: Double, share: Double) -> (SIMD3<Double>, SIMD3<Double>) {
         let n = hit.normal
         let planeDistance = (n * (hit.point - camera.eye)).sum()
         func onPlane(_ d: SIMD3<Double>) -> SIMD3<Double> {
             let facing = (n * d).sum()
             return camera.eye + d * (planeDistance / (abs(facing) > 0.02 ? facing : (facing < 0 ? -0.02 : 0.02)))
         }
-        let px = onPlane(camera.ray(x: x + share, y: y)), py = onPlane(camera.ray(x: x, y: y + share))
-        return (centre, chartPoint(px) - centre, chartPoint(py) - centre)
+        return (onPlane(camera.ray(x: x + share, y: y)), onPlane(camera.ray(x: x, y: y + share)))
     }
 
     /// The chart point of a point on (or near) the cranium: the map's coordinates, through the
@@ -115,6 +135,23 @@ public struct HeadViewGeometry: ScalpView {
     func chartPoint(_ point: SIMD3<Double>) -> SIMD2<Double> {
         let angles = head.surfaceAngles(of: point)
         return head.cranium.chart.chartPoint(polar: angles.polar, azimuth: angles.azimuth)
+    }
+
+    /// `chartPoint` (the same bits) and the gradients of its x and y by the point, per mm; nil
+    /// on the chart's axis (the top of the head's direction), where the azimuth has none.
+    @inline(__always)
+    func chartPointAndGradients(_ point: SIMD3<Double>) -> (SIMD2<Double>, SIMD3<Double>, SIMD3<Double>)? {
+        let angles = head.surfaceAngles(of: point)
+        let (centre, byPolar, byAzimuth) = head.cranium.chart.chartPointAndSlopes(polar: angles.polar, azimuth: angles.azimuth)
+        // θ = atan2(√(u.x² + u.y²), u.z) and φ = atan2(u.y, u.x) of u = point / radii.
+        let u = point / head.cranium.radii
+        let planar2 = u.x * u.x + u.y * u.y, length2 = planar2 + u.z * u.z
+        guard planar2 > 1e-12 * length2 else { return nil }
+        let planar = planar2.squareRoot()
+        let polarByPoint = SIMD3(u.z * u.x / planar, u.z * u.y / planar, -planar) / (length2 * head.cranium.radii)
+        let azimuthByPoint = SIMD3(-u.y, u.x, 0) / (planar2 * head.cranium.radii)
+        return (centre, polarByPoint * byPolar.x + azimuthByPoint * byAzimuth.x,
+                polarByPoint * byPolar.y + azimuthByPoint * byAzimuth.y)
     }
 
     /// The head's surface point a view shows at chart point `chartMM` (the inverse of

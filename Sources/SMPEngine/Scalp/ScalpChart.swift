@@ -88,13 +88,40 @@ public struct ScalpChart: Sendable {
     /// ρ at (θ, φ), bilinear in the table.
     func radius(polar theta: Double, azimuth phi: Double) -> Double {
         let (j0, j1, tj) = azimuthBracket(phi)
-        let u = min(max(theta / maximumPolar, 0), 1) * Double(ScalpChart.polarSteps)
-        let i0 = min(Int(u), ScalpChart.polarSteps - 1), ti = u - Double(i0)
+        let (i0, ti) = polarBracket(theta)
         func at(_ j: Int) -> Double {
             let row = j * (ScalpChart.polarSteps + 1)
             return radii[row + i0] * (1 - ti) + radii[row + i0 + 1] * ti
         }
         return at(j0) * (1 - tj) + at(j1) * tj
+    }
+
+    /// `chartPoint` (the same bits) and its derivatives by θ and by φ, mm per radian: those of
+    /// the table's bilinear ρ in the cell holding (θ, φ), zero by θ past the table's ends
+    /// (where ρ is held). A footprint's chart vectors follow from them and the surface's
+    /// tangents, without mapping two more points.
+    func chartPointAndSlopes(polar theta: Double, azimuth phi: Double)
+        -> (point: SIMD2<Double>, byPolar: SIMD2<Double>, byAzimuth: SIMD2<Double>) {
+        let (j0, j1, tj) = azimuthBracket(phi)
+        let (i0, ti) = polarBracket(theta)
+        let row0 = j0 * (ScalpChart.polarSteps + 1), row1 = j1 * (ScalpChart.polarSteps + 1)
+        let at0 = radii[row0 + i0] * (1 - ti) + radii[row0 + i0 + 1] * ti
+        let at1 = radii[row1 + i0] * (1 - ti) + radii[row1 + i0 + 1] * ti
+        let r = at0 * (1 - tj) + at1 * tj
+        let rise = (radii[row0 + i0 + 1] - radii[row0 + i0]) * (1 - tj) + (radii[row1 + i0 + 1] - radii[row1 + i0]) * tj
+        let byTheta = theta >= 0 && theta <= maximumPolar ? rise * Double(ScalpChart.polarSteps) / maximumPolar : 0
+        let byPhi = (at1 - at0) * Double(ScalpChart.azimuthSteps) / (2 * Double.pi)
+        let c = cos(phi), s = sin(phi)
+        let outward = SIMD2(c, s)
+        return (SIMD2(r * c, r * s), outward * byTheta, outward * byPhi + SIMD2(-s, c) * r)
+    }
+
+    /// The table's polar step below θ (clamped to the table) and the fraction past it.
+    @inline(__always)
+    func polarBracket(_ theta: Double) -> (Int, Double) {
+        let u = min(max(theta / maximumPolar, 0), 1) * Double(ScalpChart.polarSteps)
+        let i0 = min(Int(u), ScalpChart.polarSteps - 1)
+        return (i0, u - Double(i0))
     }
 
     func azimuthBracket(_ phi: Double) -> (Int, Int, Double) {
