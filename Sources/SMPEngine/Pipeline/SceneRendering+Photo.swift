@@ -30,11 +30,12 @@ extension SceneRendering {
         max(8, 0.04 * PhotoFit.maximumDistance(Array(landmarks.values)))
     }
 
-    /// The spill (pixels, on two neighbouring rays) past which the pixels beyond the photo's
-    /// edge are kept as the photo: the photo-like case's fit spills 4.5 to 5 px along the sides
-    /// (a grey rim on the wall); the shipped demo's exact fit measures up to 4 px on single rays
-    /// where nothing spills, and is not clipped.
-    static let outlineClipPixels = 4.0
+    /// The spill (pixels) past which the pixels beyond the photo's edge are kept as the photo.
+    /// The edge is found to within half a pixel of the silhouette (the 640 px fixture's true
+    /// camera measures 0 ± 0.4 px), so a spill of more than a pixel is ink on the background:
+    /// the photo-like case's fit spilled 2-3 px on single rays along the sides (a grey sliver
+    /// on the wall) while the old limit (4 px on two neighbouring rays) let it through.
+    static let outlineClipPixels = 1.0
 
     /// Does the selection (nil: everything) write any photo output? A close-up scene
     /// (`render.crop`) leaves the photo out unless it is asked for by name or `photo`.

@@ -62,14 +62,9 @@ extension PhotoFit {
             camera.focalPixels = focal
             var priors = Priors(widthPixels: width, heightPixels: height, focalLength35mm: focal35, pixelsPerSigma: pixelsPerSigma)
             priors.focalSigmaLog = 0.01
-            var pose = levenbergMarquardt(Pose(camera: camera), model: model, observed: observed, priors: priors)
-            let marked = outlineTopVertex(landmarks, camera: pose.camera, head: head)
-            let seenMarks = names.map { marked[$0]! }
-            if marked[.vertex] != landmarks[.vertex] {
-                pose = levenbergMarquardt(pose, model: model, observed: seenMarks, priors: priors)
-            }
+            let pose = levenbergMarquardt(Pose(camera: camera), model: model, observed: observed, priors: priors)
             var landmarkSquares = 0.0
-            for (point, seen) in zip(model, seenMarks) {
+            for (point, seen) in zip(model, observed) {
                 let d = (pose.camera.project(point) ?? SIMD2(1e6, 1e6)) - seen
                 landmarkSquares += (d * d).sum()
             }
@@ -85,38 +80,9 @@ extension PhotoFit {
             let curvature = a - 2 * b + c
             if curvature > 0 { logFocal += max(-0.5, min(0.5, 0.5 * (a - c) / curvature)) * log(1.15) }
         }
-        func final(_ marks: [PhotoSettings.Landmark: SIMD2<Double>]) throws(PhotoFitError) -> PhotoFit {
-            try fit(landmarks: marks, head: head, chart: chart, hairline: hairline, widthPixels: width, heightPixels: height,
-                    maxResidualPixels: maxResidualPixels, focalLength35mm: exp(logFocal), interpupillaryMM: interpupillaryMM,
-                    focalSource: .outline, focalSigmaLog: 0.02)
-        }
-        let first = try final(landmarks)
-        let marked = outlineTopVertex(landmarks, camera: first.camera, head: head)
-        return marked[.vertex] == landmarks[.vertex] ? first : try final(marked)
-    }
-
-    /// `landmarks` with the vertex's mark moved to where the skull's top point projects, for a
-    /// camera below the head's top (a frontal photo): such a photo shows the top of the head as
-    /// the top of its outline, and that is where the vertex is marked, but the top point itself
-    /// lies just past the silhouette, a little lower in the picture the nearer the camera is.
-    /// Taken as the skull's point, the mark pulls a near camera's head up and larger, its outline
-    /// past the photo's head all round, and the outline search then preferred a long lens far
-    /// away. The mark moves by the gap between the two for `camera`'s pose.
-    static func outlineTopVertex(_ landmarks: [PhotoSettings.Landmark: SIMD2<Double>], camera: HeadCamera,
-                                 head: HeadModel) -> [PhotoSettings.Landmark: SIMD2<Double>] {
-        guard let mark = landmarks[.vertex] else { return landmarks }
-        let top = head.intersect(origin: SIMD3(0, 0, 1000), direction: SIMD3(0, 0, -1), edgeSlope: 0).hit?.point
-        guard let top, camera.eye.z < top.z, let projected = camera.project(top),
-              let centre = camera.project(SIMD3(0, 0, 0.3 * head.shape.earToTopMM)) else { return landmarks }
-        let toTop = projected - centre, length = (toTop * toTop).sum().squareRoot()
-        guard length > 1 else { return landmarks }
-        let direction = toTop / length
-        guard let radius = PhotoOutline.outlineRadius(geometry: HeadViewGeometry(camera: camera, head: head), head: head, from: centre,
-                                                      along: direction, within: 3 * length, step: max(1, length / 20)),
-              radius > length else { return landmarks }
-        var moved = landmarks
-        moved[.vertex] = mark - direction * (radius - length)
-        return moved
+        return try fit(landmarks: landmarks, head: head, chart: chart, hairline: hairline, widthPixels: width, heightPixels: height,
+                       maxResidualPixels: maxResidualPixels, focalLength35mm: exp(logFocal), interpupillaryMM: interpupillaryMM,
+                       focalSource: .outline, focalSigmaLog: 0.02)
     }
 }
 

@@ -136,23 +136,28 @@ public struct PhotoOutline: Sendable {
         return "\(names[octant]) of the photo's head"
     }
 
-    /// The rays' spills as a pixel clip: beyond the photo's edge (1 px of slack for its
-    /// anti-aliased pixels), on rays whose fitted scalp spills more than `minimumPixels` past
-    /// it, the photo shows background and the composite leaves it alone. (The edge found on a
-    /// head's shaded side lies a few pixels inside the silhouette of an exact fit, so a smaller
-    /// spill is not trusted.)
+    /// The rays' spills as a pixel clip: beyond the photo's edge (half a pixel of slack: a pixel
+    /// whose centre lies further out shows little of the head), on rays whose fitted scalp spills more than `minimumPixels` past
+    /// it, the photo shows background and the composite leaves it alone. A ray counts when a
+    /// neighbour spills too (as in `worstSpill`), or when its edge lies within
+    /// `agreementPixels` of its neighbours' (a lone false edge, a shadow or a fleck within the
+    /// head, lies off theirs and would cut a wedge out of the scalp).
     public func clip(minimumPixels: Double) -> PhotoOutlineClip? {
         let count = samples.count
         let limits = samples.indices.map { index -> Double? in
-            // As in `worstSpill`: a ray counts with a neighbour that spills too.
-            guard let sample = samples[index], let edge = sample.edgeRadius,
-                  heldSpill(at: index) > minimumPixels || samples[(index + count - 1) % count] == nil && samples[(index + 1) % count] == nil
-                    && sample.fittedRadius - edge > minimumPixels else { return nil }
-            return edge + 1
+            guard let sample = samples[index], let edge = sample.edgeRadius, sample.fittedRadius - edge > minimumPixels else { return nil }
+            let neighbours = [samples[(index + count - 1) % count]?.edgeRadius, samples[(index + 1) % count]?.edgeRadius].compactMap { $0 }
+            let agrees = !neighbours.isEmpty && neighbours.allSatisfy { abs($0 - edge) <= Self.agreementPixels }
+            guard heldSpill(at: index) > minimumPixels || agrees else { return nil }
+            return edge + 0.5
         }
         guard limits.contains(where: { $0 != nil }) else { return nil }
         return PhotoOutlineClip(centre: centre, limitRadii: limits)
     }
+
+    /// How far a ray's edge may lie from its neighbours' (3° away) and still be the head's
+    /// outline, pixels.
+    static let agreementPixels = 3.0
 }
 
 /// How much of the fitted scalp's outline the photo let the outline check see. Where hair
