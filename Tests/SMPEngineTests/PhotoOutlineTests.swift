@@ -166,6 +166,12 @@ struct PhotoOutlineTests {
         #expect(!check.verified, "\(check.raysWithEdge) of \(check.scalpRays) rays found an edge on a skin-coloured wall")
         let warning = try #require(SceneRendering.outlineWarning(check, fit: fit))
         #expect(warning.contains("\(check.raysWithEdge) of its \(check.scalpRays) rays"), "\(warning)")
+        // Without a lens, the few edges do not choose one: the phone's guess stands, and the
+        // warning says it is a guess.
+        let guessed = try PhotoFit.fitWithOutline(landmarks: photoLike.marks, head: photoLike.head, chart: photoLike.setup.map.chart,
+                                                  hairline: photoLike.setup.rendering.scene.hairline, photo: photoLike.photo)
+        #expect(guessed.focalSource == .typicalPhone)
+        #expect(SceneRendering.outlineWarning(check, fit: guessed)?.contains("a guess") == true)
         // The plain wall: verified, no warning.
         let plain = try PhotoLike()
         let (_, plainCheck) = try plain.setup.rendering.checkOutline(photo: plain.photo, fit: plain.fit(focalLength35mm: 47), head: plain.head, landmarks: plain.marks)

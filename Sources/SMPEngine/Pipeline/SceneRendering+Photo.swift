@@ -23,9 +23,11 @@ extension SceneRendering {
 
     /// How far the fitted scalp may reach past the head the photo shows before the photo is
     /// refused, pixels: 4 % of the landmarks' spread (about 6 mm of head; the landmarks'
-    /// residual limit too), at least 8 px. The edge found on a head view's shaded rim lies up to
-    /// 6 px inside the silhouette of the true camera (640 px view), so a tighter limit refuses
-    /// good fits. Below it, a spill of more than `outlineClipPixels` is clipped.
+    /// residual limit too), at least 8 px. The edge is found within half a pixel of the
+    /// silhouette, but a fit to landmarks marked by eye draws the scalp's outline a few pixels
+    /// off it (the vertex, marked at the outline's top, pulls the head up: 5-6 px on the 640 px
+    /// fixture's true lens), so a tighter limit refuses good fits. Below it, a spill of more
+    /// than `outlineClipPixels` is clipped.
     static func outlineTolerancePixels(landmarks: [PhotoSettings.Landmark: SIMD2<Double>]) -> Double {
         max(8, 0.04 * PhotoFit.maximumDistance(Array(landmarks.values)))
     }
