@@ -164,6 +164,10 @@ struct RenderCommand: ParsableCommand {
                                   times.totalSeconds))
             }
         }
+        // Not silenced by --quiet: the images may show ink past the head.
+        if let fit = result.photoFit, let check = result.photoOutline, let warning = SceneRendering.outlineWarning(check, fit: fit) {
+            printError(warning)
+        }
         guard !quiet else { return }
         let fit = result.photoFit.map { fit in
             [String(format: "photo: the head fitted to %d landmarks, residual %.1f px root-mean-square (limit %.1f), camera %.0f mm from the head, focal length %.0f mm (35 mm equivalent%@)%@",

@@ -103,9 +103,15 @@ struct PhotoOutlineTests {
                                               hairline: photoLike.setup.rendering.scene.hairline, photo: photoLike.photo)
         #expect(fit.focalSource == .outline)
         _ = try photoLike.setup.rendering.checkOutline(photo: photoLike.photo, fit: fit, head: photoLike.head, landmarks: photoLike.marks)
-        // On the 1200 px photo-like case (`/tmp/photolike`, README) the outline finds 48 mm and
-        // 61 cm; on this 640 px view it drifts to a long lens far away (106 mm, 1.3 m) whose
-        // outline fits as well: not yet robust.
+        // On the 1200 px photo-like case (`/tmp/photolike`, README) the outline finds 47 mm and
+        // 60 cm; on this 640 px view it drifts to a long lens far away (about 110 mm, 1.4 m).
+        // Why: the vertex is marked at the top of the outline, but the fit takes it as the skull's
+        // top point, which from a camera below the head's top lies just past the silhouette, lower
+        // in the picture the nearer the camera (5-6 px here at the true 47 mm): the near camera's
+        // head is pulled up and larger, its outline past the photo's head all round, and a far
+        // camera fits both better. Taking the mark as the outline's top fixes this view (48.6 mm,
+        // 62 cm) but sends the photo-like case, whose tragions are marked by eye 9 px off the
+        // model's, to 32 mm: the pose must be fitted to the outline too, not only chosen by it.
         withKnownIssue("the outline search drifts to a long lens on a 640 px view") {
             #expect(abs(fit.focalLength35mm / truthFocal - 1) < 0.15, "lens \(fit.focalLength35mm) mm, truth \(truthFocal) mm")
             #expect(abs(fit.distanceMM / truthDistance - 1) < 0.15, "\(fit.distanceMM) mm, truth \(truthDistance) mm")
@@ -131,6 +137,65 @@ struct PhotoOutlineTests {
         // What is left: pixels between rays and where a ray found no edge.
         #expect(clipped.background * 10 < unclipped.background, "\(clipped.background) of \(unclipped.background) background pixels still inked")
         #expect(clipped.scalp > 3000)
+    }
+
+    /// A wall of the skin's colour: no ray finds the head's edge, and the check says it could not
+    /// verify the fit (report.json's `photo.outline`, a warning) instead of passing silently.
+    @Test func skinColouredBackgroundIsReportedUnverified() throws {
+        var photoLike = try PhotoLike()
+        let width = photoLike.photo.width
+        let skin = PhotoPixels(photo: photoLike.photo).mean(around: PhotoFit.headColourPoint(landmarks: photoLike.marks), radius: 6)
+        var pixels = photoLike.photo.pixels
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        for row in 0..<photoLike.photo.height {
+            for column in 0..<width {
+                let x = Double(column) + 0.5, y = Double(row) + 0.5
+                guard photoLike.head.intersect(origin: photoLike.truth.eye, direction: photoLike.truth.ray(x: x, y: y), edgeSlope: 0).hit == nil
+                else { continue }
+                let i = 3 * (row * width + column)
+                for channel in 0..<3 {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    pixels[i + channel] = UInt8(clamping: Int(skin[channel].rounded()) + Int((state >> 33) % 13) - 6)
+                }
+            }
+        }
+        photoLike.photo = Photo(width: width, height: photoLike.photo.height, pixels: pixels)
+        let fit = try photoLike.fit(focalLength35mm: 47)
+        let (_, check) = try photoLike.setup.rendering.checkOutline(photo: photoLike.photo, fit: fit, head: photoLike.head, landmarks: photoLike.marks)
+        #expect(check.scalpRays > 30)
+        #expect(!check.verified, "\(check.raysWithEdge) of \(check.scalpRays) rays found an edge on a skin-coloured wall")
+        let warning = try #require(SceneRendering.outlineWarning(check, fit: fit))
+        #expect(warning.contains("\(check.raysWithEdge) of its \(check.scalpRays) rays"), "\(warning)")
+        // Without a lens, the few edges do not choose one: the phone's guess stands, and the
+        // warning says it is a guess.
+        let guessed = try PhotoFit.fitWithOutline(landmarks: photoLike.marks, head: photoLike.head, chart: photoLike.setup.map.chart,
+                                                  hairline: photoLike.setup.rendering.scene.hairline, photo: photoLike.photo)
+        #expect(guessed.focalSource == .typicalPhone)
+        #expect(SceneRendering.outlineWarning(check, fit: guessed)?.contains("a guess") == true)
+        // The plain wall: verified, no warning.
+        let plain = try PhotoLike()
+        let (_, plainCheck) = try plain.setup.rendering.checkOutline(photo: plain.photo, fit: plain.fit(focalLength35mm: 47), head: plain.head, landmarks: plain.marks)
+        #expect(plainCheck.verified, "\(plainCheck.raysWithEdge) of \(plainCheck.scalpRays) rays found an edge")
+        #expect(SceneRendering.outlineWarning(plainCheck, fit: fit) == nil)
+        #expect(RenderReport.PhotoOutlineReport(check).verified == false)
+    }
+
+    /// The fits a render accepts, each with the clip its outline check gives: no ink lands on a
+    /// pixel the true camera sees as background (its ray, and the rays a pixel either way, miss
+    /// the head), and the scalp is still inked.
+    @Test(arguments: [0.85, 1.0, 1.2, nil])
+    func acceptedFitsInkNoBackground(lensFactor: Double?) throws {
+        let photoLike = try PhotoLike()
+        let truthFocal = PhotoFit.focalLength35mm(focalPixels: photoLike.truth.focalPixels, widthPixels: 640, heightPixels: 640)
+        let fit = try lensFactor.map { try photoLike.fit(focalLength35mm: $0 * truthFocal) }
+            ?? PhotoFit.fitWithOutline(landmarks: photoLike.marks, head: photoLike.head, chart: photoLike.setup.map.chart,
+                                       hairline: photoLike.setup.rendering.scene.hairline, photo: photoLike.photo)
+        let (clip, check) = try photoLike.setup.rendering.checkOutline(photo: photoLike.photo, fit: fit, head: photoLike.head,
+                                                                       landmarks: photoLike.marks)
+        let changed = photoLike.changed(photoLike.after(fit, clip: clip))
+        print("lens \(fit.focalLength35mm) mm: worst spill \(check.worstSpillPixels ?? .nan) px, \(changed.background) background and \(changed.scalp) scalp pixels inked")
+        #expect(changed.background == 0, "lens \(fit.focalLength35mm) mm: \(changed.background) background pixels inked")
+        #expect(changed.scalp > 3000)
     }
 
     @Test func focalLengthKeyIsReadAndChecked() throws {

@@ -48,6 +48,28 @@ public struct RenderReport: Sendable, Codable, Equatable {
         public var focalSource: String
         /// The photo is a mirror image (the patient's right on its right), as a selfie is.
         public var mirrorImage: Bool
+        /// What the check of the fitted scalp's outline against the photo's head saw.
+        public var outline: PhotoOutlineReport? = nil
+    }
+
+    /// `PhotoOutlineCheck` as report.json has it.
+    public struct PhotoOutlineReport: Sendable, Codable, Equatable {
+        /// Rays every 3° about the head's centre that meet the fitted scalp's outline.
+        public var scalpRays: Int
+        /// Of them, the rays that found the photo's head edge.
+        public var raysWithEdge: Int
+        /// The worst spill past the photo's head, pixels (negative: short of it); nil: no edge found.
+        public var worstSpillPixels: Double?
+        /// At least half the rays found the edge: the check saw enough of the head to trust it.
+        /// false: hair, or a background of the skin's colour, hid the head's edge.
+        public var verified: Bool
+
+        public init(_ check: PhotoOutlineCheck) {
+            scalpRays = check.scalpRays
+            raysWithEdge = check.raysWithEdge
+            worstSpillPixels = check.worstSpillPixels
+            verified = check.verified
+        }
     }
 
     public var software: String

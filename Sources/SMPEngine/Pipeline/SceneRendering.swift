@@ -40,6 +40,8 @@ public struct SceneRendering: Sendable {
         public var removedStaleFiles: [String] = []
         /// The head fitted to the scene's photo, when photo outputs were written.
         public var photoFit: PhotoFit?
+        /// What the check of the fitted scalp's outline saw of the photo's head.
+        public var photoOutline: PhotoOutlineCheck?
     }
 
     /// The map view: the scene's crop, or the whole scalp, at the scene's scale.
@@ -141,6 +143,7 @@ public struct SceneRendering: Sendable {
         let dots = preview.dots
         var result = Result(dotCount: dots.count, files: [], timings: [:], removedStaleFiles: claimed.removedStaleFiles)
         result.photoFit = photo?.fit
+        result.photoOutline = photo?.outline
         let text = [PNGTextChunk("Scene", scene.name), PNGTextChunk("Scene hash", sceneHash),
                     PNGTextChunk("Seed", String(scene.seed))]
         // The images, in the order the report lists them; each builds its renderer when it starts.

@@ -89,7 +89,9 @@ extension PhotoFit {
 extension PhotoOutline {
     /// The mean square of the gaps between the fitted outline and the photo's edge over the
     /// rays that see scalp, each gap at most the reach, a ray without an edge counted as half
-    /// the reach off; nil when no ray found an edge.
+    /// the reach off; nil when fewer rays found an edge than the outline check needs
+    /// (`PhotoOutlineCheck.verifiedShare`): a lens chosen by a few rays on a skin-coloured wall
+    /// (20 mm from 2 of 73 on the photo-like case) is a worse guess than a phone's.
     var meanSquareGap: Double? {
         var sum = 0.0, count = 0.0, edges = 0
         for sample in samples {
@@ -102,6 +104,6 @@ extension PhotoOutline {
                 sum += 0.25 * reachPixels * reachPixels
             }
         }
-        return edges > 0 ? sum / count : nil
+        return edges > 0 && Double(edges) >= PhotoOutlineCheck.verifiedShare * count ? sum / count : nil
     }
 }

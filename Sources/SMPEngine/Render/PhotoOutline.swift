@@ -93,6 +93,14 @@ public struct PhotoOutline: Sendable {
         return inside
     }
 
+    /// What the check could see: how many rays meet the fitted scalp's outline, how many of them
+    /// found the photo's head edge, and the worst spill.
+    public var check: PhotoOutlineCheck {
+        PhotoOutlineCheck(scalpRays: samples.reduce(0) { $0 + ($1 == nil ? 0 : 1) },
+                          raysWithEdge: samples.reduce(0) { $0 + ($1?.edgeRadius == nil ? 0 : 1) },
+                          worstSpillPixels: worstSpill?.pixels)
+    }
+
     /// The rays' spill, each the worst of it and its two neighbours' least (a lone ray's false
     /// edge, a shadow or a fleck of background, does not count alone): the worst of these,
     /// with its ray; nil when no ray found an edge.
@@ -128,22 +136,55 @@ public struct PhotoOutline: Sendable {
         return "\(names[octant]) of the photo's head"
     }
 
-    /// The rays' spills as a pixel clip: beyond the photo's edge (1 px of slack for its
-    /// anti-aliased pixels), on rays whose fitted scalp spills more than `minimumPixels` past
-    /// it, the photo shows background and the composite leaves it alone. (The edge found on a
-    /// head's shaded side lies a few pixels inside the silhouette of an exact fit, so a smaller
-    /// spill is not trusted.)
+    /// The rays' spills as a pixel clip: beyond the photo's edge (half a pixel of slack: a pixel
+    /// whose centre lies further out shows little of the head), on rays whose fitted scalp spills more than `minimumPixels` past
+    /// it, the photo shows background and the composite leaves it alone. A ray counts when a
+    /// neighbour spills too (as in `worstSpill`), or when its edge lies within
+    /// `agreementPixels` of its neighbours' (a lone false edge, a shadow or a fleck within the
+    /// head, lies off theirs and would cut a wedge out of the scalp).
     public func clip(minimumPixels: Double) -> PhotoOutlineClip? {
         let count = samples.count
         let limits = samples.indices.map { index -> Double? in
-            // As in `worstSpill`: a ray counts with a neighbour that spills too.
-            guard let sample = samples[index], let edge = sample.edgeRadius,
-                  heldSpill(at: index) > minimumPixels || samples[(index + count - 1) % count] == nil && samples[(index + 1) % count] == nil
-                    && sample.fittedRadius - edge > minimumPixels else { return nil }
-            return edge + 1
+            guard let sample = samples[index], let edge = sample.edgeRadius, sample.fittedRadius - edge > minimumPixels else { return nil }
+            let neighbours = [samples[(index + count - 1) % count]?.edgeRadius, samples[(index + 1) % count]?.edgeRadius].compactMap { $0 }
+            let agrees = !neighbours.isEmpty && neighbours.allSatisfy { abs($0 - edge) <= Self.agreementPixels }
+            guard heldSpill(at: index) > minimumPixels || agrees else { return nil }
+            return edge + 0.5
         }
         guard limits.contains(where: { $0 != nil }) else { return nil }
         return PhotoOutlineClip(centre: centre, limitRadii: limits)
+    }
+
+    /// How far a ray's edge may lie from its neighbours' (3° away) and still be the head's
+    /// outline, pixels.
+    static let agreementPixels = 3.0
+}
+
+/// How much of the fitted scalp's outline the photo let the outline check see. Where hair
+/// covers the head's edge, or the background has the skin's colour, the rays find no edge and
+/// say nothing: a check with too few edges has not verified the fit, and the render says so
+/// (report.json's `photo.outline`, a warning on standard error) instead of passing silently.
+public struct PhotoOutlineCheck: Sendable, Equatable {
+    /// Rays (every 3° about the head's centre) that meet the fitted scalp's outline in the photo.
+    public var scalpRays: Int
+    /// Of them, the rays that found the photo's head edge near it.
+    public var raysWithEdge: Int
+    /// The worst spill past the photo's head (pixels, on two neighbouring rays; negative: the
+    /// fitted scalp stops short); nil when no ray found an edge.
+    public var worstSpillPixels: Double?
+
+    /// The share of the scalp's rays that must find an edge for the check to count: the clean
+    /// fixtures find it on nearly all of them, a skin-coloured wall on none; with less than half
+    /// a spill on the rest could go unseen over a whole side.
+    public static let verifiedShare = 0.5
+
+    /// Enough of the outline was seen to trust the check.
+    public var verified: Bool { scalpRays > 0 && Double(raysWithEdge) >= Self.verifiedShare * Double(scalpRays) }
+
+    public init(scalpRays: Int, raysWithEdge: Int, worstSpillPixels: Double?) {
+        self.scalpRays = scalpRays
+        self.raysWithEdge = raysWithEdge
+        self.worstSpillPixels = worstSpillPixels
     }
 }
 
@@ -262,14 +303,26 @@ struct PhotoPixels {
         let sigma = pairs > 0 ? (noise / (2 * pairs)).squareRoot() : 0
         // A window's mean has σ/√window of noise; a step is clear at 6 of those and 4 levels.
         guard contrast[best] > max(4, 6 * sigma / Double(window).squareRoot()) else { return nil }
-        // Between profile steps: the vertex of the parabola through the contrast's peak.
+        // The windows' contrast peaks where the head's colour gives way, which on a shaded rim is
+        // where the rim darkens, pixels inside the silhouette; the silhouette is the outermost
+        // sharp step near it (the background beyond is even): among the two-pixel steps within a
+        // window of the peak, the outermost of those at least half the strongest.
+        let low = max(2, best - window), high = min(count - 1, best + window)
+        var steps = [Double](repeating: 0, count: count)
+        for k in low...high { steps[k] = length(profile[k] - profile[k - 2]) }
+        let strongest = steps[low...high].max() ?? 0
+        var outer = best
+        for k in low...high where steps[k] >= 0.5 * strongest && steps[k] >= steps[k - 1] && (k == high || steps[k] >= steps[k + 1]) {
+            outer = k
+        }
+        // Between profile steps: the vertex of the parabola through the step's peak.
         var offset = 0.0
-        if best > window, best < count - window {
-            let a = contrast[best - 1], b = contrast[best], c = contrast[best + 1]
+        if outer > low, outer < high {
+            let a = steps[outer - 1], b = steps[outer], c = steps[outer + 1]
             let curvature = a - 2 * b + c
             if curvature < 0 { offset = max(-0.5, min(0.5, 0.5 * (a - c) / curvature)) }
         }
-        // Step k splits pixels k-1 and k: the edge lies between their centres.
-        return start + Double(best) - 0.5 + offset
+        // Step k spans pixels k-2 to k: the edge lies at pixel k-1's centre, between their centres.
+        return start + Double(outer) - 1 + offset
     }
 }
