@@ -67,9 +67,14 @@ public struct MapRenderer: RowImage {
     let widestReach: Float
     static let stripHeight = 8
 
-    /// `threads` build the wide components' field (`DiffuseField`), the same for any count.
+    /// `threads` build the wide components' field (`DiffuseField`), the same for any count;
+    /// `fieldBlurs` false splats each of its components (the tests' reference).
     public init(view: MapView, skin: LinearRGB, surface: ScalpSurface? = nil, veil: LinearRGB = .zero, dots allDots: [InkDot],
                 threads: Int = 1) {
+        self.init(view: view, skin: skin, surface: surface, veil: veil, dots: allDots, threads: threads, fieldBlurs: true)
+    }
+
+    init(view: MapView, skin: LinearRGB, surface: ScalpSurface?, veil: LinearRGB, dots allDots: [InkDot], threads: Int, fieldBlurs: Bool) {
         self.view = view
         self.skin = skin
         self.surface = surface
@@ -79,7 +84,8 @@ public struct MapRenderer: RowImage {
         let dermalScale = SIMD4<Float>(1 / (1 - veil.x), 1 / (1 - veil.y), 1 / (1 - veil.z), 0)
         self.dermalScale = dermalScale
         let wide = allDots.filter { $0.sigmaMM >= DiffuseField.minimumSigmaMM && $0.amount > 0 }
-        field = DiffuseField(components: wide, view: view, dermalScale: dermalScale, adding: surface?.hairShadowField, threads: threads)
+        field = DiffuseField(components: wide, view: view, dermalScale: dermalScale, adding: surface?.hairShadowField, threads: threads,
+                             blurs: fieldBlurs)
         let dots = allDots.filter { $0.sigmaMM < DiffuseField.minimumSigmaMM }
         let scale = view.pixelsPerMM
         let width = Double(view.widthPixels), height = Double(view.heightPixels)
