@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import SMPEngine
 
-/// Long hair falls: from the front, a woman's 250 mm hair hangs over her ears; hair of 60 mm
-/// stays on the vault, above the ear canal.
+/// Long hair falls: from the front, a woman's 250 mm hair hangs over her ears, framing the face
+/// with a curved edge and ending unevenly; hair of 60 mm stays on the vault, above the ear canal.
 @Suite("Head views: long hair that falls")
 struct HangingHairTests {
     /// A woman's head with hair `lengthMM` long, untreated.
@@ -91,6 +91,43 @@ struct HangingHairTests {
             let below = opacities.indices.filter { $0 / view.widthPixels > Int(canal.y.rounded(.up)) && opacities[$0] > 0 }
             #expect(below.isEmpty, "\(name): \(below.count) pixels of hanging hair below the ear canal")
         }
+    }
+
+    @Test("250 mm hair frames the face with a curved front edge, and ends unevenly lock by lock, not in comb teeth")
+    func edgeAndEnds() throws {
+        let long = try HeadViewRendererTests.Setup(Self.scene(lengthMM: 250, viewPixels: 300))
+        // From the side: the hair's pixel nearest the face in each row from 40 mm above the ear
+        // canal to 40 mm below it; the edge's distance from the face changes down the height.
+        let side = try long.view(.left, day: nil)
+        let width = side.widthPixels
+        let face = try #require(side.camera.project(SIMD3(0, -100, 0))).x, canal = try #require(side.camera.project(SIMD3(0, 0, 0))).x
+        let towardFace = face < canal ? -1 : 1
+        let top = Int(try #require(side.camera.project(SIMD3(0, 0, 40))).y), bottom = Int(try #require(side.camera.project(SIMD3(0, 0, -40))).y)
+        var samples = Self.samples(side)
+        var edges: [Double] = []
+        for row in top...bottom {
+            let columns = (0..<width).filter { (samples[row * width + $0]?.hangingOpacity ?? 0) > 0.5 }
+            guard let edge = towardFace < 0 ? columns.min() : columns.max() else { continue }
+            edges.append(Double(edge))
+        }
+        #expect(edges.count > (bottom - top) / 2, "hair beside the face in \(edges.count) rows")
+        let spreadMM = ((edges.max() ?? 0) - (edges.min() ?? 0)) / side.camera.pixelsPerMMAtTarget
+        #expect(spreadMM > 8, "the front edge moves \(spreadMM) mm over 80 mm of height: a straight cut")
+        // From behind: the lowest hair pixel of each column across the middle of the back. The
+        // ends vary (locks) but neighbouring columns mostly agree (no teeth a strand wide).
+        let back = try long.view(.back, day: nil)
+        samples = Self.samples(back)
+        let backWidth = back.widthPixels
+        var ends: [Int] = []
+        for column in (backWidth * 2 / 5)..<(backWidth * 3 / 5) {
+            let rows = (0..<back.heightPixels).filter { (samples[$0 * backWidth + column]?.hangingOpacity ?? 0) > 0.5 }
+            if let lowest = rows.max() { ends.append(lowest) }
+        }
+        let jumps = zip(ends, ends.dropFirst()).map { abs($0 - $1) }
+        let rangeMM = Double((ends.max() ?? 0) - (ends.min() ?? 0)) / back.camera.pixelsPerMMAtTarget
+        #expect(rangeMM > 3, "the ends lie within \(rangeMM) mm: a straight line")
+        #expect(jumps.filter { Double($0) / back.camera.pixelsPerMMAtTarget > 4 }.count * 10 < jumps.count,
+                "neighbouring columns' ends jump more than 4 mm in \(jumps.filter { Double($0) / back.camera.pixelsPerMMAtTarget > 4 }.count) of \(jumps.count)")
     }
 
     @Test("long hair's views do not depend on the thread count or the band split")

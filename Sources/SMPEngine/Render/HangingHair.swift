@@ -11,12 +11,15 @@ import Foundation
 /// at the head's breadth); the outer one is that grown by the hair's thickness (`thicknessMM`)
 /// at the sides and back and by `topGapMM` at the top. The shell is cut:
 ///
-/// - in front by the plane `y = frontCutYMM` (near the temples), so the face shows between the
-///   two sides of the hair;
+/// - in front by the surface `y = cutY(at:)`: near the temples (`frontCutYMM`) over the top,
+///   coming forward by up to `framingMM` at cheek level, waving lock by lock (`edgeWaveMM`), so
+///   the face shows between the two sides of the hair, framed by a curved, soft edge (the hair
+///   thins over `edgeSoftMM` behind it) rather than a straight cut;
 /// - below, at each azimuth, where the hair's length runs out, measured along the inner
 ///   bullet's vertical section from the parting (at the top) or, behind, the whorl, and capped
-///   at the shoulders (`shoulderZMM`): the ends are ragged, strand by strand, and taper to
-///   nothing over `taperMM`;
+///   at the shoulders (`shoulderZMM`): the ends are uneven lock by lock (`lockWidthMM` across,
+///   `lockRaggedMM` up or down) and a little strand by strand, rise by up to `frontRiseMM`
+///   toward the face (the outline curves up to the front edge) and taper to nothing over `taperMM`;
 /// - above, by fading: a ray that crosses less than `clearThroughMM` of it sees through it,
 ///   one that crosses more than `opaqueThroughMM` does not. On top, where the shell lies
 ///   `topGapMM` off the head, the hair is `LongHair`'s colour on the scalp with the map's scalp
@@ -110,9 +113,23 @@ struct HangingHair: Sendable {
     let endZMM: [Double]
     let hair: LongHair
 
-    /// Ragged ends: each strand's end moves up or down by up to `raggedMM`, then tapers.
+    /// Uneven ends: each lock's end moves up or down by up to `lockRaggedMM`, each strand's by
+    /// `strandRaggedMM` more (at most `raggedMM` in all), then tapers over `taperMM`.
     static let raggedMM = 14.0
-    static let taperMM = 22.0
+    static let lockRaggedMM = 10.0
+    static let strandRaggedMM = 3.0
+    static let lockWidthMM = 16.0
+    static let taperMM = 16.0
+    /// The front edge: how far it comes forward of `frontCutYMM` at cheek level, how far it
+    /// waves lock by lock (locks `edgeLockMM` long), how far behind it the hair thins to nothing,
+    /// and how much higher the ends are at it than `edgeRiseSpanMM` behind it (our estimates,
+    /// against photographs of shoulder-length hair from the front and the side).
+    static let framingMM = 16.0
+    static let edgeWaveMM = 5.0
+    static let edgeLockMM = 22.0
+    static let edgeSoftMM = 9.0
+    static let frontRiseMM = 28.0
+    static let edgeRiseSpanMM = 70.0
     static let topGapMM = 2.5
     static let frontFadeMM = 30.0
     static let innerShade = 0.42
@@ -224,6 +241,41 @@ struct HangingHair: Sendable {
         return angle * 0.5 * (outer.radii.x + outer.radii.y)
     }
 
+    /// The front edge's y at `p`, mm: `frontCutYMM` at and above the bullets' equator, coming
+    /// forward by up to `framingMM` some 90 mm below it (beside the cheeks), each lock's edge a
+    /// little forward or back.
+    func cutY(at p: SIMD3<Double>) -> Double {
+        let below = min(max((inner.centre.z - p.z) / 90, 0), 1)
+        let wave = hair.strands.value(xMM: 7.5, yMM: p.z / Self.edgeLockMM) * Self.edgeWaveMM
+        return frontCutYMM - Self.framingMM * below * below * (3 - 2 * below) + wave
+    }
+
+    /// Where the ray first passes from in front of the front edge to behind it between `start`
+    /// and `end`, nil if it does not: twelve samples find the change of side, bisection the point.
+    func cutCrossing(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double) -> Double? {
+        guard end > start else { return nil }
+        func side(_ t: Double) -> Double {
+            let p = origin + direction * t
+            return p.y - cutY(at: p)
+        }
+        let samples = 12
+        var a = start, inFront = side(start) < 0
+        for k in 1...samples {
+            let b = start + (end - start) * Double(k) / Double(samples)
+            let behind = side(b) >= 0
+            if inFront && behind {
+                var (low, high) = (a, b)
+                for _ in 0..<24 {
+                    let middle = 0.5 * (low + high)
+                    if side(middle) < 0 { low = middle } else { high = middle }
+                }
+                return high
+            }
+            (a, inFront) = (b, !behind)
+        }
+        return nil
+    }
+
     /// Which face of the shell a ray meets.
     enum Face: Sendable {
         case outer, inner, cut
@@ -237,6 +289,9 @@ struct HangingHair: Sendable {
         var face: Face
         /// How far the ray runs through the hair from `point`, mm.
         var throughMM: Double
+        /// How far behind the front edge (`cutY(at:)`) the ray is where it leaves the hair, mm: a
+        /// ray that enters near the edge but runs on through the hair behind it is not thinned.
+        var exitBehindEdgeMM: Double
     }
 
     /// The first point of the shell along the ray `origin + t·direction` before `limit` (the
@@ -252,26 +307,29 @@ struct HangingHair: Sendable {
         if let (_, innerExit) = innerStretch {
             candidates.append((innerExit, .inner))
         }
-        if direction.y > 1e-9 {
-            candidates.append(((frontCutYMM - origin.y) / direction.y, .cut))
+        if let t = cutCrossing(origin: origin, direction: direction, from: max(enter, 0), to: min(exit, limit)) {
+            candidates.append((t, .cut))
         }
         candidates.sort { $0.0 < $1.0 }
         for (t, face) in candidates where t > 0 && t < limit && t <= exit + 1e-6 {
             let p = origin + direction * t
-            guard p.y >= frontCutYMM - 1e-6, outer.scaled(p) <= 1 + 1e-6, inner.scaled(p) >= 1 - 1e-6,
+            guard p.y - cutY(at: p) >= -1e-3, outer.scaled(p) <= 1 + 1e-6, inner.scaled(p) >= 1 - 1e-6,
                   p.z >= endZ(at: p) - Self.raggedMM else { continue }
             let n: SIMD3<Double>
             switch face {
             case .outer: n = outer.normal(at: p)
             case .inner: n = -inner.normal(at: p)
-            case .cut: n = SIMD3(0, -1, 0)
+            // The edge's face is hair seen along its locks, rounded toward the outer face.
+            case .cut:
+                let m = SIMD3<Double>(0, -1, 0) + 0.6 * outer.normal(at: p)
+                n = m / (m * m).sum().squareRoot()
             }
             let pixelMM = edgeSlope * t
             // The outline: grazing the outer face, or at the cut face's rims.
             var edge = face == .outer && -(n * direction).sum() < 0.12
             if face == .cut {
                 edge = (1 - outer.scaled(p)) * outer.radii.x < 1.5 * pixelMM || (inner.scaled(p) - 1) * inner.radii.x < 1.5 * pixelMM
-            } else if p.y - frontCutYMM < 1.5 * pixelMM {
+            } else if p.y - cutY(at: p) < 1.5 * pixelMM {
                 edge = true
             }
             // The hair the ray passes through from there: to the head, or out of the shell.
@@ -279,8 +337,10 @@ struct HangingHair: Sendable {
             if let (innerEnter, _) = innerStretch, innerEnter > t { through = min(through, innerEnter - t) }
             // The cut face is the hair's edge, seen along its thickness; leaving the inside, the
             // ray sees the hair behind the head.
+            let leaving = origin + direction * (t + min(through, 400))
             if face != .outer { through = .infinity }
-            return (Crossing(distanceMM: t, point: p, normal: n, face: face, throughMM: through), edge)
+            return (Crossing(distanceMM: t, point: p, normal: n, face: face, throughMM: through,
+                             exitBehindEdgeMM: leaving.y - cutY(at: leaving)), edge)
         }
         return (nil, false)
     }
@@ -297,7 +357,7 @@ struct HangingHair: Sendable {
         guard a > 1e-12 else { return false }
         let t = -(oo * dd).sum() / a
         let p = origin + direction * t
-        guard t > 0, p.y >= frontCutYMM, p.z <= outer.centre.z, p.z >= endZ(at: p) - Self.raggedMM else { return false }
+        guard t > 0, p.y >= cutY(at: p), p.z <= outer.centre.z, p.z >= endZ(at: p) - Self.raggedMM else { return false }
         let nearest = oo + dd * t
         let miss = ((nearest * nearest).sum().squareRoot() - 1) * min(outer.radii.x, outer.radii.y)
         return miss < 1.5 * edgeSlope * t
@@ -311,24 +371,29 @@ struct HangingHair: Sendable {
         let across = around(p)
         let along = -p.z
         let clumping = hair.clumping(across: across, along: along, footprintMM: footprintMM)
-        // Ragged ends: each strand (its clumping's coarse lattice) ends a little higher or lower.
-        let ragged = hair.strands.value(xMM: across / LongHair.strandWidthMM, yMM: 0.5) * Self.raggedMM
-        let tip = p.z - (endZ(at: p) + ragged - Self.raggedMM)
+        // Uneven ends: each lock (a coarse lattice across the hair) ends a little higher or lower,
+        // its strands a little more, and all rise toward the face's edge.
+        let lock = hair.strands.value(xMM: across / Self.lockWidthMM, yMM: 3.5) * Self.lockRaggedMM
+        let strand = hair.strands.value(xMM: across / LongHair.strandWidthMM, yMM: 0.5) * Self.strandRaggedMM
+        let behindEdge = p.y - cutY(at: p)
+        let rise = Self.frontRiseMM * (1 - smoothstep(0, Self.edgeRiseSpanMM, behindEdge))
+        let tip = p.z - (endZ(at: p) + lock + strand + rise - Self.raggedMM)
         let atEnd = smoothstep(0, Self.taperMM, tip)
         // Thin where the ray crosses little of it (on top, where it lies on the head): there the
         // scalp shows through, as `LongHair` draws it.
         let layer = smoothstep(clearThroughMM, opaqueThroughMM, crossing.throughMM)
         // Over the top, the shell's front ends where the hair from the hairline lies on the head
         // (`LongHair`): faded over `frontFadeMM` behind the cut, not cut off; beside the face
-        // the cut is the hair's own edge.
+        // the hair thins to its edge over `edgeSoftMM`, strand by strand.
         let overTop = smoothstep(inner.centre.z, inner.centre.z + 0.4 * inner.radii.z, p.z)
-        let front = crossing.face != .outer ? 1 : 1 - overTop * (1 - smoothstep(frontCutYMM, frontCutYMM + Self.frontFadeMM, p.y))
+        let front = crossing.face != .outer ? 1
+            : (1 - overTop * (1 - smoothstep(0, Self.frontFadeMM, behindEdge))) * smoothstep(0, Self.edgeSoftMM * clumping, max(behindEdge, crossing.exitBehindEdgeMM))
         let opacity = min(1, atEnd * layer * front * (0.75 + 0.25 * clumping))
         guard opacity > 0 else { return (0, .zero) }
         // Strands run down the surface.
-        var strand = SIMD3<Double>(0, 0, -1) - n * -n.z
-        let length = (strand * strand).sum().squareRoot()
-        strand = length > 1e-9 ? strand / length : SIMD3(0, 1, 0)
+        var fibre = SIMD3<Double>(0, 0, -1) - n * -n.z
+        let length = (fibre * fibre).sum().squareRoot()
+        fibre = length > 1e-9 ? fibre / length : SIMD3(0, 1, 0)
         let lit = max(0, (n * keyLight).sum())
         var h = keyLight + view
         h /= (h * h).sum().squareRoot()
@@ -340,7 +405,7 @@ struct HangingHair: Sendable {
         case .cut: shade = Self.cutShade
         }
         let brightness = shade * (0.85 + 0.15 * clumping)
-        let sheen = crossing.face == .outer ? LongHair.sheen(strand: strand, half: h, lit: lit) : 0
+        let sheen = crossing.face == .outer ? LongHair.sheen(strand: fibre, half: h, lit: lit) : 0
         return (opacity, hair.color * Float(diffuse * brightness) + LinearRGB(repeating: Float(sheen * brightness)))
     }
 

@@ -3,7 +3,7 @@ import Foundation
 /// The whole head a view looks at, in millimetres, in `HeadShape`'s frame (X to the patient's
 /// right, Y to the back, Z up, origin at the centre of the ear-line plane): the adult vault
 /// (`Cranium`, the chart's half-ellipsoid reshaped), continued by a neutral mannequin (brow ridge, a featureless face with a nose and
-/// eye-socket suggestion, cheekbones, chin, ears, neck), each part an ellipsoid or an elliptic
+/// eye-socket suggestion, cheekbones, jaw, chin, ears, a neck flaring into the shoulders), each part an ellipsoid or an elliptic
 /// cylinder blended into the others by a smooth minimum of signed distances.
 ///
 /// The mannequin is deliberately generic: proportions from adult head and face means (tragion
@@ -105,20 +105,28 @@ public struct HeadModel: Sendable {
         func p(_ x: Double, _ y: Double, _ z: Double) -> SIMD3<Double> { SIMD3(x * sx, y * sy, z * sz) }
         let s = (sx + sy + sz) / 3
         var parts = [Part(centre: .zero, radii: cranium.radii * cranium.largestFactor, height: nil, blendMM: 0)]
-        // Jaw and face mass: the mandible's breadth at its angles, front at the lips.
-        parts.append(Part(centre: p(0, -46, -60), radii: p(60, 52, 45), height: nil, blendMM: 28 * s))
-        parts.append(Part(centre: p(0, -82, -93), radii: p(20, 13, 14), height: nil, blendMM: 18 * s))     // chin
+        // Jaw and face mass: the mandible's breadth at its angles, front at the lips; set high
+        // enough that its underside, not the neck, makes the line from the chin back to the
+        // angle below the ear.
+        parts.append(Part(centre: p(0, -44, -62), radii: p(52, 50, 42), height: nil, blendMM: 26 * s))
+        parts.append(Part(centre: p(0, -78, -94), radii: p(18, 12, 12), height: nil, blendMM: 22 * s))     // chin
         for side in [-1.0, 1.0] {
-            // Cheekbones, flowing back into the zygomatic arches.
-            parts.append(Part(centre: p(side * 49, -52, -13), radii: p(22, 34, 14), height: nil, blendMM: 22 * s))
+            // Cheekbones: flat and high, under the eye sockets and back toward the zygomatic
+            // arches, so they shape the face's outline without standing out as cheeks.
+            parts.append(Part(centre: p(side * 44, -62, -12), radii: p(16, 20, 17), height: nil, blendMM: 24 * s))
         }
-        parts.append(Part(centre: p(0, -91, 23), radii: p(44, 9, 7), height: nil, blendMM: 20 * s))        // brow ridge
+        parts.append(Part(centre: p(0, -90, 21), radii: p(42, 9, 7), height: nil, blendMM: 20 * s))        // brow ridge
         parts.append(Part(centre: p(0, -101, -2), radii: p(7, 12, 20), height: nil, blendMM: 9 * s))        // nose bridge
-        parts.append(Part(centre: p(0, -106, -26), radii: p(15, 12, 9), height: nil, blendMM: 9 * s))       // nose tip and wings
+        parts.append(Part(centre: p(0, -104, -25), radii: p(12, 11, 8), height: nil, blendMM: 9 * s))       // nose tip and wings
         for side in [-1.0, 1.0] {
-            // Eye sockets: a shallow, broad hollow under the brow, so the face reads as a face.
-            parts.append(Part(centre: p(side * 31, -110, 7), radii: p(19, 11, 12), height: nil, blendMM: 14 * s, carves: true))
+            // Eye sockets: a shallow, broad hollow under the brow, so the face reads as a face;
+            // blended widely, so the brow above them is a soft ridge, not a bar.
+            parts.append(Part(centre: p(side * 31, -108, 5), radii: p(18, 9, 11), height: nil, blendMM: 16 * s, carves: true))
         }
+        // Shoulders and the trapezius: the neck flares into them at the frame's bottom instead
+        // of running on as a pole; their top some 205 mm below the ear line (as `HangingHair`'s
+        // shoulders).
+        parts.append(Part(centre: p(0, 38, -290), radii: p(165, 85, 85), height: nil, blendMM: 36 * s))
         // The ears against the vault's side where they sit (narrower there than the head's
         // breadth, which the parietals set), not floating off it.
         let earSide = cranium.point(polar: Double.pi / 2 + 0.03, azimuth: 0.14).x
@@ -126,10 +134,11 @@ public struct HeadModel: Sendable {
             parts.append(Part(centre: SIMD3(side * (earSide + 2 * sx), 14 * sy, -4 * sz), radii: p(8, 17, 31),
                               height: nil, blendMM: 6 * s))   // ear
         }
-        // Neck: a cylinder from inside the head down past the frame.
+        // Neck: a cylinder from inside the head down past the frame, narrower than the jaw and
+        // set back under it (the throat some 50 mm behind the chin, the nape under the occiput).
         let neckTop = -30 * sz
-        parts.append(Part(centre: SIMD3(0, 18 * sy, 0.5 * (neckTop + Self.neckBottomMM)), radii: p(58, 62, 1),
-                          height: 0.5 * (neckTop - Self.neckBottomMM), blendMM: 34 * s))
+        parts.append(Part(centre: SIMD3(0, 20 * sy, 0.5 * (neckTop + Self.neckBottomMM)), radii: p(48, 52, 1),
+                          height: 0.5 * (neckTop - Self.neckBottomMM), blendMM: 30 * s))
         self.parts = parts
         let widest = parts.map(\.blendMM).max() ?? 0
         widestBlendMM = widest
