@@ -103,10 +103,10 @@ struct HangingHairTests {
         let face = try #require(side.camera.project(SIMD3(0, -100, 0))).x, canal = try #require(side.camera.project(SIMD3(0, 0, 0))).x
         let towardFace = face < canal ? -1 : 1
         let top = Int(try #require(side.camera.project(SIMD3(0, 0, 40))).y), bottom = Int(try #require(side.camera.project(SIMD3(0, 0, -40))).y)
-        var samples = Self.samples(side)
+        var opacities = Self.hangingOpacities(side)
         var edges: [Double] = []
         for row in top...bottom {
-            let columns = (0..<width).filter { (samples[row * width + $0]?.hangingOpacity ?? 0) > 0.5 }
+            let columns = (0..<width).filter { opacities[row * width + $0] > 0.5 }
             guard let edge = towardFace < 0 ? columns.min() : columns.max() else { continue }
             edges.append(Double(edge))
         }
@@ -116,11 +116,11 @@ struct HangingHairTests {
         // From behind: the lowest hair pixel of each column across the middle of the back. The
         // ends vary (locks) but neighbouring columns mostly agree (no teeth a strand wide).
         let back = try long.view(.back, day: nil)
-        samples = Self.samples(back)
+        opacities = Self.hangingOpacities(back)
         let backWidth = back.widthPixels
         var ends: [Int] = []
         for column in (backWidth * 2 / 5)..<(backWidth * 3 / 5) {
-            let rows = (0..<back.heightPixels).filter { (samples[$0 * backWidth + column]?.hangingOpacity ?? 0) > 0.5 }
+            let rows = (0..<back.heightPixels).filter { opacities[$0 * backWidth + column] > 0.5 }
             if let lowest = rows.max() { ends.append(lowest) }
         }
         let jumps = zip(ends, ends.dropFirst()).map { abs($0 - $1) }
