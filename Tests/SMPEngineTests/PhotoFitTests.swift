@@ -22,7 +22,9 @@ struct PhotoFitTests {
             // Only what the camera sees is marked; the top of the head also where it is the outline.
             let toPoint = point - camera.eye, length = (toPoint * toPoint).sum().squareRoot()
             let first = head.intersect(origin: camera.eye, direction: toPoint / length, edgeSlope: 0).hit?.distanceMM ?? length
-            if first > length - 60 { marks[landmark] = camera.project(point) }
+            guard first > length - 60 else { continue }
+            // The top of the head as a technician marks it: on the outline when the camera is below it.
+            marks[landmark] = camera.project(landmark == .vertex ? PhotoFit.vertexModelPoint(camera: camera, head: head) : point)
         }
         return marks
     }
@@ -306,7 +308,9 @@ struct PhotoHandMarkedTests {
         let truth = HeadCamera(view: .front, shape: shape, distanceMM: 500, pixels: 1000)
         var model: [PhotoSettings.Landmark: SIMD2<Double>] = [:]
         for landmark in PhotoSettings.Landmark.allCases {
-            model[landmark] = truth.project(PhotoFit.modelPoint(landmark, head: head, chart: chart, hairline: hairline, interpupillaryMM: 66))
+            // The vertex where the outline shows the top of the head.
+            model[landmark] = truth.project(landmark == .vertex ? PhotoFit.vertexModelPoint(camera: truth, head: head)
+                : PhotoFit.modelPoint(landmark, head: head, chart: chart, hairline: hairline, interpupillaryMM: 66))
         }
         let pupilGap = model[.leftPupil]!.x - model[.rightPupil]!.x
         #expect(pupilGap > 0, "the patient's left pupil is on the image's right")

@@ -158,7 +158,18 @@ public struct PhotoFit: Sendable {
                 : mirrored ? "the landmarks fit only a head seen from behind, with the glabella facing away: they are inconsistent; check each one's place and side (left and right are the patient's)"
                 : "no pose of the head fits the landmarks")
         }
-        var camera = best.pose.camera
+        // The vertex mark on the silhouette (`vertexModelPoint`), fitted again until it holds still.
+        let refined = refine(best.pose, names: names, model: model, observed: observed, priors: priors, head: head, photo: nil,
+                             landmarks: landmarks, rounds: 3)
+        return try finish(refined.pose, names: names, model: refined.model, observed: observed, target: target, limit: limit,
+                          focalSource: priors.focalGiven ? focalSource : .typicalPhone)
+    }
+
+    /// The fit of `pose` to the landmarks, checked: refused when the residual passes `limit` or
+    /// the camera is too far off.
+    static func finish(_ pose: Pose, names: [PhotoSettings.Landmark], model: [SIMD3<Double>], observed: [SIMD2<Double>],
+                       target: SIMD3<Double>, limit: Double, focalSource: FocalSource) throws(PhotoFitError) -> PhotoFit {
+        var camera = pose.camera
         camera.distanceMM = ((target - camera.eye) * camera.forward).sum()
         var residuals: [PhotoSettings.Landmark: Double] = [:]
         for (index, name) in names.enumerated() {
@@ -180,15 +191,14 @@ public struct PhotoFit: Sendable {
         }
         let cameraRight = HeadCamera.imageAxes(forward: camera.forward, upHint: camera.up).right
         return PhotoFit(camera: camera, rmsResidualPixels: rms, residualPixels: residuals, limitPixels: limit,
-                        isMirrorImage: (cameraRight * camera.right).sum() < 0,
-                        focalSource: priors.focalGiven ? focalSource : .typicalPhone)
+                        isMirrorImage: (cameraRight * camera.right).sum() < 0, focalSource: focalSource)
     }
 
     /// The camera as the fit moves it.
     struct Pose {
         var camera: HeadCamera
 
-        func residuals(model: [SIMD3<Double>], observed: [SIMD2<Double>], priors: Priors) -> [Double] {
+        func residuals(model: [SIMD3<Double>], observed: [SIMD2<Double>], priors: Priors, outline: [OutlineTarget] = []) -> [Double] {
             var out: [Double] = []
             for (point, seen) in zip(model, observed) {
                 // A point behind the camera counts as far off, so the fit turns away from it.
@@ -196,6 +206,7 @@ public struct PhotoFit: Sendable {
                 out.append(projected.x - seen.x)
                 out.append(projected.y - seen.y)
             }
+            for target in outline { out.append(target.residual(camera)) }
             return out + priors.residuals(camera)
         }
 
@@ -228,9 +239,10 @@ public struct PhotoFit: Sendable {
     /// distance prior already pulls a fit nearer than 30 cm back).
     static let closestCameraMM = 250.0
 
-    static func levenbergMarquardt(_ start: Pose, model: [SIMD3<Double>], observed: [SIMD2<Double>], priors: Priors) -> Pose {
+    static func levenbergMarquardt(_ start: Pose, model: [SIMD3<Double>], observed: [SIMD2<Double>], priors: Priors,
+                                   outline: [OutlineTarget] = []) -> Pose {
         var pose = start
-        var residual = pose.residuals(model: model, observed: observed, priors: priors)
+        var residual = pose.residuals(model: model, observed: observed, priors: priors, outline: outline)
         var cost = residual.reduce(0) { $0 + $1 * $1 }
         var lambda = 1e-3
         let parameters = 7
@@ -241,9 +253,9 @@ public struct PhotoFit: Sendable {
             for p in 0..<parameters {
                 var step = [Double](repeating: 0, count: parameters)
                 step[p] = h[p]
-                let plus = pose.moved(step).residuals(model: model, observed: observed, priors: priors)
+                let plus = pose.moved(step).residuals(model: model, observed: observed, priors: priors, outline: outline)
                 step[p] = -h[p]
-                let minus = pose.moved(step).residuals(model: model, observed: observed, priors: priors)
+                let minus = pose.moved(step).residuals(model: model, observed: observed, priors: priors, outline: outline)
                 jacobian[p] = zip(plus, minus).map { ($0 - $1) / (2 * h[p]) }
             }
             var normal = [[Double]](repeating: [Double](repeating: 0, count: parameters), count: parameters)
@@ -258,7 +270,7 @@ public struct PhotoFit: Sendable {
                 for a in 0..<parameters { damped[a][a] += lambda * max(normal[a][a], 1e-9) }
                 guard let step = solve(damped, gradient) else { lambda *= 10; continue }
                 let candidate = pose.moved(step)
-                let candidateResidual = candidate.residuals(model: model, observed: observed, priors: priors)
+                let candidateResidual = candidate.residuals(model: model, observed: observed, priors: priors, outline: outline)
                 let candidateCost = candidateResidual.reduce(0) { $0 + $1 * $1 }
                 if candidateCost < cost {
                     let relative = (cost - candidateCost) / max(cost, 1e-300)
