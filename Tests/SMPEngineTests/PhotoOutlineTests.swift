@@ -170,6 +170,62 @@ struct PhotoOutlineTests {
         #expect(clipped.scalp > 3000)
     }
 
+    /// The photo's soft edge (the fixture blurred over 2-3 px, as the photo-like JPEG's is): the
+    /// pixels just inside the head's silhouette are part head, part wall. They take the ink by
+    /// their head share, not whole (inked whole, the blend went grey: a grey line along the
+    /// outline, and a notch where the scalp gives way to the face). Deeper inside, the ink is as
+    /// before, byte for byte.
+    @Test func softEdgeTakesInkByItsHeadShare() throws {
+        var photoLike = try PhotoLike()
+        let width = photoLike.photo.width, height = photoLike.photo.height
+        var soft = photoLike.photo.pixels
+        for _ in 0..<2 {
+            let source = soft
+            for row in 1..<(height - 1) {
+                for column in 1..<(width - 1) {
+                    for channel in 0..<3 {
+                        var sum = 0
+                        for dy in -1...1 { for dx in -1...1 { sum += Int(source[3 * ((row + dy) * width + column + dx) + channel]) } }
+                        soft[3 * (row * width + column) + channel] = UInt8((sum + 4) / 9)
+                    }
+                }
+            }
+        }
+        photoLike.photo = Photo(width: width, height: height, pixels: soft)
+        let truthFocal = PhotoFit.focalLength35mm(focalPixels: photoLike.truth.focalPixels, widthPixels: 640, heightPixels: 640)
+        let fit = try photoLike.fit(focalLength35mm: truthFocal.rounded())
+        let (clip, _) = try photoLike.setup.rendering.checkOutline(photo: photoLike.photo, fit: fit, head: photoLike.head, landmarks: photoLike.marks)
+        let withRim = photoLike.after(fit, clip: clip)
+        var wholeInk = clip
+        wholeInk?.rim = []
+        let inkedWhole = photoLike.after(fit, clip: wholeInk)
+        let truth = photoLike.truth, head = photoLike.head
+        func hits(_ x: Double, _ y: Double, within reach: Double) -> Bool {
+            [(0.0, 0.0), (-reach, 0), (reach, 0), (0, -reach), (0, reach)].allSatisfy { dx, dy in
+                head.intersect(origin: truth.eye, direction: truth.ray(x: x + dx, y: y + dy), edgeSlope: 0).hit != nil
+            }
+        }
+        var rimDarkening = 0.0, wholeRimDarkening = 0.0, rimCount = 0, interiorDiffers = 0
+        for row in 0..<height {
+            for column in 0..<width {
+                let i = 3 * (row * width + column) + 1
+                guard inkedWhole[i] != soft[i] else { continue }
+                let x = Double(column) + 0.5, y = Double(row) + 0.5
+                if hits(x, y, within: 5) {
+                    if withRim[i] != inkedWhole[i] { interiorDiffers += 1 }
+                } else if !hits(x, y, within: 1) {
+                    rimCount += 1
+                    rimDarkening += Double(soft[i]) - Double(withRim[i])
+                    wholeRimDarkening += Double(soft[i]) - Double(inkedWhole[i])
+                }
+            }
+        }
+        print("soft edge: \(rimCount) rim pixels darkened \(rimDarkening / Double(max(1, rimCount))) levels (inked whole \(wholeRimDarkening / Double(max(1, rimCount)))), \(interiorDiffers) inside changed")
+        #expect(rimCount > 20)
+        #expect(rimDarkening < 0.7 * wholeRimDarkening, "rim darkened \(rimDarkening), inked whole \(wholeRimDarkening)")
+        #expect(interiorDiffers == 0, "\(interiorDiffers) pixels more than 5 px inside the head changed")
+    }
+
     /// A wall of the skin's colour: no ray finds the head's edge, and the check says it could not
     /// verify the fit (report.json's `photo.outline`, a warning) instead of passing silently.
     @Test func skinColouredBackgroundIsReportedUnverified() throws {

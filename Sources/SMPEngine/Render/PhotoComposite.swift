@@ -108,10 +108,13 @@ public struct PhotoComposite: RowImage {
                                   !(clip?.isBackground(column: column, row: row) ?? false),
                                   let factor = transmittance(view: view, before: before, column: column, row: row), factor != .one
                             else { continue }
-                            let effect = LinearRGB.one + (factor - .one) * maskValue
                             let s = sourceLine + 3 * column
-                            let linear = LinearRGB(SRGBTransfer.decodeTable[Int(source[s])], SRGBTransfer.decodeTable[Int(source[s + 1])],
-                                                   SRGBTransfer.decodeTable[Int(source[s + 2])]) * effect
+                            let pixel = LinearRGB(SRGBTransfer.decodeTable[Int(source[s])], SRGBTransfer.decodeTable[Int(source[s + 1])],
+                                                  SRGBTransfer.decodeTable[Int(source[s + 2])])
+                            // At the photo's head edge only the head's share of the pixel takes the ink.
+                            let share = clip?.headShare(column: column, row: row, pixel: pixel) ?? 1
+                            guard share > 0 else { continue }
+                            let linear = pixel * (LinearRGB.one + (factor - .one) * (maskValue * share))
                             let encoded = SRGBTransfer.encode(SIMD4(linear, 0), table: table)
                             output[line + 3 * column] = encoded.0
                             output[line + 3 * column + 1] = encoded.1

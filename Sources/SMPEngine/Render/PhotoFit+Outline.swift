@@ -32,12 +32,13 @@ extension PhotoFit {
     /// `photo.focalLength35mm`): the landmarks leave the focal length and the distance nearly
     /// traded for each other, but the head's outline does not (a wide lens near draws the vault's
     /// outline higher and narrower over the face than a long lens far). For each focal length of
-    /// `outlineSearchFocalLengths35mm` the landmarks are fitted with it held, and the photo's
-    /// head edge measured against the fitted outline (`PhotoOutline`); the focal length with the
-    /// least mean square of landmark residuals and outline gaps (between the two best grid
-    /// lengths' neighbours, a parabola's vertex in log focal length) is fitted at last. When the
-    /// photo shows no outline edge anywhere, the phone's prior stands (`focalSource`
-    /// `.typicalPhone`).
+    /// `outlineSearchFocalLengths35mm` the pose is fitted with it held, to the landmarks and to
+    /// the photo's head edge along the outline's rays together (`refine`: choosing between
+    /// poses fitted to the landmarks alone, the vertex mark's few pixels decided the lens); the
+    /// focal length with the least sum of squared landmark residuals and weighted outline gaps
+    /// (between the two best grid lengths' neighbours, a parabola's vertex in log focal length)
+    /// is fitted at last, its lens loosely held. When the photo shows no outline edge anywhere,
+    /// the phone's prior stands (`focalSource` `.typicalPhone`).
     public static func fitWithOutline(landmarks: [PhotoSettings.Landmark: SIMD2<Double>], head: HeadModel, chart: ScalpChart,
                                       hairline: Hairline, photo: Photo, maxResidualPixels: Double? = nil,
                                       interpupillaryMM: Double? = nil) throws(PhotoFitError) -> PhotoFit {

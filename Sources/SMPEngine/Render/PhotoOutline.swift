@@ -20,6 +20,10 @@ public struct PhotoOutline: Sendable {
         public var fittedRadius: Double
         /// Where the photo's head ends along the ray, pixels from `centre`; nil: no clear edge.
         public var edgeRadius: Double?
+        /// The photo's background just past the edge and its head just inside it (sRGB levels,
+        /// the means within 2 px of points 4 px out and in); nil without an edge.
+        public var background: SIMD3<Double>? = nil
+        public var headSide: SIMD3<Double>? = nil
         /// How far the fitted scalp reaches past the photo's head, pixels (negative: it stops short).
         public var spillPixels: Double? { edgeRadius.map { fittedRadius - $0 } }
     }
@@ -60,7 +64,10 @@ public struct PhotoOutline: Sendable {
                 continue
             }
             let edge = pixels.edge(from: centre, along: direction, near: radius, reach: reachPixels, headColour: skin)
-            samples.append(Sample(angle: angle, fittedRadius: radius, edgeRadius: edge))
+            let origin = centre
+            samples.append(Sample(angle: angle, fittedRadius: radius, edgeRadius: edge,
+                                  background: edge.map { pixels.mean(around: origin + direction * ($0 + 4), radius: 2) },
+                                  headSide: edge.map { pixels.mean(around: origin + direction * ($0 - 4), radius: 2) }))
         }
         self.samples = samples
     }
@@ -144,6 +151,16 @@ public struct PhotoOutline: Sendable {
     /// head, lies off theirs and would cut a wedge out of the scalp).
     public func clip(minimumPixels: Double) -> PhotoOutlineClip? {
         let count = samples.count
+        let rim = samples.map { sample -> PhotoOutlineClip.Rim? in
+            guard let sample, let edge = sample.edgeRadius, let background = sample.background, let head = sample.headSide else { return nil }
+            func linear(_ c: SIMD3<Double>) -> LinearRGB {
+                LinearRGB(SRGBTransfer.decode(UInt8(c.x.rounded())), SRGBTransfer.decode(UInt8(c.y.rounded())), SRGBTransfer.decode(UInt8(c.z.rounded())))
+            }
+            let rim = PhotoOutlineClip.Rim(edgeRadius: edge, background: linear(background), head: linear(head))
+            let split = rim.head - rim.background
+            // Too little between head and background to tell a pixel's share.
+            return (split * split).sum() > 1e-4 ? rim : nil
+        }
         let limits = samples.indices.map { index -> Double? in
             guard let sample = samples[index], let edge = sample.edgeRadius, sample.fittedRadius - edge > minimumPixels else { return nil }
             let neighbours = [samples[(index + count - 1) % count]?.edgeRadius, samples[(index + 1) % count]?.edgeRadius].compactMap { $0 }
@@ -151,8 +168,8 @@ public struct PhotoOutline: Sendable {
             guard heldSpill(at: index) > minimumPixels || agrees else { return nil }
             return edge + 0.5
         }
-        guard limits.contains(where: { $0 != nil }) else { return nil }
-        return PhotoOutlineClip(centre: centre, limitRadii: limits)
+        guard limits.contains(where: { $0 != nil }) || rim.contains(where: { $0 != nil }) else { return nil }
+        return PhotoOutlineClip(centre: centre, limitRadii: limits, rim: rim)
     }
 
     /// How far a ray's edge may lie from its neighbours' (3° away) and still be the head's
@@ -195,6 +212,41 @@ public struct PhotoOutlineClip: Sendable {
     let centre: SIMD2<Double>
     /// Per ray (`PhotoOutline`'s angles); nil: nothing clipped along it.
     let limitRadii: [Double?]
+    /// Per ray: the photo's head edge and the background past it; nil where no edge was found.
+    var rim: [Rim?] = []
+
+    struct Rim: Sendable {
+        var edgeRadius: Double
+        /// The photo's colours just past the edge and just inside it, linear light.
+        var background: LinearRGB
+        var head: LinearRGB
+    }
+
+    /// How far inside the photo's edge a pixel may share its colour with the background: the
+    /// photo-like case's soft edge blends over 2-3 px.
+    static let rimPixels = 3.0
+
+    /// The share of pixel (column, row) that is head, from its colour `pixel` (linear light)
+    /// between the nearest ray's head and background colours, 0 to 1; nil well inside the photo's
+    /// edge or where no ray near found one. The ink is scaled by it, as by a mask's grey: a rim
+    /// pixel half wall takes half the ink (inked whole, the soft edge's blend went grey, 2-4 px
+    /// past the head along the photo-like case's left side), a wall pixel none.
+    @inline(__always)
+    func headShare(column: Int, row: Int, pixel: LinearRGB) -> Float? {
+        guard !rim.isEmpty else { return nil }
+        let d = SIMD2(Double(column) + 0.5, Double(row) + 0.5) - centre
+        var angle = atan2(d.y, d.x)
+        if angle < 0 { angle += 2 * .pi }
+        let position = angle / PhotoOutline.angleStep
+        let count = rim.count
+        let nearest = Int(position.rounded()) % count
+        let other = Int(position.rounded(.down)) % count == nearest ? (nearest + 1) % count : (nearest + count - 1) % count
+        guard let edge = rim[nearest] ?? rim[other] else { return nil }
+        let inner = edge.edgeRadius - Self.rimPixels
+        guard inner < 0 || (d * d).sum() > inner * inner else { return nil }
+        let split = edge.head - edge.background
+        return min(1, max(0, ((pixel - edge.background) * split).sum() / (split * split).sum()))
+    }
 
     /// Is pixel (column, row) past the photo's head on a clipped ray? Between rays, the nearer
     /// clipped neighbours' radii, blended.
