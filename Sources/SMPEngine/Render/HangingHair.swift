@@ -133,7 +133,7 @@ struct HangingHair: Sendable {
     static let topGapMM = 2.5
     static let besideOpaqueMM = 4.0
     static let frontFadeMM = 30.0
-    static let innerShade = 0.42
+    static let innerShade = 0.6
     static let cutShade = 0.7
 
     /// nil when the hair is too short to fall off the vault's top: `LongHair` alone draws it.
