@@ -130,6 +130,24 @@ struct HangingHairTests {
                 "neighbouring columns' ends jump more than 4 mm in \(jumps.filter { Double($0) / back.camera.pixelsPerMMAtTarget > 4 }.count) of \(jumps.count)")
     }
 
+    @Test("from above, the hair hanging beside the head hides what is below it: no background through its ring, none at the front corners")
+    func ringSeenFromAbove() throws {
+        let long = try HeadViewRendererTests.Setup(Self.scene(lengthMM: 250))
+        let view = try long.view(.top, day: nil)
+        let band = view.trace(rows: 0..<view.heightPixels)
+        // Pixels (not on an outline) whose ray meets the hanging hair and no head: the locks
+        // beside the head, seen down their length. A full head of hair is opaque there.
+        var beside = 0, seeThrough = 0
+        for pixel in band.first.indices where band.first[pixel] >= 0 && !band.isEdge[pixel] {
+            let index = Int(band.first[pixel])
+            guard band.samples[index].scalpWeight < 0, band.hangingOpacity(ofSample: index) > 0 else { continue }
+            beside += 1
+            if band.hangingOpacity(ofSample: index) < 0.95 { seeThrough += 1 }
+        }
+        #expect(beside > 500, "\(beside) pixels of hair beside the head")
+        #expect(seeThrough * 25 < beside, "\(seeThrough) of \(beside) pixels beside the head show the background through the hair")
+    }
+
     @Test("long hair's views do not depend on the thread count or the band split")
     func reproducible() throws {
         let text = Self.scene(lengthMM: 250, viewPixels: 180)

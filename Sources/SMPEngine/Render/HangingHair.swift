@@ -131,8 +131,9 @@ struct HangingHair: Sendable {
     static let frontRiseMM = 28.0
     static let edgeRiseSpanMM = 70.0
     static let topGapMM = 2.5
+    static let besideOpaqueMM = 4.0
     static let frontFadeMM = 30.0
-    static let innerShade = 0.42
+    static let innerShade = 0.6
     static let cutShade = 0.7
 
     /// nil when the hair is too short to fall off the vault's top: `LongHair` alone draws it.
@@ -289,6 +290,9 @@ struct HangingHair: Sendable {
         var face: Face
         /// How far the ray runs through the hair from `point`, mm.
         var throughMM: Double
+        /// The ray leaves the hair through its outside (beside the head, seen edge-on) rather
+        /// than reaching the head under it.
+        var leavesBeside: Bool
         /// How far behind the front edge (`cutY(at:)`) the ray is where it leaves the hair, mm: a
         /// ray that enters near the edge but runs on through the hair behind it is not thinned.
         var exitBehindEdgeMM: Double
@@ -333,13 +337,16 @@ struct HangingHair: Sendable {
                 edge = true
             }
             // The hair the ray passes through from there: to the head, or out of the shell.
+            // A ray that meets no head inside the hair runs through all of it (across the gap
+            // between the head and the hair's inside, too, where the hair hangs clear of it).
+            let leavesBeside = limit >= exit
             var through = min(limit, exit) - t
-            if let (innerEnter, _) = innerStretch, innerEnter > t { through = min(through, innerEnter - t) }
+            if !leavesBeside, let (innerEnter, _) = innerStretch, innerEnter > t { through = min(through, innerEnter - t) }
             // The cut face is the hair's edge, seen along its thickness; leaving the inside, the
             // ray sees the hair behind the head.
             let leaving = origin + direction * (t + min(through, 400))
             if face != .outer { through = .infinity }
-            return (Crossing(distanceMM: t, point: p, normal: n, face: face, throughMM: through,
+            return (Crossing(distanceMM: t, point: p, normal: n, face: face, throughMM: through, leavesBeside: leavesBeside,
                              exitBehindEdgeMM: leaving.y - cutY(at: leaving)), edge)
         }
         return (nil, false)
@@ -368,7 +375,9 @@ struct HangingHair: Sendable {
     func shade(_ crossing: Crossing, keyLight: SIMD3<Double>, towardCamera view: SIMD3<Double>, footprintMM: Double)
         -> (opacity: Double, radiance: LinearRGB) {
         let p = crossing.point, n = crossing.normal
-        let across = around(p)
+        // On the cut face the ray meets the front locks side by side, from the hair's inside
+        // to its outside, each running down: their across coordinate is the depth into the hair.
+        let across = crossing.face == .cut ? (inner.scaled(p) - 1) * inner.radii.x : around(p)
         let along = -p.z
         let clumping = hair.clumping(across: across, along: along, footprintMM: footprintMM)
         // Uneven ends: each lock (a coarse lattice across the hair) ends a little higher or lower,
@@ -379,16 +388,26 @@ struct HangingHair: Sendable {
         let rise = Self.frontRiseMM * (1 - smoothstep(0, Self.edgeRiseSpanMM, behindEdge))
         let tip = p.z - (endZ(at: p) + lock + strand + rise - Self.raggedMM)
         let atEnd = smoothstep(0, Self.taperMM, tip)
-        // Thin where the ray crosses little of it (on top, where it lies on the head): there the
-        // scalp shows through, as `LongHair` draws it.
-        let layer = smoothstep(clearThroughMM, opaqueThroughMM, crossing.throughMM)
+        // Thin where the ray crosses little of it on its way to the head (on top, where it lies
+        // on the head): there the scalp shows through, as `LongHair` draws it. Beside the head
+        // the ray crosses the hanging locks, some ten hairs per mm² (a full head in a shell
+        // 16 mm thick), nearly across their length: a few millimetres of them hide what is
+        // behind (the ring round the head seen from above, the outline from the sides).
+        let layer = crossing.leavesBeside ? smoothstep(0, Self.besideOpaqueMM, crossing.throughMM)
+            : smoothstep(clearThroughMM, opaqueThroughMM, crossing.throughMM)
         // Over the top, the shell's front ends where the hair from the hairline lies on the head
         // (`LongHair`): faded over `frontFadeMM` behind the cut, not cut off; beside the face
         // the hair thins to its edge over `edgeSoftMM`, strand by strand.
-        let overTop = smoothstep(inner.centre.z, inner.centre.z + 0.4 * inner.radii.z, p.z)
+        // Only where the ray reaches the head does `LongHair` draw that hair under it; a ray
+        // running down through the hair beside the head (the front corners seen from above)
+        // sees hair, not the background through a fade.
+        let overTop = crossing.leavesBeside ? 0 : smoothstep(inner.centre.z, inner.centre.z + 0.4 * inner.radii.z, p.z)
         let front = crossing.face != .outer ? 1
             : (1 - overTop * (1 - smoothstep(0, Self.frontFadeMM, behindEdge))) * smoothstep(0, Self.edgeSoftMM * clumping, max(behindEdge, crossing.exitBehindEdgeMM))
-        let opacity = min(1, atEnd * layer * front * (0.75 + 0.25 * clumping))
+        // Between clumps the ray sees deeper hair, not what is behind it, where the hair it
+        // crosses is the hanging locks' whole depth.
+        let gaps = crossing.leavesBeside ? 1 : 0.75 + 0.25 * clumping
+        let opacity = min(1, atEnd * layer * front * gaps)
         guard opacity > 0 else { return (0, .zero) }
         // Strands run down the surface.
         var fibre = SIMD3<Double>(0, 0, -1) - n * -n.z

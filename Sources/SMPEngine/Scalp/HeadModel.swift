@@ -81,10 +81,15 @@ public struct HeadModel: Sendable {
     /// A sphere holding every part but the neck, with its blend reach.
     let boundingCentre: SIMD3<Double>
     let boundingRadius: Double
-    /// The cranium ellipsoid ends (smoothly, over `craniumCutBlendMM`) at this height: below
-    /// the nape the jaw and neck take over, instead of the ellipsoid's lower half bulging under
-    /// the chin.
+    /// The cranium ellipsoid ends (smoothly, over `craniumCutBlendMM`) at this height under the
+    /// midline, rising by `craniumCutRise` per mm to either side: below the nape the jaw and
+    /// neck take over, instead of the ellipsoid's lower half bulging under the chin, and at the
+    /// sides the jaw's own breadth (not the vault's) makes the face's outline below the
+    /// cheekbones, narrowing toward the chin as a face does.
     let craniumCutMM: Double
+    let craniumCutRise: Double
+    /// 1/√(1 + rise²): the cut's distance from its height difference.
+    let craniumCutNormalZ: Double
     let craniumCutBlendMM: Double
     /// Below this height (mm) only the neck shapes the surface.
     let neckAloneBelowMM: Double
@@ -105,23 +110,29 @@ public struct HeadModel: Sendable {
         func p(_ x: Double, _ y: Double, _ z: Double) -> SIMD3<Double> { SIMD3(x * sx, y * sy, z * sz) }
         let s = (sx + sy + sz) / 3
         var parts = [Part(centre: .zero, radii: cranium.radii * cranium.largestFactor, height: nil, blendMM: 0)]
-        // Jaw and face mass: the mandible's breadth at its angles, front at the lips; set high
-        // enough that its underside, not the neck, makes the line from the chin back to the
-        // angle below the ear.
-        parts.append(Part(centre: p(0, -44, -62), radii: p(52, 50, 42), height: nil, blendMM: 26 * s))
+        // Jaw and face mass: the mandible's breadth at its angles (bigonial breadth about
+        // 107 mm), front at the lips; set high enough that its underside, not the neck, makes
+        // the line from the chin back to the angle below the ear.
+        parts.append(Part(centre: p(0, -44, -62), radii: p(53.5, 50, 42), height: nil, blendMM: 26 * s))
         parts.append(Part(centre: p(0, -78, -94), radii: p(18, 12, 12), height: nil, blendMM: 22 * s))     // chin
         for side in [-1.0, 1.0] {
             // Cheekbones: flat and high, under the eye sockets and back toward the zygomatic
             // arches, so they shape the face's outline without standing out as cheeks.
             parts.append(Part(centre: p(side * 44, -62, -12), radii: p(16, 20, 17), height: nil, blendMM: 24 * s))
         }
-        parts.append(Part(centre: p(0, -90, 21), radii: p(42, 9, 7), height: nil, blendMM: 20 * s))        // brow ridge
-        parts.append(Part(centre: p(0, -101, -2), radii: p(7, 12, 20), height: nil, blendMM: 9 * s))        // nose bridge
-        parts.append(Part(centre: p(0, -104, -25), radii: p(12, 11, 8), height: nil, blendMM: 9 * s))       // nose tip and wings
+        // Brow ridge: curved back with the forehead (its front some 2 mm proud of the vault's
+        // over the inner eyes, most at the glabella) and gone into the forehead before the
+        // temples, not a bar standing off the forehead's curve.
+        parts.append(Part(centre: p(0, -76, 19), radii: p(40, 26, 9), height: nil, blendMM: 18 * s))
+        // Nose: a dorsum widening and coming forward from the nasion down to the tip (the
+        // bridge's lower half), and a tip narrower than the alae's span and no taller than it
+        // is deep, set into the bridge's end: a nose, not a ball on a stick.
+        parts.append(Part(centre: p(0, -99, -12), radii: p(8.5, 14, 22), height: nil, blendMM: 9 * s))     // nose bridge
+        parts.append(Part(centre: p(0, -103, -25), radii: p(8.5, 9.5, 5.5), height: nil, blendMM: 12 * s))  // nose tip and wings
         for side in [-1.0, 1.0] {
             // Eye sockets: a shallow, broad hollow under the brow, so the face reads as a face;
             // blended widely, so the brow above them is a soft ridge, not a bar.
-            parts.append(Part(centre: p(side * 31, -108, 5), radii: p(18, 9, 11), height: nil, blendMM: 16 * s, carves: true))
+            parts.append(Part(centre: p(side * 31, -104, 5), radii: p(17, 9, 10), height: nil, blendMM: 16 * s, carves: true))
         }
         // Shoulders and the trapezius: the neck flares into them at the frame's bottom instead
         // of running on as a pole; their top some 205 mm below the ear line (as `HangingHair`'s
@@ -157,6 +168,10 @@ public struct HeadModel: Sendable {
             return (offset * offset).sum().squareRoot() + part.radii.max() + 1.5 * (parts.map(\.blendMM).max() ?? 0) + 1
         }.max() ?? 0
         craniumCutMM = -80 * sz
+        // 0.6 mm up per mm aside: the vault ends some 35 mm below the ear line under the ears
+        // (where the jaw's angle takes over), still 80 mm down at the nape's and chin's midline.
+        craniumCutRise = 0.6 * sz / sx
+        craniumCutNormalZ = 1 / (1 + craniumCutRise * craniumCutRise).squareRoot()
         craniumCutBlendMM = 20 * s
         // Below the cranium's cut and every other part's reach (the neck's blend beyond both).
         let reach = reachBounds
@@ -181,12 +196,18 @@ public struct HeadModel: Sendable {
             let part = parts[index]
             let di = partDistance(q, index)
             if index == 0 {
-                d = Self.smoothMax(di, craniumCutMM - q.z, craniumCutBlendMM)
+                d = Self.smoothMax(di, belowCut(q), craniumCutBlendMM)
             } else {
                 d = part.carves ? Self.smoothMax(d, -di, part.blendMM) : Self.smoothMin(d, di, part.blendMM)
             }
         }
         return d
+    }
+
+    /// The signed distance of `q` below the cranium's cut (negative above it), mm.
+    @inline(__always)
+    func belowCut(_ q: SIMD3<Double>) -> Double {
+        (craniumCutMM + craniumCutRise * abs(q.x) - q.z) * craniumCutNormalZ
     }
 
     /// How much the surface at `q` is the cranium's, 0…1: 1 where no other part comes within its
@@ -407,7 +428,7 @@ public struct HeadModel: Sendable {
                 let crossing = vaultT ?? .infinity
                 if crossing > t && crossing < next {
                     let point = origin + direction * crossing
-                    if point.z - craniumCutMM > craniumCutBlendMM {
+                    if -belowCut(point) > craniumCutBlendMM {
                         let n = craniumNormal(at: point)
                         let edge = closestRatio < 1 || -(n * direction).sum() < 0.12
                         return (Hit(distanceMM: crossing, point: point, normal: n, onEdge: edge, active: active), edge)
@@ -484,7 +505,7 @@ public struct HeadModel: Sendable {
     /// Is `q` farther from every active part but the cranium than that part's blend radius (so
     /// that the distance there is the cranium's alone)?
     func unblended(_ q: SIMD3<Double>, active: UInt32) -> Bool {
-        guard q.z - craniumCutMM > craniumCutBlendMM else { return false }
+        guard -belowCut(q) > craniumCutBlendMM else { return false }
         var bits = active & ~1
         while bits != 0 {
             let index = bits.trailingZeroBitCount
