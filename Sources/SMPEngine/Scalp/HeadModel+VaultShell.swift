@@ -20,28 +20,15 @@ extension HeadModel {
             self.exit[index] = exit
         }
 
-        /// Is the ray's point at `t` within some part's reach (enter ≤ t ≤ exit: both
-        /// differences not positive, exactly, in some lane)?
-        @inline(__always)
+        /// Is the ray's point at `t` within some part's reach?
         func contains(_ t: Double) -> Bool {
             let t = SIMD16<Double>(repeating: t)
-            return Self.smallest(pointwiseMax(enter - t, t - exit)) <= 0
+            return any((enter .<= t) .& (t .<= exit))
         }
 
         /// The nearest reach the ray enters after `t` (infinity: none).
-        @inline(__always)
         func nextEnter(after t: Double) -> Double {
-            Self.smallest(enter.replacing(with: .infinity, where: enter .<= SIMD16(repeating: t)))
-        }
-
-        /// The smallest lane, by halves: `SIMD16.min()` reduces lane by lane, and the march asks
-        /// at every step.
-        @inline(__always)
-        static func smallest(_ v: SIMD16<Double>) -> Double {
-            let eight = pointwiseMin(v.lowHalf, v.highHalf)
-            let four = pointwiseMin(eight.lowHalf, eight.highHalf)
-            let two = pointwiseMin(four.lowHalf, four.highHalf)
-            return Swift.min(two.x, two.y)
+            enter.replacing(with: .infinity, where: enter .<= SIMD16(repeating: t)).min()
         }
     }
 
