@@ -8,12 +8,11 @@ struct HeadViewFootprintTests {
     /// footprint of `share` of it from the chart's derivatives and the one from the chart
     /// points of the differentials' ends. At grazing angles (the outline's pixels, which are
     /// supersampled) the differentials reach the tangent plane hundreds of millimetres away and
-    /// the chart points there say nothing of the footprint; past the chart's rim the chart is
-    /// held (and the texture fades out). Pixels where another part blends into the cranium
-    /// (scalp weight under 1) are left out too: the mannequin's nape and ears blend in right at
-    /// the chart's rim, where a hit within 0.0003 rad of it has its mapped ends past the rim (held
-    /// ρ: single pixels of the left and crown views differ by 6-29 % there, the derivatives being
-    /// the right ones), and on the blended surface the two differ by up to about 0.5 %.
+    /// the chart points there say nothing of the footprint. Past the chart's rim the chart is
+    /// held (and the texture fades out), so a footprint that crosses the rim (its centre or
+    /// either differential's end past it: the mannequin's nape and ears blend in right there)
+    /// has its mapped ends on the held ρ and says nothing either; the derivatives are the right
+    /// ones there. Every other scalp pixel counts, blended ones (scalp weight under 1) included.
     static func footprints(_ view: HeadViewRenderer, share: Double) -> [(derived: (SIMD2<Double>, SIMD2<Double>, SIMD2<Double>),
                                                            mapped: (SIMD2<Double>, SIMD2<Double>, SIMD2<Double>))] {
         var result: [((SIMD2<Double>, SIMD2<Double>, SIMD2<Double>), (SIMD2<Double>, SIMD2<Double>, SIMD2<Double>))] = []
@@ -21,9 +20,11 @@ struct HeadViewFootprintTests {
             for column in 0..<view.widthPixels {
                 let x = Double(column) + 0.5, y = Double(row) + 0.5
                 guard let hit = view.geometry.hit(x: x, y: y, edgeSlope: 0).hit,
-                      view.head.scalpWeight(at: hit.point, active: hit.active) >= 1,
-                      -(hit.normal * view.camera.ray(x: x, y: y)).sum() > 0.1,
-                      view.head.surfaceAngles(of: hit.point).polar < view.head.cranium.chart.maximumPolar else { continue }
+                      view.head.scalpWeight(at: hit.point, active: hit.active) > 0,
+                      -(hit.normal * view.camera.ray(x: x, y: y)).sum() > 0.1 else { continue }
+                let (acrossEnd, downEnd) = view.geometry.differentials(of: hit, x: x, y: y, share: share)
+                let rim = view.head.cranium.chart.maximumPolar
+                guard [hit.point, acrossEnd, downEnd].allSatisfy({ view.head.surfaceAngles(of: $0).polar < rim }) else { continue }
                 let derived = view.geometry.footprint(of: hit, x: x, y: y, share: share)
                 let mapped = view.geometry.footprintByChartPoints(of: hit, x: x, y: y, share: share)
                 result.append(((derived.centre, derived.across, derived.down), (mapped.centre, mapped.across, mapped.down)))
@@ -48,14 +49,16 @@ struct HeadViewFootprintTests {
         return errors.sorted()
     }
 
-    @Test("the derived footprint is the mapped one's limit: for a fiftieth of a pixel they agree within 0.5 % (99 % of pixels within 0.2 %), the centres bit for bit")
+    @Test("the derived footprint is the mapped one's limit: for a fiftieth of a pixel they agree within 0.6 % (99 % of pixels within 0.2 %), the centres bit for bit")
     func derivedIsTheDerivative() throws {
         let setup = try HeadViewRendererTests.Setup(HeadViewRendererTests.scene(viewPixels: 240))
         for name in [HeadViewName.top, .front, .left, .crown] {
             let errors = Self.relativeErrors(try setup.view(name, day: nil), share: 0.02)
             #expect(errors.count > 2000, "\(name): \(errors.count) scalp pixels")
             let p99 = errors[errors.count * 99 / 100], worst = errors.last!
-            #expect(p99 < 0.002 && worst < 0.005, "\(name): 99th percentile \(p99), worst \(worst) of \(errors.count)")
+            // Where the face blends into the forehead the surface bends within the footprint's
+            // reach more than the vault does: single pixels there reach about 0.5 %.
+            #expect(p99 < 0.002 && worst < 0.006, "\(name): 99th percentile \(p99), worst \(worst) of \(errors.count)")
         }
     }
 

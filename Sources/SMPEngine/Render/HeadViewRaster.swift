@@ -89,6 +89,8 @@ extension HeadViewRenderer {
         if hanging != nil { hangingSamples.reserveCapacity(rows.count * width / 2) }
         // A ray passing within a pixel of a surface it misses marks an edge.
         let slope = 1 / camera.focalPixels
+        var corners: [(hit: HeadModel.Hit?, direction: SIMD3<Double>)] = []
+        corners.reserveCapacity(Self.cornerSubrays.count)
         for row in rows {
             for column in 0..<width {
                 let index = (row - rows.lowerBound) * width + column
@@ -103,12 +105,28 @@ extension HeadViewRenderer {
                     if hanging != nil { hangingSamples.append(hangingSample(crossing, direction: direction, footprint: 1)) }
                     continue
                 }
-                // An edge: 3 × 3 rays, each seeing a third of the pixel across.
+                // An edge: 3 × 3 rays, each seeing a third of the pixel across; the corners first.
+                corners.removeAll(keepingCapacity: true)
+                // Only a centre on the edge for its grazing angle (not for a part it passed close by).
+                if let hit, hanging == nil, -(hit.normal * direction).sum() < 0.12 {
+                    for k in Self.cornerSubrays {
+                        let (h, _, d) = geometry.hit(x: Double(column) + (Double(k % 3) + 0.5) / 3,
+                                                     y: Double(row) + (Double(k / 3) + 0.5) / 3, edgeSlope: 0)
+                        corners.append((h, d))
+                    }
+                    if Self.covers(hit, corners, pixelMM: hit.distanceMM / camera.focalPixels) {
+                        first[index] = Int32(samples.count)
+                        samples.append(sample(hit, direction: direction, x: x, y: y, footprint: 1))
+                        continue
+                    }
+                }
                 first[index] = Int32(samples.count)
                 isEdge[index] = true
                 for k in 0..<9 {
                     let sx = Double(column) + (Double(k % 3) + 0.5) / 3, sy = Double(row) + (Double(k / 3) + 0.5) / 3
-                    let (h, _, d) = geometry.hit(x: sx, y: sy, edgeSlope: 0)
+                    // The corners' rays, when traced above, are these same rays.
+                    let corner = k % 2 == 1 || k == 4 || corners.isEmpty ? nil : corners[k < 4 ? k / 2 : k / 2 - 1]
+                    let (h, _, d) = corner.map { ($0.hit, false, $0.direction) } ?? geometry.hit(x: sx, y: sy, edgeSlope: 0)
                     samples.append(h.map { sample($0, direction: d, x: sx, y: sy, footprint: 1.0 / 3) } ?? .background)
                     if hanging != nil {
                         let (c, _) = hangingCrossing(x: sx, y: sy, direction: d, before: h, edgeSlope: 0)
@@ -118,6 +136,24 @@ extension HeadViewRenderer {
             }
         }
         return HeadViewBand(rows: rows, width: width, first: first, isEdge: isEdge, samples: samples, hanging: hangingSamples)
+    }
+
+    /// The corners of an edge pixel's 3 × 3 rays (their index k: column k % 3, row k / 3).
+    static let cornerSubrays = [0, 2, 6, 8]
+
+    /// Does an edge pixel whose centre ray met the head at `centre` lie on the surface it
+    /// met, whole: its four corner rays (`cornerSubrays`) meet the head too, within six pixel
+    /// widths (`pixelMM`, at the centre's depth) of the centre's depth: no outline of a nearer
+    /// part, no step to a farther one, only the grazing surface's slope? Such a pixel is on an
+    /// edge only for its grazing angle, and its centre ray with the whole pixel's footprint
+    /// stands for its nine: the silhouette's outer pixels, where a corner misses or another
+    /// part is met, keep them.
+    static func covers(_ centre: HeadModel.Hit, _ corners: [(hit: HeadModel.Hit?, direction: SIMD3<Double>)],
+                       pixelMM: Double) -> Bool {
+        corners.allSatisfy { corner in
+            guard let hit = corner.hit else { return false }
+            return abs(hit.distanceMM - centre.distanceMM) < 6 * pixelMM
+        }
     }
 
     /// Where the ray through image point (x, y) meets the hanging hair before the head's `hit`

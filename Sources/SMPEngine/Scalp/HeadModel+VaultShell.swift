@@ -106,4 +106,23 @@ extension HeadModel {
         let point = origin + direction * t
         return (nil, (t, cranium.distance(point, inverseRadii: r, inverseRadiiSquared: craniumInverseRadiiSquared)))
     }
+
+    /// Where a ray that misses the ellipsoid inside the vault first crosses the vault between
+    /// `start` (outside it) and `end`, nil if it is not found so: the ray's point nearest the
+    /// vault's centre (in the ellipsoid's unit coordinates) inside the vault brackets the crossing
+    /// for regula falsi, and the vault's excess, positive at five points before it, says no
+    /// earlier crossing was stepped over. Rays that pass outside (most of them miss) are
+    /// left to marching.
+    func vaultCrossing(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double) -> Double? {
+        let o = origin * craniumInverseRadii, d = direction * craniumInverseRadii
+        let nearest = -(o * d).sum() / (d * d).sum()
+        guard nearest > start,
+              cranium.excess(origin + direction * nearest, inverseRadii: craniumInverseRadii) < 0 else { return nil }
+        let t = cranium.crossing(origin: origin, direction: direction, outside: start, inside: nearest, inverseRadii: craniumInverseRadii)
+        guard t <= end else { return nil }
+        for k in 0..<5 where cranium.excess(origin + direction * (start + (t - start) * Double(k) / 5), inverseRadii: craniumInverseRadii) <= 0 {
+            return nil
+        }
+        return t
+    }
 }

@@ -76,6 +76,9 @@ public struct HeadModel: Sendable {
     let craniumInnerBound: Bound
     let craniumInverseRadiiSquared: SIMD3<Double>
     let neckBound: Bound
+    /// The shoulders' part (`parts[shouldersIndex]`), met exactly where no other part reaches
+    /// (`shouldersAlone`).
+    let shouldersIndex: Int
     /// The largest blend radius: how far the cranium can shape the surface.
     let widestBlendMM: Double
     /// A sphere holding every part but the neck, with its blend reach.
@@ -137,6 +140,7 @@ public struct HeadModel: Sendable {
         // Shoulders and the trapezius: the neck flares into them at the frame's bottom instead
         // of running on as a pole; their top some 205 mm below the ear line (as `HangingHair`'s
         // shoulders).
+        shouldersIndex = parts.count
         parts.append(Part(centre: p(0, 38, -290), radii: p(165, 85, 85), height: nil, blendMM: 36 * s))
         // The ears against the vault's side where they sit (narrower there than the head's
         // breadth, which the parietals set), not floating off it.
@@ -336,6 +340,9 @@ public struct HeadModel: Sendable {
         // Where the ray is within each part's surface bound: outside all of them there is no
         // surface, and the march crosses such a stretch in one step.
         var surface = ReachStretches()
+        // Where the ray is within the reach of a part other than the shoulders (the cranium's
+        // included): outside all of them the surface is the shoulders' alone.
+        var reachButShoulders = ReachStretches()
         var remaining = candidates
         while remaining != 0 {
             let index = remaining.trailingZeroBitCount
@@ -343,6 +350,7 @@ public struct HeadModel: Sendable {
             guard let (reachEnter, reachExit) = Self.bounds(origin: origin, direction: direction, reachBounds[index]) else { continue }
             active |= 1 << UInt32(index)
             if index != 0 { reach.add(index, enter: reachEnter, exit: reachExit) }
+            if index != shouldersIndex { reachButShoulders.add(index, enter: reachEnter, exit: reachExit) }
             guard let (enter, exit) = Self.bounds(origin: origin, direction: direction, surfaceBounds[index]) else { continue }
             surface.add(index, enter: enter, exit: exit)
             let part = parts[index]
@@ -445,6 +453,29 @@ public struct HeadModel: Sendable {
                     continue
                 }
             }
+            if active & (1 << UInt32(shouldersIndex)) != 0, reachButShoulders.canSkip, !reachButShoulders.contains(t) {
+                // Only the shoulders shape the surface up to the next part's reach: their
+                // ellipsoid's crossing is the hit, and without one the stretch is crossed in one
+                // step, where marching creeps along their long, flat top.
+                let next = reachButShoulders.nextEnter(after: t)
+                if let alone = shouldersAlone(origin: origin, direction: direction, from: t, to: next) {
+                    if let closest = alone.closest {
+                        closestRatio = min(closestRatio, closest.distanceMM / max(edgeSlope * closest.t, 1e-9))
+                    }
+                    if let (crossing, n) = alone.crossing {
+                        let edge = closestRatio < 1 || -(n * direction).sum() < 0.12
+                        return (Hit(distanceMM: crossing, point: origin + direction * crossing, normal: n, onEdge: edge, active: active),
+                                edge)
+                    }
+                    previous = .infinity
+                    falling = false
+                    guard next <= farthest else { break }
+                    t = next
+                    previousT = t
+                    falling = true
+                    continue
+                }
+            }
             let q = origin + direction * t
             let d = distance(q, active: active)
             // A twentieth of a millimetre: a tenth of the finest pixel footprint a view has.
@@ -481,25 +512,6 @@ public struct HeadModel: Sendable {
         }
         if falling { closestRatio = min(closestRatio, previous / max(edgeSlope * previousT, 1e-9)) }
         return (nil, closestRatio < 1)
-    }
-
-    /// Where a ray that misses the ellipsoid inside the vault first crosses the vault between
-    /// `start` (outside it) and `end`, nil if it is not found so: the ray's point nearest the
-    /// vault's centre (in the ellipsoid's unit coordinates) inside the vault brackets the crossing
-    /// for regula falsi, and the vault's excess, positive at five points before it, says no
-    /// earlier crossing was stepped over. Rays that pass outside (most of them miss) are
-    /// left to marching.
-    func vaultCrossing(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double) -> Double? {
-        let o = origin * craniumInverseRadii, d = direction * craniumInverseRadii
-        let nearest = -(o * d).sum() / (d * d).sum()
-        guard nearest > start,
-              cranium.excess(origin + direction * nearest, inverseRadii: craniumInverseRadii) < 0 else { return nil }
-        let t = cranium.crossing(origin: origin, direction: direction, outside: start, inside: nearest, inverseRadii: craniumInverseRadii)
-        guard t <= end else { return nil }
-        for k in 0..<5 where cranium.excess(origin + direction * (start + (t - start) * Double(k) / 5), inverseRadii: craniumInverseRadii) <= 0 {
-            return nil
-        }
-        return t
     }
 
     /// Is `q` farther from every active part but the cranium than that part's blend radius (so
