@@ -17,13 +17,6 @@ public final class PreviewRenderer: @unchecked Sendable {
     /// the dots within it: the whole scalp's were most of its cost (tests check the reach and
     /// compare with the window drawn from every dot).
     static let dotReachMM = 24.0
-    /// The coarsest mip level a head view's filter reads on the page: 8 × 8 texels, 2.2 mm at
-    /// 640 px. Wider footprints are grazing rays at the silhouette (about 0.3 % of the top
-    /// view's taps), whose filter would otherwise read levels up to the whole texture's mean, so
-    /// every texel would be drawn for them; at level 3 the texels the view reads are about half
-    /// of the chart it sees (`TexelSpans`), and those pixels differ from a render's view by
-    /// their filter's width only.
-    static let textureMaximumLevel = 3
     /// Threads rendering a preview's bands.
     let threads: Int
     let generation = RenderGeneration()
@@ -38,9 +31,6 @@ public final class PreviewRenderer: @unchecked Sendable {
     /// camera, the head, its long hair and the skin's shine, so that a change of density, time or
     /// ink only re-builds the texture and re-shades.
     private var tracedViews = StageCache<HeadViewRenderer>(capacity: 3)
-    /// The texels of the seen chart's texture each traced view reads: the only ones a change
-    /// re-renders.
-    private var texelSpans = StageCache<TexelSpans>(capacity: 3)
 
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -96,14 +86,8 @@ public final class PreviewRenderer: @unchecked Sendable {
                 (preview.surface(view: seen), skin)
             }
             try generation.check(ticket)
-            let spans = cached(\.texelSpans, key: Self.viewKey(scene, camera: camera, stageKey: stageKey) + "texels \(seen)|") {
-                traced.texelSpans(on: seen, maximumLevel: Self.textureMaximumLevel)!
-            }
-            try generation.check(ticket)
-            // As the map window, the texture draws only the dots that reach the chart it covers,
-            // and only the texels the view reads.
-            let texture = rendering.chartTexture(map: map, dots: Self.dots(dots, near: seen), day: day, surface: surface, within: whole,
-                                                 reading: spans)
+            // As the map window, the texture draws only the dots that reach the chart it covers.
+            let texture = rendering.chartTexture(map: map, dots: Self.dots(dots, near: seen), day: day, surface: surface, within: whole)
             try generation.check(ticket)
             return try renderBands(traced.with(texture: texture, skin: skin), ticket: ticket)
         }

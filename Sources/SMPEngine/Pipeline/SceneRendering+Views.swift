@@ -25,12 +25,10 @@ extension SceneRendering {
 
     /// The chart's reflectance on `day` (nil: before treatment) as a texture for head views.
     /// `within`: the whole map's texture view when `surface` covers only part of it (the
-    /// chart one view sees), for the fade at the map's edge; `reading`: the texels the views it
-    /// serves read, the only ones drawn (`TexelSpans`).
-    public func chartTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, surface: ScalpSurface, within whole: MapView? = nil,
-                             reading spans: TexelSpans? = nil) -> ChartTexture {
+    /// chart one view sees), for the fade at the map's edge.
+    public func chartTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, surface: ScalpSurface, within whole: MapView? = nil) -> ChartTexture {
         ChartTexture(rendering: renderer(view: surface.view, dots: dots, day: day, surface: surface), view: surface.view,
-                     threads: threads, within: whole, reading: spans)
+                     threads: threads, within: whole)
     }
 
     /// The chart's reflectance on `day` (nil: before treatment) at the scale views through

@@ -22,22 +22,17 @@ public struct ChartTexture: Sendable {
     let levels: [[SIMD4<UInt16>]]
     let widths: [Int]
     let heights: [Int]
-    /// The coarsest level a footprint's filter reads: wider footprints are filtered at it.
-    let maximumLevel: Int
 
     /// Renders `image` (a map renderer for `view`) in bands of 16 rows on `threads` threads and
     /// decodes it to linear light. The bands and the order of the sums do not depend on
-    /// `threads`, so neither do the texels. `reading` (`TexelSpans`, from the views the texture
-    /// serves) limits each band to the columns those views read: the texels left out stay zero,
-    /// and no view's filter reads them or any mip level built from them.
-    public init(rendering image: MapRenderer, view: MapView, threads: Int, within whole: MapView? = nil, reading spans: TexelSpans? = nil) {
+    /// `threads`, so neither do the texels.
+    public init<Image: RowImage>(rendering image: Image, view: MapView, threads: Int, within whole: MapView? = nil) {
         self.view = view
         fadeView = whole ?? view
         let width = image.widthPixels, height = image.heightPixels
         let decode = (0...255).map { UInt16((SRGBTransfer.decode(UInt8($0)) * 65535).rounded()) }
         var base = [SIMD4<UInt16>](repeating: .zero, count: width * height)
-        let band = TexelSpans.bandRows, bands = (height + band - 1) / band
-        precondition(spans == nil || spans!.columns.count == bands, "texel spans for another texture size")
+        let band = 16, bands = (height + band - 1) / band
         base.withUnsafeMutableBufferPointer { texels in
             let texels = UnsafeSendable(texels)
             DispatchQueue.concurrentPerform(iterations: max(1, min(threads, bands))) { worker in
@@ -46,28 +41,24 @@ public struct ChartTexture: Sendable {
                 var b = worker
                 while b < bands {
                     let rows = (b * band)..<min(height, (b + 1) * band)
-                    for columns in spans?.columns[b] ?? [0..<width] {
-                        image.renderRows(rows, columns: columns, into: bytes, rowStride: width * 3)
-                        for row in rows {
-                            let line = (row - rows.lowerBound) * width * 3
-                            for column in columns {
-                                texels.value[row * width + column] = SIMD4(decode[Int(bytes[line + 3 * column])],
-                                                                           decode[Int(bytes[line + 3 * column + 1])],
-                                                                           decode[Int(bytes[line + 3 * column + 2])], 0)
-                            }
+                    image.renderRows(rows, into: bytes, rowStride: width * 3)
+                    for row in rows {
+                        let line = (row - rows.lowerBound) * width * 3
+                        for column in 0..<width {
+                            texels.value[row * width + column] = SIMD4(decode[Int(bytes[line + 3 * column])],
+                                                                       decode[Int(bytes[line + 3 * column + 1])],
+                                                                       decode[Int(bytes[line + 3 * column + 2])], 0)
                         }
                     }
                     b += max(1, min(threads, bands))
                 }
             }
         }
-        (widths, heights) = Self.levelSizes(width: width, height: height)
-        maximumLevel = min(spans?.maximumLevel ?? .max, widths.count - 1)
-        var levels = [base]
-        // Levels past the coarsest the filter reads are not built.
-        for k in 1..<(maximumLevel + 1) {
-            let w = widths[k - 1], h = heights[k - 1], nw = widths[k], nh = heights[k]
-            let previous = levels[k - 1]
+        var levels = [base], widths = [width], heights = [height]
+        while widths.last! > 1 || heights.last! > 1 {
+            let w = widths.last!, h = heights.last!
+            let nw = (w + 1) / 2, nh = (h + 1) / 2
+            let previous = levels.last!
             var next = [SIMD4<UInt16>](repeating: .zero, count: nw * nh)
             for r in 0..<nh {
                 let r0 = 2 * r, r1 = min(2 * r + 1, h - 1)
@@ -79,27 +70,12 @@ public struct ChartTexture: Sendable {
                 }
             }
             levels.append(next)
+            widths.append(nw)
+            heights.append(nh)
         }
         self.levels = levels
-    }
-
-    /// A texture over `view` without texels: what `TexelSpans` walks a filter's taps on.
-    init(shapeOf view: MapView, maximumLevel: Int) {
-        self.view = view
-        fadeView = view
-        levels = []
-        (widths, heights) = Self.levelSizes(width: view.widthPixels, height: view.heightPixels)
-        self.maximumLevel = min(maximumLevel, widths.count - 1)
-    }
-
-    /// Each mip level's size, halving (rounded up) down to one texel.
-    static func levelSizes(width: Int, height: Int) -> ([Int], [Int]) {
-        var widths = [width], heights = [height]
-        while widths.last! > 1 || heights.last! > 1 {
-            widths.append((widths.last! + 1) / 2)
-            heights.append((heights.last! + 1) / 2)
-        }
-        return (widths, heights)
+        self.widths = widths
+        self.heights = heights
     }
 
     /// 1 inside the texture, falling smoothly to 0 over the last `fadeMM` before its edge: a view
@@ -112,25 +88,17 @@ public struct ChartTexture: Sendable {
         return t * t * (3 - 2 * t)
     }
 
-    /// The four texels (columns c0, c1, rows r0, r1 of level `level`) a bilinear lookup at
-    /// texel coordinates (u, v) of level 0 reads, and its weights across and down.
-    @inline(__always)
-    func bilinearCorners(level: Int, u: Double, v: Double) -> (c0: Int, c1: Int, r0: Int, r1: Int, tx: Float, ty: Float) {
-        let scale = 1 / Double(1 << level)
-        let w = widths[level], h = heights[level]
-        let x = u * scale - 0.5, y = v * scale - 0.5
-        let fx = x.rounded(.down), fy = y.rounded(.down)
-        let c0 = min(max(Int(fx), 0), w - 1), c1 = min(max(Int(fx) + 1, 0), w - 1)
-        let r0 = min(max(Int(fy), 0), h - 1), r1 = min(max(Int(fy) + 1, 0), h - 1)
-        return (c0, c1, r0, r1, Float(x - fx), Float(y - fy))
-    }
-
     /// Bilinear lookup in level `level` at texel coordinates (u, v) of level 0 (texel centres at
     /// half-integers), clamped to the edge.
     @inline(__always)
     func bilinear(level: Int, u: Double, v: Double) -> SIMD4<Float> {
-        let (c0, c1, r0, r1, tx, ty) = bilinearCorners(level: level, u: u, v: v)
-        let w = widths[level]
+        let scale = 1 / Double(1 << level)
+        let w = widths[level], h = heights[level]
+        let x = u * scale - 0.5, y = v * scale - 0.5
+        let fx = x.rounded(.down), fy = y.rounded(.down)
+        let tx = Float(x - fx), ty = Float(y - fy)
+        let c0 = min(max(Int(fx), 0), w - 1), c1 = min(max(Int(fx) + 1, 0), w - 1)
+        let r0 = min(max(Int(fy), 0), h - 1), r1 = min(max(Int(fy) + 1, 0), h - 1)
         return levels[level].withUnsafeBufferPointer { t in
             let a = SIMD4<Float>(t[r0 * w + c0]), b = SIMD4<Float>(t[r0 * w + c1])
             let c = SIMD4<Float>(t[r1 * w + c0]), d = SIMD4<Float>(t[r1 * w + c1])
@@ -143,27 +111,7 @@ public struct ChartTexture: Sendable {
     /// (mm) with edge vectors `edgeX`, `edgeY` (mm): up to `maximumTaps` trilinear taps along its
     /// long edge, the mip level from the footprint's width across (anisotropic filtering), nil
     /// outside the texture.
-    public func filtered(centre: SIMD2<Double>, edgeX: SIMD2<Double>, edgeY: SIMD2<Double>, maximumTaps: Int = Self.maximumTaps) -> LinearRGB? {
-        var sum = SIMD4<Float>.zero
-        guard let taps = forEachTap(centre: centre, edgeX: edgeX, edgeY: edgeY, maximumTaps: maximumTaps, { l0, l1, t, tu, tv in
-            let a = bilinear(level: l0, u: tu, v: tv)
-            sum += t > 0 ? a + (bilinear(level: l1, u: tu, v: tv) - a) * t : a
-        }) else { return nil }
-        let mean = sum / Float(taps)
-        return LinearRGB(mean.x, mean.y, mean.z)
-    }
-
-    /// Taps along a footprint's long edge at most: past this, a footprint seen edge-on is
-    /// filtered a little wider than it is.
-    public static let maximumTaps = 8
-
-    /// Calls `body` with each tap of `filtered`'s footprint (its two mip levels, the blend
-    /// toward the coarser, and the tap's level-0 texel coordinates) and returns the number of
-    /// taps, nil outside the texture: one walk for the filter and for `TexelSpans`, which must
-    /// find exactly the texels the filter reads.
-    @inline(__always)
-    func forEachTap(centre: SIMD2<Double>, edgeX: SIMD2<Double>, edgeY: SIMD2<Double>, maximumTaps: Int,
-                    _ body: (_ l0: Int, _ l1: Int, _ t: Float, _ u: Double, _ v: Double) -> Void) -> Int? {
+    public func filtered(centre: SIMD2<Double>, edgeX: SIMD2<Double>, edgeY: SIMD2<Double>, maximumTaps: Int = 8) -> LinearRGB? {
         let s = view.pixelsPerMM
         let u = (centre.x - view.originXMM) * s, v = (centre.y - view.originYMM) * s
         guard u >= 0, v >= 0, u <= Double(widths[0]), v <= Double(heights[0]) else { return nil }
@@ -172,13 +120,17 @@ public struct ChartTexture: Sendable {
         let (major, majorLength, minorLength) = lx >= ly ? (ex, lx, ly) : (ey, ly, lx)
         let taps = min(maximumTaps, max(1, Int((majorLength / max(minorLength, 1e-6)).rounded(.up))))
         let width = max(majorLength / Double(taps), minorLength)
-        let lod = min(max(log2(max(width, 1e-9)), 0), Double(maximumLevel))
-        let l0 = Int(lod), l1 = min(l0 + 1, maximumLevel), t = Float(lod - Double(l0))
+        let lod = min(max(log2(max(width, 1e-9)), 0), Double(levels.count - 1))
+        let l0 = Int(lod), l1 = min(l0 + 1, levels.count - 1), t = Float(lod - Double(l0))
+        var sum = SIMD4<Float>.zero
         for k in 0..<taps {
             let offset = (Double(k) + 0.5) / Double(taps) - 0.5
-            body(l0, l1, t, u + major.x * offset, v + major.y * offset)
+            let tu = u + major.x * offset, tv = v + major.y * offset
+            let a = bilinear(level: l0, u: tu, v: tv)
+            sum += t > 0 ? a + (bilinear(level: l1, u: tu, v: tv) - a) * t : a
         }
-        return taps
+        let mean = sum / Float(taps)
+        return LinearRGB(mean.x, mean.y, mean.z)
     }
 }
 

@@ -142,9 +142,8 @@ struct DiffuseField: Sendable {
     /// of its level (3.5 σ each way, σ under 5 cells), so most lie in one or two strips.
     static let stripRows = 64
 
-    /// Adds the field at the centres of view row `yMM`'s pixels in `pixelColumns` into the
-    /// planes at `line`.
-    func addRow(yMM: Double, dermalPlanes: DepthPlanes, surfacePlanes: DepthPlanes, line: Int, pixelColumns: Range<Int>) {
+    /// Adds the field at the centres of view row `yMM`'s pixels into the planes at `line`.
+    func addRow(yMM: Double, dermalPlanes: DepthPlanes, surfacePlanes: DepthPlanes, line: Int) {
         let gy = (yMM - originYMM) / cellMM
         let row = min(max(Int(gy.rounded(.down)), 0), rows - 2)
         let fy = Float(min(max(gy - Double(row), 0), 1))
@@ -154,7 +153,7 @@ struct DiffuseField: Sendable {
                     pixelBlends.withUnsafeBufferPointer { blends in
                         let top = cells.baseAddress! + row * columns, bottom = top + columns
                         let red = planes.red + line, green = planes.green + line, blue = planes.blue + line
-                        for c in pixelColumns {
+                        for c in 0..<lefts.count {
                             let i = Int(lefts[c]), fx = blends[c]
                             let upper = top[i] + (top[i + 1] - top[i]) * fx
                             let lower = bottom[i] + (bottom[i + 1] - bottom[i]) * fx

@@ -7,9 +7,6 @@ import Foundation
 struct PigmentBand {
     let renderer: MapRenderer
     let rows: Range<Int>
-    /// The columns drawn (`MapRenderer.renderRows(_:columns:…)`): components are clipped to
-    /// them, so pixels outside are neither splatted nor listed.
-    let columns: Range<Int>
     let width: Int
     /// Columns any wide component reached (empty: none), so the buffers outside stay unread.
     var wideColumns: Range<Int>
@@ -47,10 +44,9 @@ struct PigmentBand {
     /// G, B), four samples per lane group, 64 groups at most (16 × 16 nodes).
     let sampleDepths: UnsafeMutablePointer<SIMD4<Float>>
 
-    init(renderer: MapRenderer, rows: Range<Int>, columns: Range<Int>) {
+    init(renderer: MapRenderer, rows: Range<Int>) {
         self.renderer = renderer
         self.rows = rows
-        self.columns = columns
         width = renderer.view.widthPixels
         let pixels = rows.count * width
         dermal = DepthPlanes(pixels: pixels)
@@ -71,13 +67,13 @@ struct PigmentBand {
         let fieldReaches = !field.isZero(fromYMM: view.originYMM + Double(rows.lowerBound) * rowToMM,
                                          toYMM: view.originYMM + Double(rows.upperBound) * rowToMM)
         if !wide.isEmpty || fieldReaches {
-            var low = columns.upperBound, high = columns.lowerBound
+            var low = width, high = 0
             for i in wide {
                 let x = renderer.dotX[Int(i)], r = renderer.dotReach[Int(i)]
-                low = min(low, max(columns.lowerBound, Int((x - r).rounded(.down))))
-                high = max(high, min(columns.upperBound, Int((x + r).rounded(.up)) + 1))
+                low = min(low, max(0, Int((x - r).rounded(.down))))
+                high = max(high, min(width, Int((x + r).rounded(.up)) + 1))
             }
-            if fieldReaches { (low, high) = (columns.lowerBound, columns.upperBound) }
+            if fieldReaches { (low, high) = (0, width) }
             wideColumns = low..<max(low, high)
             hasWideSurface = wide.contains { renderer.dotIsSurface[Int($0)] } || (fieldReaches && field.hasSurface)
             for row in 0..<rows.count {
@@ -87,7 +83,7 @@ struct PigmentBand {
             if fieldReaches {
                 for row in rows {
                     field.addRow(yMM: view.originYMM + (Double(row) + 0.5) * rowToMM, dermalPlanes: dermal, surfacePlanes: surface,
-                                 line: (row - rows.lowerBound) * width, pixelColumns: columns)
+                                 line: (row - rows.lowerBound) * width)
                 }
             }
             splatWide(wide)
@@ -108,8 +104,7 @@ struct PigmentBand {
     /// none.
     func footprint(_ i: Int) -> (c0: Int, c1: Int, r0: Int, r1: Int)? {
         let cx = renderer.dotX[i], cy = renderer.dotY[i], reach = renderer.dotReach[i]
-        let c0 = max(columns.lowerBound, Int((cx - reach).rounded(.down)))
-        let c1 = min(columns.upperBound - 1, Int((cx + reach).rounded(.down)))
+        let c0 = max(0, Int((cx - reach).rounded(.down))), c1 = min(width - 1, Int((cx + reach).rounded(.down)))
         let r0 = max(rows.lowerBound, Int((cy - reach).rounded(.down))), r1 = min(rows.upperBound - 1, Int((cy + reach).rounded(.down)))
         return c0 <= c1 && r0 <= r1 ? (c0, c1, r0, r1) : nil
     }

@@ -174,11 +174,6 @@ public struct ScalpSurface: Sendable {
     /// hold any hair (separate loops let the processor overlap pixels; one loop doing both ran
     /// at the hair code's pace everywhere).
     func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair hairTerms: UnsafeMutablePointer<SIMD4<Float>>) {
-        shadeRow(row, columns: 0..<columnSteps.count, skin: skin, hair: hairTerms)
-    }
-
-    /// `shadeRow` over `columns` only: each of their pixels as in the whole row.
-    func shadeRow(_ row: Int, columns: Range<Int>, skin: UnsafeMutablePointer<SIMD4<Float>>, hair hairTerms: UnsafeMutablePointer<SIMD4<Float>>) {
         let down = rowSteps[row]
         let cellRow = blendedCellRow(down.cell)
         defer { cellRow.deallocate() }
@@ -187,7 +182,7 @@ public struct ScalpSurface: Sendable {
             pixelPoresB.depths.withUnsafeBufferPointer { poresB in
                 columnShading.withUnsafeBufferPointer { steps in
                     let cells = UnsafeRawPointer(cellRow)
-                    for column in columns {
+                    for column in 0..<steps.count {
                         let across = steps[column]
                         let left = cells.load(fromByteOffset: Int(across.cellOffset), as: SIMD4<Float>.self)
                         let right = cells.load(fromByteOffset: Int(across.cellOffset) &+ MemoryLayout<SIMD4<Float>>.stride, as: SIMD4<Float>.self)
@@ -210,15 +205,13 @@ public struct ScalpSurface: Sendable {
             hair.hairedColumns.withUnsafeBufferPointer { hairedColumns in
                 for k in Int(hair.hairedStart[Int(down.hairBin)])..<Int(hair.hairedStart[Int(down.hairBin) + 1]) {
                     let binColumn = Int(hairedColumns[k])
-                    let end = min((binColumn + 1) * binSize, width, columns.upperBound)
-                    guard end > columns.lowerBound else { continue }
-                    // The bin's groups of four as in a whole row, so each lane sees the same hairs.
-                    for first in stride(from: binColumn * binSize, to: end, by: 4) where first + 4 > columns.lowerBound {
+                    let end = min((binColumn + 1) * binSize, width)
+                    for first in stride(from: binColumn * binSize, to: end, by: 4) {
                         // No hair over any of the four: the bare skin and zero hair stand.
                         guard let (cover, buried, sheen) = hair.coverage(x: Float(first) + centres, y: y, filter: 1,
                                                                          bin: hairRow &+ binColumn, in: bins),
                               any((cover .> 0) .| (buried .> 0)) else { continue }
-                        for lane in max(0, columns.lowerBound - first)..<min(4, end - first) {
+                        for lane in 0..<min(4, end - first) {
                             let column = first + lane
                             (hairTerms[column], skin[column]) = underHair(bareSkin: skin[column], cover: cover[lane], buried: buried[lane], sheen: sheen[lane])
                         }

@@ -4,9 +4,9 @@ import Foundation
 /// flat colour (`FlatSkin`). A protocol only to specialise the pixel loop for each; never used
 /// as an existential.
 protocol SurfaceShading {
-    /// Over each pixel of `row` in `columns`: the mean of (1 − hairCover) · skin into `skin`,
-    /// and of hairCover · hair into `hair` (lane 3 unused), indexed by column.
-    func shadeRow(_ row: Int, columns: Range<Int>, skin: UnsafeMutablePointer<SIMD4<Float>>, hair: UnsafeMutablePointer<SIMD4<Float>>)
+    /// Over each pixel of `row`: the mean of (1 − hairCover) · skin into `skin`, and of
+    /// hairCover · hair into `hair` (lane 3 unused).
+    func shadeRow(_ row: Int, skin: UnsafeMutablePointer<SIMD4<Float>>, hair: UnsafeMutablePointer<SIMD4<Float>>)
 }
 
 extension ScalpSurface: SurfaceShading {}
@@ -15,8 +15,8 @@ struct FlatSkin: SurfaceShading {
     let skin: LinearRGB
     let width: Int
 
-    func shadeRow(_ row: Int, columns: Range<Int>, skin skinTerms: UnsafeMutablePointer<SIMD4<Float>>, hair: UnsafeMutablePointer<SIMD4<Float>>) {
-        (skinTerms + columns.lowerBound).update(repeating: SIMD4(skin, 0), count: columns.count)
-        (hair + columns.lowerBound).update(repeating: .zero, count: columns.count)
+    func shadeRow(_ row: Int, skin skinTerms: UnsafeMutablePointer<SIMD4<Float>>, hair: UnsafeMutablePointer<SIMD4<Float>>) {
+        skinTerms.update(repeating: SIMD4(skin, 0), count: width)
+        hair.update(repeating: .zero, count: width)
     }
 }
