@@ -69,6 +69,21 @@ struct PreviewRendererTests {
         #expect(mean < 1 && (differences.max() ?? 0) < 40, "mean \(mean), largest \(differences.max() ?? 0) levels")
     }
 
+    @Test("a head view after a time change and then a density change is each view drawn afresh",
+          arguments: [HeadViewName.top, .left])
+    func changesThenFresh(name: HeadViewName) throws {
+        var (scene, text) = try Self.demo()
+        let renderer = PreviewRenderer(threads: 2)
+        _ = try renderer.render(scene, sceneText: text, view: .head(name), pixels: 120, ticket: renderer.begin())
+        for change in 0..<2 {
+            if change == 0 { scene.render.after = try #require(TreatmentTime("0d")) } else { scene.design.dotsPerCM2 *= 0.7 }
+            let cached = try renderer.render(scene, sceneText: text, view: .head(name), pixels: 120, ticket: renderer.begin())
+            let other = PreviewRenderer(threads: 1)
+            let fresh = try other.render(scene, sceneText: text, view: .head(name), pixels: 120, ticket: other.begin())
+            #expect(cached == fresh, "\(name), change \(change)")
+        }
+    }
+
     @Test("a head view's texture drawn from the dots near the chart it sees is the texture drawn from every dot",
           arguments: [(HeadViewName.front, "healed"), (.front, "10y"), (.top, "healed")])
     func headTextureNearDots(view: HeadViewName, after: String) throws {
