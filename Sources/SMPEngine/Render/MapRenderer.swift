@@ -99,11 +99,12 @@ public struct MapRenderer: RowImage {
         let firstStrip = { (i: Int) -> Int in
             max(0, Int((((dots[i].yMM - view.originYMM) * scale - reaches[i]) / Double(Self.stripHeight)).rounded(.down)))
         }
-        let candidates = dots.indices.filter { i in
+        let kept = dots.indices.filter { i in
             let x = (dots[i].xMM - view.originXMM) * scale, y = (dots[i].yMM - view.originYMM) * scale, r = reaches[i]
             return x + r > 0 && x - r < width && y + r > 0 && y - r < height && dots[i].amount > 0
-        }
-        let kept = Self.stripOrder(candidates, strip: firstStrip, x: { dots[$0].xMM })
+        }.map { (strip: firstStrip($0), x: dots[$0].xMM, index: $0) }
+            .sorted { ($0.strip, $0.x, $0.index) < ($1.strip, $1.x, $1.index) }
+            .map(\.index)
         dotX = kept.map { Float((dots[$0].xMM - view.originXMM) * scale) }
         dotY = kept.map { Float((dots[$0].yMM - view.originYMM) * scale) }
         dotReach = kept.map { Float(reaches[$0]) }
@@ -154,33 +155,6 @@ public struct MapRenderer: RowImage {
         let rules = dotRule
         (wideStart, wideMembers) = lists { rules[$0] == 0 }
         (narrowStart, narrowMembers) = lists { rules[$0] > 0 }
-    }
-
-    /// `indices` sorted by (strip, x, index): dealt into their strips in input order (one
-    /// counting pass), then each strip's run sorted by x, ties by index: the order of one sort
-    /// by the three keys (55 M instructions a change of the live page's top view, serial), on
-    /// runs a hundredth as long.
-    static func stripOrder(_ indices: [Int], strip: (Int) -> Int, x: (Int) -> Double) -> [Int] {
-        let strips = indices.map(strip)
-        var starts = [Int](repeating: 0, count: (strips.max() ?? -1) + 2)
-        for s in strips { starts[s + 1] += 1 }
-        for k in starts.indices.dropFirst() { starts[k] += starts[k - 1] }
-        var fill = starts
-        var order = [(x: Double, index: Int)](repeating: (0, 0), count: indices.count)
-        for (k, i) in indices.enumerated() {
-            order[fill[strips[k]]] = (x(i), i)
-            fill[strips[k]] += 1
-        }
-        func precedes(_ a: (x: Double, index: Int), _ b: (x: Double, index: Int)) -> Bool {
-            a.x < b.x || (a.x == b.x && a.index < b.index)
-        }
-        order.withUnsafeMutableBufferPointer { all in
-            for k in 0..<(starts.count - 1) where starts[k + 1] - starts[k] > 1 {
-                var run = UnsafeMutableBufferPointer(rebasing: all[starts[k]..<starts[k + 1]])
-                run.sort(by: precedes)
-            }
-        }
-        return order.map(\.index)
     }
 
     public var widthPixels: Int { view.widthPixels }
