@@ -104,15 +104,17 @@ public struct PhotoComposite: RowImage {
                     if let view, let before, scalpRows.contains(row) {
                         for column in scalpColumns {
                             let maskValue = mask.map { Float($0[row * width + column]) / 255 } ?? 1
-                            guard maskValue > 0, coverage?.mightSeeScalp(column: column, row: row) ?? true,
-                                  !(clip?.isBackground(column: column, row: row) ?? false),
+                            guard maskValue > 0, coverage?.mightSeeScalp(column: column, row: row) ?? true else { continue }
+                            // The clip's ray position, found once for both its tests.
+                            let clipped = clip.map { (clip: $0, ray: $0.rayPosition(column: column, row: row)) }
+                            guard !(clipped.map { $0.clip.isBackground($0.ray) } ?? false),
                                   let factor = transmittance(view: view, before: before, column: column, row: row), factor != .one
                             else { continue }
                             let s = sourceLine + 3 * column
                             let pixel = LinearRGB(SRGBTransfer.decodeTable[Int(source[s])], SRGBTransfer.decodeTable[Int(source[s + 1])],
                                                   SRGBTransfer.decodeTable[Int(source[s + 2])])
                             // At the photo's head edge only the head's share of the pixel takes the ink.
-                            let share = clip?.headShare(column: column, row: row, pixel: pixel) ?? 1
+                            let share = clipped.flatMap { $0.clip.headShare($0.ray, pixel: pixel) } ?? 1
                             guard share > 0 else { continue }
                             let linear = pixel * (LinearRGB.one + (factor - .one) * (maskValue * share))
                             let encoded = SRGBTransfer.encode(SIMD4(linear, 0), table: table)

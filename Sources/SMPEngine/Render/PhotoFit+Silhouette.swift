@@ -94,9 +94,10 @@ extension PhotoFit {
             let direction = SIMD2(cos(sample.angle), sin(sample.angle))
             let p = outline.point(of: sample)
             guard let rim = geometry.hit(x: p.x, y: p.y, edgeSlope: 0).hit?.point else { continue }
-            targets.append(OutlineTarget(point: rim, centre: outline.centre, direction: direction, edgeRadius: edge, weight: 1))
+            targets.append(OutlineTarget(point: rim, centre: outline.centre, direction: direction, edgeRadius: edge,
+                                         weight: outlineRayWeight))
         }
-        return targets.map { var target = $0; target.weight = outlineRayWeight; return target }
+        return targets
     }
 
     /// The pose fitted again with the vertex mark on the silhouette (`vertexModelPoint`) and, with

@@ -226,18 +226,15 @@ public struct PhotoOutlineClip: Sendable {
     /// photo-like case's soft edge blends over 2-3 px.
     static let rimPixels = 3.0
 
-    /// The share of pixel (column, row) that is head, from its colour `pixel` (linear light)
+    /// The share of the pixel at `ray` (`rayPosition`) that is head, from its colour `pixel` (linear light)
     /// between the nearest ray's head and background colours, 0 to 1; nil well inside the photo's
     /// edge or where no ray near found one. The ink is scaled by it, as by a mask's grey: a rim
     /// pixel half wall takes half the ink (inked whole, the soft edge's blend went grey, 2-4 px
     /// past the head along the photo-like case's left side), a wall pixel none.
     @inline(__always)
-    func headShare(column: Int, row: Int, pixel: LinearRGB) -> Float? {
+    func headShare(_ ray: (offset: SIMD2<Double>, position: Double), pixel: LinearRGB) -> Float? {
         guard !rim.isEmpty else { return nil }
-        let d = SIMD2(Double(column) + 0.5, Double(row) + 0.5) - centre
-        var angle = atan2(d.y, d.x)
-        if angle < 0 { angle += 2 * .pi }
-        let position = angle / PhotoOutline.angleStep
+        let (d, position) = ray
         let count = rim.count
         let nearest = Int(position.rounded()) % count
         let other = Int(position.rounded(.down)) % count == nearest ? (nearest + 1) % count : (nearest + count - 1) % count
@@ -248,14 +245,21 @@ public struct PhotoOutlineClip: Sendable {
         return min(1, max(0, ((pixel - edge.background) * split).sum() / (split * split).sum()))
     }
 
-    /// Is pixel (column, row) past the photo's head on a clipped ray? Between rays, the nearer
-    /// clipped neighbours' radii, blended.
+    /// Pixel (column, row)'s offset from the outline's centre and its angle in ray steps
+    /// (0 ..< the ray count, fractional between rays).
     @inline(__always)
-    func isBackground(column: Int, row: Int) -> Bool {
+    func rayPosition(column: Int, row: Int) -> (offset: SIMD2<Double>, position: Double) {
         let d = SIMD2(Double(column) + 0.5, Double(row) + 0.5) - centre
         var angle = atan2(d.y, d.x)
         if angle < 0 { angle += 2 * .pi }
-        let position = angle / PhotoOutline.angleStep
+        return (d, angle / PhotoOutline.angleStep)
+    }
+
+    /// Is the pixel at `ray` (`rayPosition`) past the photo's head on a clipped ray? Between rays, the nearer
+    /// clipped neighbours' radii, blended.
+    @inline(__always)
+    func isBackground(_ ray: (offset: SIMD2<Double>, position: Double)) -> Bool {
+        let (d, position) = ray
         let count = limitRadii.count
         let low = Int(position.rounded(.down)) % count, high = (low + 1) % count
         let t = position - position.rounded(.down)
