@@ -113,10 +113,14 @@ case "view-rays":
     let view = try HeadViewCase(arguments.count > 1 ? HeadViewName(rawValue: arguments[1]) ?? .front : .front).view
     run = {
         var time = [0.0, 0.0, 0.0, 0.0], count = [0, 0, 0, 0]
+        var starts: [Double] = []
         for row in 0..<view.heightPixels {
+            // Each ray started at its tile's cone, as a traced view's are.
+            if row % HeadViewGeometry.tilePixels == 0 { starts = view.geometry.tileStarts(tileRow: row / HeadViewGeometry.tilePixels) }
             for column in 0..<view.widthPixels {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let (hit, edge, _) = view.geometry.hit(x: Double(column) + 0.5, y: Double(row) + 0.5, edgeSlope: 1 / view.camera.focalPixels)
+                let (hit, edge, _) = view.geometry.hit(x: Double(column) + 0.5, y: Double(row) + 0.5, edgeSlope: 1 / view.camera.focalPixels,
+                                                       from: starts[column / HeadViewGeometry.tilePixels])
                 let k = (hit == nil ? 0 : 1) + (edge ? 2 : 0)
                 time[k] += Double(DispatchTime.now().uptimeNanoseconds - start)
                 count[k] += 1

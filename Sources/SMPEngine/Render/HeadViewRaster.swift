@@ -91,11 +91,17 @@ extension HeadViewRenderer {
         let slope = 1 / camera.focalPixels
         var corners: [(hit: HeadModel.Hit?, direction: SIMD3<Double>)] = []
         corners.reserveCapacity(Self.cornerSubrays.count)
+        var starts: [Double] = [], startsRow = -1
         for row in rows {
+            if row / HeadViewGeometry.tilePixels != startsRow {
+                startsRow = row / HeadViewGeometry.tilePixels
+                starts = geometry.tileStarts(tileRow: startsRow)
+            }
             for column in 0..<width {
                 let index = (row - rows.lowerBound) * width + column
                 let x = Double(column) + 0.5, y = Double(row) + 0.5
-                let (hit, onHeadEdge, direction) = geometry.hit(x: x, y: y, edgeSlope: slope)
+                let start = starts[column / HeadViewGeometry.tilePixels]
+                let (hit, onHeadEdge, direction) = geometry.hit(x: x, y: y, edgeSlope: slope, from: start)
                 let (crossing, onHairEdge) = hanging == nil ? (nil, false)
                     : hangingCrossing(x: x, y: y, direction: direction, before: hit, edgeSlope: slope)
                 if !onHeadEdge && !onHairEdge {
@@ -111,7 +117,7 @@ extension HeadViewRenderer {
                 if let hit, hanging == nil, -(hit.normal * direction).sum() < 0.12 {
                     for k in Self.cornerSubrays {
                         let (h, _, d) = geometry.hit(x: Double(column) + (Double(k % 3) + 0.5) / 3,
-                                                     y: Double(row) + (Double(k / 3) + 0.5) / 3, edgeSlope: 0)
+                                                     y: Double(row) + (Double(k / 3) + 0.5) / 3, edgeSlope: 0, from: start)
                         corners.append((h, d))
                     }
                     if Self.covers(hit, corners, pixelMM: hit.distanceMM / camera.focalPixels) {
@@ -126,7 +132,7 @@ extension HeadViewRenderer {
                     let sx = Double(column) + (Double(k % 3) + 0.5) / 3, sy = Double(row) + (Double(k / 3) + 0.5) / 3
                     // The corners' rays, when traced above, are these same rays.
                     let corner = k % 2 == 1 || k == 4 || corners.isEmpty ? nil : corners[k < 4 ? k / 2 : k / 2 - 1]
-                    let (h, _, d) = corner.map { ($0.hit, false, $0.direction) } ?? geometry.hit(x: sx, y: sy, edgeSlope: 0)
+                    let (h, _, d) = corner.map { ($0.hit, false, $0.direction) } ?? geometry.hit(x: sx, y: sy, edgeSlope: 0, from: start)
                     samples.append(h.map { sample($0, direction: d, x: sx, y: sy, footprint: 1.0 / 3) } ?? .background)
                     if hanging != nil {
                         let (c, _) = hangingCrossing(x: sx, y: sy, direction: d, before: h, edgeSlope: 0)

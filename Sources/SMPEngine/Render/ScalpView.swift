@@ -72,10 +72,17 @@ public struct HeadViewGeometry: ScalpView {
     /// only the parts the cull leaves it.
     @inline(__always)
     public func hit(x: Double, y: Double, edgeSlope: Double) -> (hit: HeadModel.Hit?, onEdge: Bool, direction: SIMD3<Double>) {
+        hit(x: x, y: y, edgeSlope: edgeSlope, from: 0)
+    }
+
+    /// `hit`, its march started no nearer than `start` mm (its tile's, `tileStart`).
+    @inline(__always)
+    public func hit(x: Double, y: Double, edgeSlope: Double, from start: Double) -> (hit: HeadModel.Hit?, onEdge: Bool, direction: SIMD3<Double>) {
         let direction = camera.ray(x: x, y: y)
         let candidates = cull.candidates(x: x, y: y)
         guard candidates != 0 else { return (nil, false, direction) }
-        let (hit, onEdge) = head.intersect(origin: camera.eye, direction: direction, edgeSlope: edgeSlope, candidates: candidates)
+        let (hit, onEdge) = head.intersect(origin: camera.eye, direction: direction, edgeSlope: edgeSlope, candidates: candidates,
+                                           marchingFrom: start)
         return (hit, onEdge, direction)
     }
 

@@ -322,8 +322,10 @@ public struct HeadModel: Sendable {
     /// whenever every part whose reach bound the ray meets is among them (a view finds them per
     /// pixel from the bounds' boxes in its image, `HeadViewCull`). `skipsBetweenSurfaces` false
     /// marches through the stretches between the parts' surface bounds too, as a test's reference.
+    /// `marchStart`: a depth before which the ray is known to pass no surface closer than an
+    /// edge's cone (a view's tile, `HeadViewGeometry.tileStart`): the march begins there.
     func intersect(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double, candidates: UInt32,
-                   skipsBetweenSurfaces: Bool = true) -> (hit: Hit?, onEdge: Bool) {
+                   skipsBetweenSurfaces: Bool = true, marchingFrom marchStart: Double = 0) -> (hit: Hit?, onEdge: Bool) {
         // Every part's bound: the blends only add volume within a quarter of the blend radius
         // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
         // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
@@ -403,7 +405,7 @@ public struct HeadModel: Sendable {
         guard start.isFinite, farthest > 0 else {
             return (nil, false)
         }
-        var t = max(start, 0)
+        var t = max(start, marchStart, 0)
         // The ray's closest passes by a surface it does not stop at: where the distance, having
         // fallen, rises again. Passing within the cone makes the pixel an edge.
         var closestRatio = Double.infinity
