@@ -26,6 +26,27 @@ extension HeadModel {
             return any((enter .<= t) .& (t .<= exit))
         }
 
+        /// The parts among `parts` whose reach holds `t` (bit i; the cranium's, bit 0, is kept
+        /// as it is: it has no stretch), the nearest `t` beyond it at which a reach starts or
+        /// ends, and the nearest start.
+        func holding(_ t: Double, among parts: UInt32) -> (parts: UInt32, until: Double, nextEnter: Double) {
+            var held = parts & 1, until = Double.infinity, next = Double.infinity
+            var bits = parts & ~1
+            while bits != 0 {
+                let index = bits.trailingZeroBitCount
+                bits &= bits - 1
+                let (e, x) = (enter[index], exit[index])
+                if e <= t && t <= x {
+                    held |= 1 << UInt32(index)
+                    until = min(until, x)
+                } else if e > t {
+                    until = min(until, e)
+                    next = min(next, e)
+                }
+            }
+            return (held, until, next)
+        }
+
         /// The nearest reach the ray enters after `t` (infinity: none).
         func nextEnter(after t: Double) -> Double {
             enter.replacing(with: .infinity, where: enter .<= SIMD16(repeating: t)).min()

@@ -413,6 +413,14 @@ public struct HeadModel: Sendable {
         // The vault's first crossing after the march's first point outside every other part's
         // reach (infinity: none), found once per ray; until then, such stretches are crossed in one step.
         var vaultT: Double?
+        // The parts whose reach holds the march's point (the cranium always): a part outside
+        // its reach is farther than 1.5 blend radii, so that wherever the distance is under
+        // half a blend radius (near any surface) it is the same without it, and farther out
+        // it cannot bring a surface nearer than the distance without it. Until
+        // `nearPartsUntil` the set holds; `nextReach` is the next reach the ray enters, which
+        // the march does not step past.
+        var nearParts = active, nearPartsUntil = -Double.infinity, nextReach = Double.infinity
+        if !reach.canSkip { nearPartsUntil = .infinity }
         for _ in 0..<200 {
             if skipsBetweenSurfaces, surface.canSkip, !surface.contains(t) {
                 // Between the parts' surface bounds: the nearest surface is more than the
@@ -478,8 +486,11 @@ public struct HeadModel: Sendable {
                     continue
                 }
             }
+            if t >= nearPartsUntil {
+                (nearParts, nearPartsUntil, nextReach) = reach.holding(t, among: active)
+            }
             let q = origin + direction * t
-            let d = distance(q, active: active)
+            let d = distance(q, active: nearParts)
             // A twentieth of a millimetre: a tenth of the finest pixel footprint a view has.
             if d < 0.05 {
                 let n = normal(at: q, active: active)
@@ -502,7 +513,8 @@ public struct HeadModel: Sendable {
             falling = d <= previous
             previous = d
             previousT = t
-            t += d * 0.95
+            // Not past the next part's reach: there it joins the distance.
+            t = min(t + d * 0.95, nextReach)
             if t > farthest { break }
         }
         // Out of steps in a crease (ear against the head), creeping along between two surfaces
