@@ -126,7 +126,7 @@ public struct HeadModel: Sendable {
         // Brow ridge: curved back with the forehead (its front some 2 mm proud of the vault's
         // over the inner eyes, most at the glabella) and gone into the forehead before the
         // temples, not a bar standing off the forehead's curve.
-        parts.append(Part(centre: p(0, -76, 16), radii: p(40, 25, 12), height: nil, blendMM: 22 * s))
+        parts.append(Part(centre: p(0, -76, 18), radii: p(40, 26, 11), height: nil, blendMM: 21 * s))
         // Nose: a dorsum widening and coming forward from the nasion down to the tip (the
         // bridge's lower half), and a tip narrower than the alae's span and no taller than it
         // is deep, set into the bridge's end: a nose, not a ball on a stick.
@@ -135,7 +135,7 @@ public struct HeadModel: Sendable {
         for side in [-1.0, 1.0] {
             // Eye sockets: a shallow, broad hollow under the brow, so the face reads as a face;
             // blended widely, so the brow above them is a soft ridge, not a bar.
-            parts.append(Part(centre: p(side * 31, -106, 4), radii: p(18, 8, 14), height: nil, blendMM: 20 * s, carves: true))
+            parts.append(Part(centre: p(side * 31, -105, 4), radii: p(17, 8.5, 12), height: nil, blendMM: 18 * s, carves: true))
         }
         // Shoulders and the trapezius: the neck flares into them at the frame's bottom instead
         // of running on as a pole; their top some 205 mm below the ear line (as `HangingHair`'s
