@@ -148,6 +148,34 @@ struct HangingHairTests {
         #expect(seeThrough * 25 < beside, "\(seeThrough) of \(beside) pixels beside the head show the background through the hair")
     }
 
+    @Test("the front edge's face turns up where the edge comes forward lower down, out where it rounds off across the hair")
+    func frontEdgeNormal() throws {
+        let long = try HeadViewRendererTests.Setup(Self.scene(lengthMM: 250))
+        let hair = try #require(try long.view(.front, day: nil).hanging)
+        // Beside the cheek (45 mm below the ear line, where the edge comes forward fastest) on
+        // the left: at the hair's inside, its middle and its outside.
+        let z = hair.inner.centre.z - 45
+        var previousOutward = -1.0
+        for depth in [0.2, 0.5, 0.85] {
+            // The point on the edge `depth` of the way from the inner bullet to the outer one.
+            let size = 1 + depth * hair.thicknessMM / hair.inner.radii.x
+            var p = SIMD3(0, hair.frontCutYMM, z)
+            for _ in 0..<40 {
+                let u = (p.y - hair.inner.centre.y) / hair.inner.radii.y
+                p.x = -hair.inner.radii.x * max(size * size - u * u, 0).squareRoot()
+                p.y = hair.cutY(at: p)
+            }
+            let n = hair.cutNormal(at: p)
+            #expect(abs((n * n).sum() - 1) < 1e-9)
+            #expect(n.y < -0.5, "the edge faces the face: \(n) at depth \(depth)")
+            #expect(n.z > 0.05, "and up, the hair below it coming forward: \(n) at depth \(depth)")
+            // Out to the side (−x on the left), more so toward the hair's outside.
+            #expect(-n.x >= previousOutward, "\(n) at depth \(depth)")
+            previousOutward = -n.x
+        }
+        #expect(previousOutward > 0.3, "the outer locks' ends turn out to the side: \(previousOutward)")
+    }
+
     @Test("long hair's views do not depend on the thread count or the band split")
     func reproducible() throws {
         let text = Self.scene(lengthMM: 250, viewPixels: 180)

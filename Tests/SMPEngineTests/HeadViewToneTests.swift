@@ -27,19 +27,36 @@ struct HeadViewToneTests {
     func crownDarkeningAgrees() throws {
         let setup = try HeadViewRendererTests.Setup(Self.scene)
         // Points of the crown's treated scalp, 0.35–0.6 rad from the top toward the back, a
-        // patch some 30 × 12 mm (about 300 dots, the same in every view), sampled more finely
-        // than a pixel so that each view averages all of it.
-        let cranium = HeadModel(shape: setup.rendering.scene.head).cranium
-        var points: [SIMD3<Double>] = []
+        // patch some 30 × 12 mm (about 300 dots), sampled more finely than a pixel so that each
+        // view averages all of it.
+        let head = HeadModel(shape: setup.rendering.scene.head)
+        var patch: [SIMD3<Double>] = []
         for i in 0..<48 {
             for j in 0..<48 {
                 let polar = 0.35 + 0.25 * Double(i) / 47, azimuth = Double.pi / 2 + 0.3 * (Double(j) / 47 - 0.5)
-                points.append(cranium.point(polar: polar, azimuth: azimuth))
+                patch.append(head.cranium.point(polar: polar, azimuth: azimuth))
             }
         }
+        let names = [HeadViewName.crown, .top, .back]
+        var views: [HeadViewName: (before: HeadViewRenderer, after: HeadViewRenderer)] = [:]
+        for name in names { views[name] = (try setup.view(name, day: nil), try setup.view(name, day: setup.afterDay)) }
+        // The back view's camera, at eye level, sees the patch's upper rows on the head's
+        // outline, where a pixel is part head, part background (which no plan darkens): those
+        // pixels darken less for that, not for any shading (with them, the back view's patch
+        // darkened 0.100 against the crown view's 0.113; without them, 0.109 against 0.111).
+        // The same points in every view: those every camera sees within 84° of their normal.
+        let points = try patch.filter { point in
+            let normal = head.craniumNormal(at: point)
+            return try names.allSatisfy { name in
+                let eye = try #require(views[name]).before.camera.eye
+                let toEye = eye - point
+                return (normal * toEye).sum() / (toEye * toEye).sum().squareRoot() > 0.1
+            }
+        }
+        #expect(points.count > patch.count / 2, "\(points.count) of the patch's \(patch.count) points seen off grazing in every view")
         var darkening: [HeadViewName: Double] = [:]
-        for name in [HeadViewName.crown, .top, .back] {
-            let before = try setup.view(name, day: nil), after = try setup.view(name, day: setup.afterDay)
+        for name in names {
+            let (before, after) = try #require(views[name])
             let beforeBytes = HeadViewRendererTests.pixels(before), afterBytes = HeadViewRendererTests.pixels(after)
             var sumBefore = 0.0, sumAfter = 0.0
             for point in points {
@@ -53,13 +70,6 @@ struct HeadViewToneTests {
         let crown = try #require(darkening[.crown]), top = try #require(darkening[.top]), back = try #require(darkening[.back])
         #expect(crown > 0.05, "the treated crown darkens by \(crown)")
         #expect(abs(top - crown) < 0.05 * crown, "crown view \(crown), top view \(top)")
-        // Seen at a slant from behind (56–70° from the normal) the same patch darkens about
-        // 11 % less (0.100 against 0.113). Not the plan (the same dots), not sampling (2304
-        // points over the patch), not clipping (no channel reaches 255), not the shine (the
-        // half vector is some 50° off these normals in that view, its lobe ~0 there): the
-        // texture's footprint at grazing angles is what is left, not yet found.
-        withKnownIssue("the crown darkens less at a slant (back view) than face on") {
-            #expect(abs(back - crown) < 0.05 * crown, "crown view \(crown), back view \(back)")
-        }
+        #expect(abs(back - crown) < 0.05 * crown, "crown view \(crown), back view \(back)")
     }
 }

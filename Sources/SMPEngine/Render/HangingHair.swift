@@ -128,6 +128,7 @@ struct HangingHair: Sendable {
     static let edgeWaveMM = 5.0
     static let edgeLockMM = 22.0
     static let edgeSoftMM = 9.0
+    static let edgeRounding = 0.8
     static let frontRiseMM = 28.0
     static let edgeRiseSpanMM = 70.0
     static let topGapMM = 2.5
@@ -244,11 +245,25 @@ struct HangingHair: Sendable {
 
     /// The front edge's y at `p`, mm: `frontCutYMM` at and above the bullets' equator, coming
     /// forward by up to `framingMM` some 90 mm below it (beside the cheeks), each lock's edge a
-    /// little forward or back.
+    /// little forward or back; and rounded across the hair's thickness, the locks farther out
+    /// ending up to `edgeRounding` of the thickness farther back (the locks nearest the face come
+    /// farthest forward, and the hair's front corner is round seen from above or the front, as
+    /// a lock's end is, not a square cut).
     func cutY(at p: SIMD3<Double>) -> Double {
         let below = min(max((inner.centre.z - p.z) / 90, 0), 1)
         let wave = hair.strands.value(xMM: 7.5, yMM: p.z / Self.edgeLockMM) * Self.edgeWaveMM
-        return frontCutYMM - Self.framingMM * below * below * (3 - 2 * below) + wave
+        let depth = min(max((inner.scaled(p) - 1) * inner.radii.x / thicknessMM, 0), 1)
+        return frontCutYMM - Self.framingMM * below * below * (3 - 2 * below) + wave + Self.edgeRounding * thicknessMM * depth * depth
+    }
+
+    /// The front edge's outward unit normal at `p`: the gradient of `cutY(at:) − y`, toward
+    /// the face, out to the side where the edge rounds off, and up where it comes forward lower
+    /// down (the framing, each lock's wave): seen from above, the locks' tops there face the sky.
+    func cutNormal(at p: SIMD3<Double>) -> SIMD3<Double> {
+        let step = 0.5
+        func slope(_ axis: SIMD3<Double>) -> Double { (cutY(at: p + axis * step) - cutY(at: p - axis * step)) / (2 * step) }
+        let m = SIMD3(slope(SIMD3(1, 0, 0)), slope(SIMD3(0, 1, 0)) - 1, slope(SIMD3(0, 0, 1)))
+        return m / (m * m).sum().squareRoot()
     }
 
     /// Where the ray first passes from in front of the front edge to behind it between `start`
@@ -323,10 +338,7 @@ struct HangingHair: Sendable {
             switch face {
             case .outer: n = outer.normal(at: p)
             case .inner: n = -inner.normal(at: p)
-            // The edge's face is hair seen along its locks, rounded toward the outer face.
-            case .cut:
-                let m = SIMD3<Double>(0, -1, 0) + 0.6 * outer.normal(at: p)
-                n = m / (m * m).sum().squareRoot()
+            case .cut: n = cutNormal(at: p)
             }
             let pixelMM = edgeSlope * t
             // The outline: grazing the outer face, or at the cut face's rims.
@@ -393,17 +405,20 @@ struct HangingHair: Sendable {
         // the ray crosses the hanging locks, some ten hairs per mm² (a full head in a shell
         // 16 mm thick), nearly across their length: a few millimetres of them hide what is
         // behind (the ring round the head seen from above, the outline from the sides).
-        let layer = crossing.leavesBeside ? smoothstep(0, Self.besideOpaqueMM, crossing.throughMM)
-            : smoothstep(clearThroughMM, opaqueThroughMM, crossing.throughMM)
         // Over the top, the shell's front ends where the hair from the hairline lies on the head
-        // (`LongHair`): faded over `frontFadeMM` behind the cut, not cut off; beside the face
-        // the hair thins to its edge over `edgeSoftMM`, strand by strand.
+        // (`LongHair`): faded over `frontFadeMM` behind the cut (its face too), not cut off;
+        // beside the face the hair thins to its edge over `edgeSoftMM`, strand by strand.
         // Only where the ray reaches the head does `LongHair` draw that hair under it; a ray
-        // running down through the hair beside the head (the front corners seen from above)
-        // sees hair, not the background through a fade.
+        // running down through the hair beside the head sees hair, not the background through a fade.
         let overTop = crossing.leavesBeside ? 0 : smoothstep(inner.centre.z, inner.centre.z + 0.4 * inner.radii.z, p.z)
-        let front = crossing.face != .outer ? 1
-            : (1 - overTop * (1 - smoothstep(0, Self.frontFadeMM, behindEdge))) * smoothstep(0, Self.edgeSoftMM * clumping, max(behindEdge, crossing.exitBehindEdgeMM))
+        let fade = 1 - overTop * (1 - smoothstep(0, Self.frontFadeMM, behindEdge))
+        let thinning = crossing.face != .outer ? 1 : smoothstep(0, Self.edgeSoftMM * clumping, max(behindEdge, crossing.exitBehindEdgeMM))
+        // A ray running beside the head crosses the thinned edge's hair as it does the rest, by
+        // its length times how thin it is there: one running down along the edge (the front
+        // corners seen from above) crosses enough of it to see hair, not what is beyond.
+        let layer = crossing.leavesBeside ? smoothstep(0, Self.besideOpaqueMM, crossing.throughMM * thinning)
+            : smoothstep(clearThroughMM, opaqueThroughMM, crossing.throughMM) * thinning
+        let front = crossing.face == .inner ? 1 : fade
         // Between clumps the ray sees deeper hair, not what is behind it, where the hair it
         // crosses is the hanging locks' whole depth.
         let gaps = crossing.leavesBeside ? 1 : 0.75 + 0.25 * clumping
@@ -421,7 +436,10 @@ struct HangingHair: Sendable {
         switch crossing.face {
         case .outer: shade = 1
         case .inner: shade = Self.innerShade
-        case .cut: shade = Self.cutShade
+        // The hair around the edge's face shades it, except where the face turns to the open:
+        // up to the sky (the tops of the locks that come forward beside the face) or out to the
+        // side (the outer locks' rounded ends).
+        case .cut: shade = Self.cutShade + (1 - Self.cutShade) * max(0, n.z, p.x < 0 ? -n.x : n.x)
         }
         let brightness = shade * (0.85 + 0.15 * clumping)
         let sheen = crossing.face == .outer ? LongHair.sheen(strand: fibre, half: h, lit: lit) : 0

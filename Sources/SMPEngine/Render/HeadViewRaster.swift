@@ -14,11 +14,13 @@ struct RaySample: Sendable {
     /// The skin's diffuse lighting factor and its specular radiance on bare skin.
     var diffuse: Float
     var specular: Float
+    /// How much the surface is the shoulders' (`HeadModel.shouldersWeight`), dressed in a garment.
+    var garment: Float
     /// Long hair's cover times the scalp weight (0: none) and its radiance.
     var hairWeight: Float
     var hairRadiance: LinearRGB
 
-    static let background = RaySample(centre: .zero, across: .zero, down: .zero, scalpWeight: -1, diffuse: 0, specular: 0,
+    static let background = RaySample(centre: .zero, across: .zero, down: .zero, scalpWeight: -1, diffuse: 0, specular: 0, garment: 0,
                                       hairWeight: 0, hairRadiance: .zero)
 }
 
@@ -177,7 +179,22 @@ extension HeadViewRenderer {
         guard let crossing, let hair = hanging else { return .none }
         let footprintMM = crossing.distanceMM / camera.focalPixels * footprint / max(-(crossing.normal * direction).sum(), 0.2)
         let (opacity, radiance) = hair.shade(crossing, keyLight: keyLight, towardCamera: -direction, footprintMM: footprintMM)
-        return HangingSample(opacity: Float(opacity), radiance: radiance)
+        // A ray that meets no head passes out of the thinning front edge into the air and can
+        // meet the hair again lower down, where the edge comes forward (the front corners seen
+        // from above): that hair is what shows through, not the background.
+        guard opacity < 1, crossing.leavesBeside, crossing.face == .outer else {
+            return HangingSample(opacity: Float(opacity), radiance: radiance)
+        }
+        let restart = crossing.distanceMM + 0.5
+        guard var next = hair.crossing(origin: camera.eye + direction * restart, direction: direction, before: .infinity, edgeSlope: 0).crossing
+        else { return HangingSample(opacity: Float(opacity), radiance: radiance) }
+        next.distanceMM += restart
+        let behind = hair.shade(next, keyLight: keyLight, towardCamera: -direction,
+                                footprintMM: next.distanceMM / camera.focalPixels * footprint / max(-(next.normal * direction).sum(), 0.2))
+        let total = opacity + (1 - opacity) * behind.opacity
+        guard total > 0 else { return .none }
+        let mixed = (radiance * Float(opacity) + behind.radiance * Float((1 - opacity) * behind.opacity)) / Float(total)
+        return HangingSample(opacity: Float(total), radiance: mixed)
     }
 
     /// What the ray `direction` sees at `hit`, its `footprint` share of pixel (x, y) across;
@@ -186,6 +203,7 @@ extension HeadViewRenderer {
         let n = hit.normal
         let weight = head.scalpWeight(at: hit.point, active: hit.active)
         var result = RaySample(centre: .zero, across: .zero, down: .zero, scalpWeight: weight, diffuse: 0, specular: 0,
+                               garment: weight > 0 ? 0 : Float(head.shouldersWeight(at: hit.point, active: hit.active)),
                                hairWeight: 0, hairRadiance: .zero)
         if weight > 0 {
             (result.centre, result.across, result.down) = geometry.footprint(of: hit, x: x, y: y, share: footprint)

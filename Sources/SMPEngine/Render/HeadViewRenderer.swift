@@ -44,6 +44,8 @@ public struct HeadViewRenderer: RowImage {
     var raster: HeadViewRaster?
 
     public static let backgroundColor = SRGBColor(hex: "#c9c9c6")!
+    /// The garment's reflectance: a mid grey (sRGB #7a7a7a), darker than the background.
+    static let garment = SRGBColor(hex: "#7a7a7a")!.linear
 
     init(camera: HeadCamera, head: HeadModel, texture: ChartTexture?, skin: LinearRGB, shine: Double,
          hair: LongHair? = nil, scaleBarFont: Font? = nil) throws {
@@ -158,8 +160,11 @@ public struct HeadViewRenderer: RowImage {
     @inline(__always)
     func shade(_ sample: RaySample) -> LinearRGB {
         guard sample.scalpWeight >= 0 else { return background }
-        var albedo = skin
-        var bare: Float = 1
+        // The shoulders in a plain, matte garment of neutral grey: the head, not two skin-coloured
+        // wings under it, is what the eye goes to.
+        let g = sample.garment
+        var albedo = g > 0 ? skin * (1 - g) + Self.garment * g : skin
+        var bare: Float = 1 - g
         let weight = texture == nil ? 0 : sample.scalpWeight
         if weight > 0, let texture, let (seen, fade) = chartReflectance(sample, texture: texture) {
             let w = Float(weight * fade)

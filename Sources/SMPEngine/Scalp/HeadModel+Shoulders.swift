@@ -29,3 +29,25 @@ extension HeadModel {
         return (nil, (t, Self.distance(origin + direction * t, to: part)))
     }
 }
+
+extension HeadModel {
+    /// How much the surface at `q` is the shoulders', 0…1 (a view dresses them: `HeadViewRenderer`):
+    /// 1 where no other part among `active` comes within a quarter of the shoulders' blend
+    /// radius of being as near, falling to 0 where one (the neck) takes over: a neckline.
+    func shouldersWeight(at q: SIMD3<Double>, active: UInt32) -> Double {
+        let own = UInt32(1) << UInt32(shouldersIndex)
+        guard active & own != 0 else { return 0 }
+        let shoulders = Self.distance(q, to: parts[shouldersIndex])
+        let width = max(parts[shouldersIndex].blendMM / 4, 1)
+        var weight = 1.0
+        var bits = active & ~own
+        while bits != 0 {
+            let index = bits.trailingZeroBitCount
+            bits &= bits - 1
+            guard !parts[index].carves else { continue }
+            let t = min(max((partDistance(q, index) - shoulders) / width, 0), 1)
+            weight = min(weight, t * t * (3 - 2 * t))
+        }
+        return weight
+    }
+}

@@ -117,7 +117,7 @@ public struct HeadModel: Sendable {
         // 107 mm), front at the lips; set high enough that its underside, not the neck, makes
         // the line from the chin back to the angle below the ear.
         parts.append(Part(centre: p(0, -44, -62), radii: p(53.5, 50, 42), height: nil, blendMM: 26 * s))
-        parts.append(Part(centre: p(0, -78, -94), radii: p(18, 12, 12), height: nil, blendMM: 22 * s))     // chin
+        parts.append(Part(centre: p(0, -76, -92), radii: p(26, 13, 14), height: nil, blendMM: 30 * s))     // chin
         for side in [-1.0, 1.0] {
             // Cheekbones: flat and high, under the eye sockets and back toward the zygomatic
             // arches, so they shape the face's outline without standing out as cheeks.
@@ -126,7 +126,7 @@ public struct HeadModel: Sendable {
         // Brow ridge: curved back with the forehead (its front some 2 mm proud of the vault's
         // over the inner eyes, most at the glabella) and gone into the forehead before the
         // temples, not a bar standing off the forehead's curve.
-        parts.append(Part(centre: p(0, -76, 19), radii: p(40, 26, 9), height: nil, blendMM: 18 * s))
+        parts.append(Part(centre: p(0, -76, 18), radii: p(40, 26, 11), height: nil, blendMM: 21 * s))
         // Nose: a dorsum widening and coming forward from the nasion down to the tip (the
         // bridge's lower half), and a tip narrower than the alae's span and no taller than it
         // is deep, set into the bridge's end: a nose, not a ball on a stick.
@@ -135,7 +135,7 @@ public struct HeadModel: Sendable {
         for side in [-1.0, 1.0] {
             // Eye sockets: a shallow, broad hollow under the brow, so the face reads as a face;
             // blended widely, so the brow above them is a soft ridge, not a bar.
-            parts.append(Part(centre: p(side * 31, -104, 5), radii: p(17, 9, 10), height: nil, blendMM: 16 * s, carves: true))
+            parts.append(Part(centre: p(side * 31, -105, 4), radii: p(17, 8.5, 12), height: nil, blendMM: 18 * s, carves: true))
         }
         // Shoulders and the trapezius: the neck flares into them at the frame's bottom instead
         // of running on as a pole; their top some 205 mm below the ear line (as `HangingHair`'s
