@@ -36,6 +36,9 @@ public struct MapRenderer: RowImage {
     public let skin: LinearRGB
     /// Textured skin, stubble and scars; nil draws flat `skin`.
     public let surface: ScalpSurface?
+    /// `surface`'s pixel terms kept from an earlier image of the same view (the live page's),
+    /// read instead of shading its rows again; nil shades them.
+    let shading: ShadedSurface?
     public let veil: LinearRGB
     /// 1 / (1 − V) per channel: what turns a dermal component's kernel loss into its depth.
     let dermalScale: SIMD4<Float>
@@ -74,10 +77,16 @@ public struct MapRenderer: RowImage {
         self.init(view: view, skin: skin, surface: surface, veil: veil, dots: allDots, threads: threads, fieldBlurs: true)
     }
 
-    init(view: MapView, skin: LinearRGB, surface: ScalpSurface?, veil: LinearRGB, dots allDots: [InkDot], threads: Int, fieldBlurs: Bool) {
+    /// `shading`: `surface`'s terms already worked out (`ShadedSurface`), for this same view.
+    init(view: MapView, skin: LinearRGB, surface: ScalpSurface?, shading: ShadedSurface? = nil, veil: LinearRGB, dots allDots: [InkDot],
+         threads: Int, fieldBlurs: Bool) {
+        precondition(shading == nil || (surface != nil && shading!.width == view.widthPixels && shading!.height == view.heightPixels),
+                     "MapRenderer: the kept surface terms are \(shading.map { "\($0.width) × \($0.height)" } ?? "none") for a surface of "
+                        + "\(view.widthPixels) × \(view.heightPixels) pixels; they must be that surface's own")
         self.view = view
         self.skin = skin
         self.surface = surface
+        self.shading = shading
         self.veil = veil
         // Dermal depths are the transport kernel's loss L; the transmission's form
         // V + (1 − V) e^(−D) takes D = L / (1 − V), so that its darkening is L to first order.
@@ -165,7 +174,9 @@ public struct MapRenderer: RowImage {
     public func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int) {
         guard !rows.isEmpty else { return }
         // Unwrapped once: an optional struct this large is copied on every pixel's use.
-        if let surface {
+        if let shading {
+            renderRows(rows, into: output, rowStride: rowStride, over: shading)
+        } else if let surface {
             renderRows(rows, into: output, rowStride: rowStride, over: surface)
         } else {
             renderRows(rows, into: output, rowStride: rowStride, over: FlatSkin(skin: skin, width: view.widthPixels))
