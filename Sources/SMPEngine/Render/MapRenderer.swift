@@ -95,14 +95,13 @@ public struct MapRenderer: RowImage {
         self.dermalScale = dermalScale
         let wide = allDots.filter { $0.sigmaMM >= DiffuseField.minimumSigmaMM && $0.amount > 0 }
         // With two threads or more the field is built beside the narrow components' lists below:
-        // those are one thread's work (a sort and per-component maps), which left a core idle
-        // for a sixth of a live page's change. The field has the same bits either way.
+        // those are one thread's work (a sort and per-component maps, about a tenth of a live
+        // page's change), which would leave a core idle. The field has the same bits either way.
         let building = DispatchGroup(), slot = FieldSlot()
         let buildField = { @Sendable [hairShadowField = surface?.hairShadowField] in
             DiffuseField(components: wide, view: view, dermalScale: dermalScale, adding: hairShadowField, threads: threads, blurs: fieldBlurs)
         }
         if threads > 1 { DispatchQueue.global().async(group: building) { slot.field = buildField() } }
-        defer { building.wait() }   // never left running behind an early return
         let dots = allDots.filter { $0.sigmaMM < DiffuseField.minimumSigmaMM }
         let scale = view.pixelsPerMM
         let width = Double(view.widthPixels), height = Double(view.heightPixels)

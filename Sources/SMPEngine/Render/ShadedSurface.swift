@@ -4,9 +4,9 @@
 /// under the pigment do not change with them; copying a row back gives the very floats
 /// `shadeRow` would, so the pixels are the same bytes.
 ///
-/// 32 bytes a pixel: for the top view's texture at 640 px, about 13 MB. Kept by the preview's
-/// stage cache beside its surface; a render, which draws each surface a few times at most,
-/// shades the rows as it goes.
+/// 32 bytes a pixel, four times the texture's own level 0: kept by the preview's stage cache
+/// beside its surface; a render, which draws each surface a few times at most and holds several
+/// textures in flight, shades the rows as it goes.
 public final class ShadedSurface: SurfaceShading, @unchecked Sendable {
     let width: Int, height: Int
     /// Row-major, `width` × `height`; written once in `init`, read only after.
