@@ -39,6 +39,9 @@ public struct InkCloud: Sendable, Equatable {
         let alphaSigma2 = area.y / (2 * Double.pi * max(peakAlpha, 1e-12))
         let kernel = SkinTransportTable.kernel(depthMM: depthMM)
         var result: [InkDot] = []
+        // Room for the kernel's components and the two `PigmentModel.components(of:session:ageDays:)`
+        // appends (crust, redness): growing the array per dot was a quarter of making a change's components.
+        result.reserveCapacity(TransportKernelFit.sigmasMM.count + 2)
         var merged = SIMD3<Double>.zero, mergedSigma2 = 0.0
         for (sigmaK, weight) in zip(TransportKernelFit.sigmasMM, kernel.weights) {
             let mass = weight * area

@@ -24,7 +24,9 @@ public final class PreviewRenderer: @unchecked Sendable {
     private var maps = StageCache<ScalpMap>(capacity: 3)
     private var placements = StageCache<[PoissonDot]>(capacity: 4)
     private var hair = StageCache<[PoissonDot]>(capacity: 3)
-    private var surfaces = StageCache<(ScalpSurface, LinearRGB)>(capacity: 4)
+    /// Surfaces with their pixel terms worked out (`ShadedSurface`): a change of the pigment
+    /// redraws only the pigment over them.
+    private var surfaces = StageCache<(ScalpSurface, ShadedSurface)>(capacity: 4)
     /// The whole map's mean bare skin (`SceneRendering.meanSkin`), which a head view's face takes.
     private var skins = StageCache<LinearRGB>(capacity: 4)
     /// Head views with their rays traced (`HeadViewRenderer.traced`): what depends only on the
@@ -58,11 +60,12 @@ public final class PreviewRenderer: @unchecked Sendable {
             let centre = try Self.windowCentre(scene: scene, map: map)
             let window = MapView(originXMM: centre.xMM - side / 2, originYMM: centre.yMM - side / 2,
                                  widthMM: side, heightMM: side, pixelsPerMM: Double(pixels) / side)
-            let (surface, _) = cached(\.surfaces, key: Self.surfaceKey(scene, view: window, stageKey: stageKey)) {
-                (preview.surface(view: window), LinearRGB(0, 0, 0))
+            let (surface, shading) = cached(\.surfaces, key: Self.surfaceKey(scene, view: window, stageKey: stageKey)) {
+                shaded(preview.surface(view: window))
             }
             try generation.check(ticket)
-            return try renderBands(rendering.renderer(view: window, dots: Self.dots(dots, near: window), day: day, surface: surface),
+            return try renderBands(rendering.renderer(view: window, dots: Self.dots(dots, near: window), day: day, surface: surface,
+                                                      shading: shading),
                                    ticket: ticket)
         case let .head(name):
             var sized = rendering
@@ -82,15 +85,21 @@ public final class PreviewRenderer: @unchecked Sendable {
             try generation.check(ticket)
             // The texture covers only the chart this view sees.
             let seen = traced.seenChart(within: whole) ?? whole
-            let (surface, _) = cached(\.surfaces, key: Self.surfaceKey(scene, view: seen, stageKey: stageKey)) {
-                (preview.surface(view: seen), skin)
+            let (surface, shading) = cached(\.surfaces, key: Self.surfaceKey(scene, view: seen, stageKey: stageKey)) {
+                shaded(preview.surface(view: seen))
             }
             try generation.check(ticket)
             // As the map window, the texture draws only the dots that reach the chart it covers.
-            let texture = rendering.chartTexture(map: map, dots: Self.dots(dots, near: seen), day: day, surface: surface, within: whole)
+            let texture = rendering.chartTexture(map: map, dots: Self.dots(dots, near: seen), day: day, surface: surface,
+                                                 shading: shading, within: whole)
             try generation.check(ticket)
             return try renderBands(traced.with(texture: texture, skin: skin), ticket: ticket)
         }
+    }
+
+    /// `surface` with its pixel terms worked out, on this renderer's threads.
+    func shaded(_ surface: ScalpSurface) -> (ScalpSurface, ShadedSurface) {
+        (surface, ShadedSurface(surface, threads: threads))
     }
 
     /// The dots within `dotReachMM` of `view`'s chart rectangle: all that can touch its pixels.

@@ -26,8 +26,10 @@ extension SceneRendering {
     /// The chart's reflectance on `day` (nil: before treatment) as a texture for head views.
     /// `within`: the whole map's texture view when `surface` covers only part of it (the
     /// chart one view sees), for the fade at the map's edge.
-    public func chartTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, surface: ScalpSurface, within whole: MapView? = nil) -> ChartTexture {
-        ChartTexture(rendering: renderer(view: surface.view, dots: dots, day: day, surface: surface), view: surface.view,
+    /// `shading`: `surface`'s terms kept from an earlier texture of it (the live page's).
+    public func chartTexture(map: ScalpMap, dots: [PoissonDot], day: Double?, surface: ScalpSurface, shading: ShadedSurface? = nil,
+                             within whole: MapView? = nil) -> ChartTexture {
+        ChartTexture(rendering: renderer(view: surface.view, dots: dots, day: day, surface: surface, shading: shading), view: surface.view,
                      threads: threads, within: whole)
     }
 

@@ -67,12 +67,14 @@ public struct SceneRendering: Sendable {
     /// The renderer for the scalp alone (`day` nil), or with the dots as the pigment model has
     /// them on `day` (days after the first session). `surface` is the view's textured skin and
     /// stubble (built once per view: it bins every hair); nil draws flat skin.
-    public func renderer(view: MapView, dots: [PoissonDot], day: Double?, surface: ScalpSurface? = nil) -> MapRenderer {
+    /// `shading`: `surface`'s terms kept from an earlier image (the live page's), the same pixels.
+    public func renderer(view: MapView, dots: [PoissonDot], day: Double?, surface: ScalpSurface? = nil,
+                         shading: ShadedSurface? = nil) -> MapRenderer {
         let skin = scene.skin.color.linear
         var components = surface?.hairShadow ?? []
         if let day { components += scene.pigment.components(of: dots, sessions: scene.sessions, atDay: day, threads: threads) }
-        return MapRenderer(view: view, skin: skin, surface: surface, veil: scene.pigment.veil(sessions: scene.sessions), dots: components,
-                           threads: threads)
+        return MapRenderer(view: view, skin: skin, surface: surface, shading: shading, veil: scene.pigment.veil(sessions: scene.sessions),
+                           dots: components, threads: threads, fieldBlurs: true)
     }
 
     /// The day session `index` (from 0) is seen healed: the day before the next session, when

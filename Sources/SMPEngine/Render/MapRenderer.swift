@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Draws the map view: skin reflectance darkened by pigment, Beer–Lambert per point, under
@@ -36,6 +37,9 @@ public struct MapRenderer: RowImage {
     public let skin: LinearRGB
     /// Textured skin, stubble and scars; nil draws flat `skin`.
     public let surface: ScalpSurface?
+    /// `surface`'s pixel terms kept from an earlier image of the same view (the live page's),
+    /// read instead of shading its rows again; nil shades them.
+    let shading: ShadedSurface?
     public let veil: LinearRGB
     /// 1 / (1 − V) per channel: what turns a dermal component's kernel loss into its depth.
     let dermalScale: SIMD4<Float>
@@ -74,18 +78,30 @@ public struct MapRenderer: RowImage {
         self.init(view: view, skin: skin, surface: surface, veil: veil, dots: allDots, threads: threads, fieldBlurs: true)
     }
 
-    init(view: MapView, skin: LinearRGB, surface: ScalpSurface?, veil: LinearRGB, dots allDots: [InkDot], threads: Int, fieldBlurs: Bool) {
+    /// `shading`: `surface`'s terms already worked out (`ShadedSurface`), for this same view.
+    init(view: MapView, skin: LinearRGB, surface: ScalpSurface?, shading: ShadedSurface? = nil, veil: LinearRGB, dots allDots: [InkDot],
+         threads: Int, fieldBlurs: Bool) {
+        precondition(shading == nil || (surface != nil && shading!.width == view.widthPixels && shading!.height == view.heightPixels),
+                     "MapRenderer: the kept surface terms are \(shading.map { "\($0.width) × \($0.height)" } ?? "none") for a surface of "
+                        + "\(view.widthPixels) × \(view.heightPixels) pixels; they must be that surface's own")
         self.view = view
         self.skin = skin
         self.surface = surface
+        self.shading = shading
         self.veil = veil
         // Dermal depths are the transport kernel's loss L; the transmission's form
         // V + (1 − V) e^(−D) takes D = L / (1 − V), so that its darkening is L to first order.
         let dermalScale = SIMD4<Float>(1 / (1 - veil.x), 1 / (1 - veil.y), 1 / (1 - veil.z), 0)
         self.dermalScale = dermalScale
         let wide = allDots.filter { $0.sigmaMM >= DiffuseField.minimumSigmaMM && $0.amount > 0 }
-        field = DiffuseField(components: wide, view: view, dermalScale: dermalScale, adding: surface?.hairShadowField, threads: threads,
-                             blurs: fieldBlurs)
+        // With two threads or more the field is built beside the narrow components' lists below:
+        // those are one thread's work (a sort and per-component maps, about a tenth of a live
+        // page's change), which would leave a core idle. The field has the same bits either way.
+        let building = DispatchGroup(), slot = FieldSlot()
+        let buildField = { @Sendable [hairShadowField = surface?.hairShadowField] in
+            DiffuseField(components: wide, view: view, dermalScale: dermalScale, adding: hairShadowField, threads: threads, blurs: fieldBlurs)
+        }
+        if threads > 1 { DispatchQueue.global().async(group: building) { slot.field = buildField() } }
         let dots = allDots.filter { $0.sigmaMM < DiffuseField.minimumSigmaMM }
         let scale = view.pixelsPerMM
         let width = Double(view.widthPixels), height = Double(view.heightPixels)
@@ -155,6 +171,8 @@ public struct MapRenderer: RowImage {
         let rules = dotRule
         (wideStart, wideMembers) = lists { rules[$0] == 0 }
         (narrowStart, narrowMembers) = lists { rules[$0] > 0 }
+        building.wait()
+        field = slot.field ?? buildField()
     }
 
     public var widthPixels: Int { view.widthPixels }
@@ -165,7 +183,9 @@ public struct MapRenderer: RowImage {
     public func renderRows(_ rows: Range<Int>, into output: UnsafeMutableRawBufferPointer, rowStride: Int) {
         guard !rows.isEmpty else { return }
         // Unwrapped once: an optional struct this large is copied on every pixel's use.
-        if let surface {
+        if let shading {
+            renderRows(rows, into: output, rowStride: rowStride, over: shading)
+        } else if let surface {
             renderRows(rows, into: output, rowStride: rowStride, over: surface)
         } else {
             renderRows(rows, into: output, rowStride: rowStride, over: FlatSkin(skin: skin, width: view.widthPixels))
@@ -228,4 +248,9 @@ public struct MapRenderer: RowImage {
         if lastStrip > firstStrip { result.sort() }
         return result
     }
+}
+
+/// The diffuse field a background thread built, for the thread that waited for it.
+private final class FieldSlot: @unchecked Sendable {
+    var field: DiffuseField?
 }
