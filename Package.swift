@@ -78,9 +78,12 @@ let package = Package(
             swiftSettings: optimizedEvenInDebug,
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
+        // glibc's malloc settings for long-lived processes (the live page), through mallopt,
+        // which Swift's Glibc module does not export.
+        .target(name: "MallocPolicy"),
         .target(
             name: "SMPEngine",
-            dependencies: ["PoissonDisk", "PNGIO", "ImageText", "PhotoIO", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PoissonDisk", "PNGIO", "ImageText", "PhotoIO", "MallocPolicy", .product(name: "Yams", package: "Yams")],
             swiftSettings: optimizedEvenInDebug
         ),
         // `smp serve`: the live tuning page. Its own target, so the engine knows nothing of HTTP.

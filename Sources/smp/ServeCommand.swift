@@ -35,6 +35,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         // Read and checked first, so that a missing or bad scene fails as `smp validate` would.
         _ = try loadScene(scene)
+        PreviewRenderer.keepFreedBuffersForReuse()
         let sceneURL = URL(fileURLWithPath: scene)
         let folder = URL(fileURLWithPath: scenesDirectory ?? sceneURL.deletingLastPathComponent().path)
         let folderScene = folder.standardizedFileURL.resolvingSymlinksInPath()

@@ -11,6 +11,13 @@ struct PreviewRendererTests {
         return (try Scene.load(yaml: text, file: "demo.yaml"), text)
     }
 
+    #if os(Linux)
+    @Test("glibc takes the server's malloc settings (freed buffers kept for the next change)")
+    func mallocKeepsFreedBuffers() {
+        #expect(PreviewRenderer.keepFreedBuffersForReuse())
+    }
+    #endif
+
     @Test("every component of the demo's dots, ten years on, reaches less than the preview's dot margin")
     func componentReach() throws {
         let (scene, _) = try Self.demo()

@@ -14,6 +14,7 @@ public final class PreviewCase {
     private var changes = 0
 
     public init(threads: Int) throws {
+        PreviewRenderer.keepFreedBuffersForReuse()   // as `smp serve` does before serving
         text = try String(contentsOf: RenderCase.demoScene, encoding: .utf8)
         renderer = PreviewRenderer(threads: threads)
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("smp-preview-\(getpid()).png")

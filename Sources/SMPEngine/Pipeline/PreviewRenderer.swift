@@ -1,4 +1,5 @@
 import Foundation
+import MallocPolicy
 import PNGIO
 import PoissonDisk
 
@@ -38,6 +39,21 @@ public final class PreviewRenderer: @unchecked Sendable {
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.threads = max(1, threads)
     }
+
+    /// Sets the process's malloc to keep freed buffers for the next change: a change allocates
+    /// and frees the same tens of megabytes (texture, fields, rows) each time, and glibc by
+    /// default hands blocks over 128 KB back to the kernel, so every change paid for fresh pages
+    /// (a third of its time in page faults; `Benchmarks/NOTES.md`, issue 21). Process-wide, so
+    /// the server calls it once before serving (and the latency benchmark, which measures it).
+    /// Returns false when the C library refused or is not glibc (nothing else changes then).
+    @discardableResult
+    public static func keepFreedBuffersForReuse() -> Bool {
+        smp_malloc_keep_freed_blocks(Self.trimMemoryBytes) == 1
+    }
+
+    /// Free memory at the heap's top beyond this goes back to the kernel: several changes'
+    /// worth of the page's buffers stay, a larger render's do not.
+    static let trimMemoryBytes = 256 << 20
 
     /// Starts a render: every render started earlier now stops at its next band.
     public func begin() -> Int { generation.advance() }
