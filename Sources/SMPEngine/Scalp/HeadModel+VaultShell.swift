@@ -1,18 +1,6 @@
 import Foundation
 
 extension HeadModel {
-    /// How much longer than the distance a relaxed step of the march is.
-    static let relaxationFactor = 1.6
-
-    /// The march's point before an over-relaxed step, to step from again if the step overshot.
-    struct RelaxedStep {
-        var t: Double
-        var distanceMM: Double
-        var nearParts: UInt32
-        var nearPartsUntil: Double
-        var nextReach: Double
-    }
-
     /// Where a ray is within a bound of each part, as distances along it. For the reach of each
     /// part but the cranium (`reachBounds`): outside every such stretch only the vault shapes
     /// the surface, and a ray that does not cross the vault there meets nothing. For every

@@ -321,13 +321,11 @@ public struct HeadModel: Sendable {
     /// `intersect`, trying only the parts in `candidates` (bit i: `parts[i]`): the same answer
     /// whenever every part whose reach bound the ray meets is among them (a view finds them per
     /// pixel from the bounds' boxes in its image, `HeadViewCull`). `skipsBetweenSurfaces` false
-    /// marches through the stretches between the parts' surface bounds too, and `relaxesSteps` false
-    /// never over-relaxes a step, as a test's reference.
+    /// marches through the stretches between the parts' surface bounds too, as a test's reference.
     /// `marchStart`: a depth before which the ray is known to pass no surface closer than an
     /// edge's cone (a view's tile, `HeadViewGeometry.tileStart`): the march begins there.
     func intersect(origin: SIMD3<Double>, direction: SIMD3<Double>, edgeSlope: Double, candidates: UInt32,
-                   skipsBetweenSurfaces: Bool = true, marchingFrom marchStart: Double = 0,
-                   relaxesSteps: Bool = true) -> (hit: Hit?, onEdge: Bool) {
+                   skipsBetweenSurfaces: Bool = true, marchingFrom marchStart: Double = 0) -> (hit: Hit?, onEdge: Bool) {
         // Every part's bound: the blends only add volume within a quarter of the blend radius
         // (grown by half of it, for the ellipsoid bound's slack), so the surface lies inside the
         // parts grown by that much; a part whose blend reach (grown by 1.5 radii) the ray misses
@@ -423,14 +421,7 @@ public struct HeadModel: Sendable {
         // the march does not step past.
         var nearParts = active, nearPartsUntil = -Double.infinity, nextReach = Double.infinity
         if !reach.canSkip { nearPartsUntil = .infinity }
-        // Over-relaxed steps once a ray has taken a dozen (Keinert et al., "Enhanced sphere
-        // tracing", 2014): a ray still marching then creeps beside a surface it runs along (jaw,
-        // neck), where the distance changes slowly and a longer step stays inside the union of
-        // the two points' empty spheres. `relaxedFrom` is the point a relaxed step left; where
-        // the spheres leave a gap the march steps plainly from there, and plainly to the end.
-        var relaxes = relaxesSteps
-        var relaxedFrom: RelaxedStep?
-        for turn in 0..<200 {
+        for _ in 0..<200 {
             if skipsBetweenSurfaces, surface.canSkip, !surface.contains(t) {
                 // Between the parts' surface bounds: the nearest surface is more than the
                 // bounds' slack away (at least half a millimetre, far more than a large view's
@@ -500,15 +491,6 @@ public struct HeadModel: Sendable {
             }
             let q = origin + direction * t
             let d = distance(q, active: nearParts)
-            if let from = relaxedFrom {
-                relaxedFrom = nil
-                if d + from.distanceMM < t - from.t {
-                    (nearParts, nearPartsUntil, nextReach) = (from.nearParts, from.nearPartsUntil, from.nextReach)
-                    t = min(from.t + from.distanceMM * 0.95, from.nextReach)
-                    relaxes = false
-                    continue
-                }
-            }
             // A twentieth of a millimetre: a tenth of the finest pixel footprint a view has.
             if d < 0.05 {
                 let n = normal(at: q, active: active)
@@ -532,19 +514,7 @@ public struct HeadModel: Sendable {
             previous = d
             previousT = t
             // Not past the next part's reach: there it joins the distance.
-            let plain = min(t + d * 0.95, nextReach)
-            let relaxed = min(t + d * 0.95 * Self.relaxationFactor, nextReach)
-            // Only to a point the next turn measures (not one a bound's stretch skips from),
-            // and with a turn left to check it.
-            if relaxes && turn >= 12 && turn < 198 && relaxed > plain && relaxed <= farthest
-                && (!skipsBetweenSurfaces || !surface.canSkip || surface.contains(relaxed))
-                && (!reach.canSkip || reach.contains(relaxed))
-                && (active & (1 << UInt32(shouldersIndex)) == 0 || !reachButShoulders.canSkip || reachButShoulders.contains(relaxed)) {
-                relaxedFrom = RelaxedStep(t: t, distanceMM: d, nearParts: nearParts, nearPartsUntil: nearPartsUntil, nextReach: nextReach)
-                t = relaxed
-            } else {
-                t = plain
-            }
+            t = min(t + d * 0.95, nextReach)
             if t > farthest { break }
         }
         // Out of steps in a crease (ear against the head), creeping along between two surfaces
