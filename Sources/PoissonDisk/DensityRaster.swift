@@ -13,6 +13,8 @@ public struct DensityRaster: Sendable {
     public let rows: Int
     /// Row-major, `rows × columns`, dots per cm², each ≥ 0 and finite.
     public let dotsPerCM2: [Float]
+    /// The highest of `dotsPerCM2` (0 for a raster of zeros).
+    public let maximumDotsPerCM2: Double
 
     public init(originXMM: Double, originYMM: Double, cellSizeMM: Double, columns: Int, rows: Int,
                 dotsPerCM2: [Float]) throws {
@@ -23,9 +25,16 @@ public struct DensityRaster: Sendable {
             throw PoissonDiskError.invalidRaster(
                 "\(columns) × \(rows) cells with \(dotsPerCM2.count) values; allowed: at least 1 × 1 and one value per cell")
         }
-        if let bad = dotsPerCM2.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
-            throw PoissonDiskError.invalidRaster(
-                "density \(dotsPerCM2[bad]) dots/cm² at cell (\(bad % columns), \(bad / columns)); allowed: finite and ≥ 0")
+        // The checked values' peak is found in the same pass: the sampler and the plan ask for
+        // it several times per session, and each scan of a whole scalp's raster was serial work
+        // on every density change of the live page.
+        var peak: Float = 0
+        for (index, value) in dotsPerCM2.enumerated() {
+            guard value.isFinite, value >= 0 else {
+                throw PoissonDiskError.invalidRaster(
+                    "density \(value) dots/cm² at cell (\(index % columns), \(index / columns)); allowed: finite and ≥ 0")
+            }
+            peak = max(peak, value)
         }
         self.originXMM = originXMM
         self.originYMM = originYMM
@@ -33,6 +42,7 @@ public struct DensityRaster: Sendable {
         self.columns = columns
         self.rows = rows
         self.dotsPerCM2 = dotsPerCM2
+        maximumDotsPerCM2 = Double(peak)
     }
 
     /// A raster covering `bounds` with cells of about `cellSizeMM`, each set to `density` at its
@@ -63,7 +73,6 @@ public struct DensityRaster: Sendable {
                           dotsPerCM2: [Float(dotsPerCM2)])
     }
 
-    public var maximumDotsPerCM2: Double { Double(dotsPerCM2.max() ?? 0) }
 
     /// The density at a point, bilinear between cell centres, clamped at the raster's edges.
     @inlinable

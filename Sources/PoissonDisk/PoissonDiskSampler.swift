@@ -111,12 +111,13 @@ public enum PoissonDiskSampler {
     public static let spacingRangeLimit: Float = 8
 
     /// Samples new dots for `request`, around and between `existing` dots (earlier layers).
-    /// Returns only the new dots, in the order they were placed.
-    public static func sample(_ request: PoissonDiskRequest, existing: [PoissonDot] = []) throws -> [PoissonDot] {
+    /// Returns only the new dots, in the order they were placed. `.tiled` shares its copies
+    /// out over `threads` threads (the same dots for any count); `.search` uses one.
+    public static func sample(_ request: PoissonDiskRequest, existing: [PoissonDot] = [], threads: Int = 1) throws -> [PoissonDot] {
         try validate(request)
         if request.method == .tiled {
             try SamplerState.checkGridSize(request, existing: existing)
-            if let dots = TiledSampler.sample(request, existing: existing) { return dots }
+            if let dots = TiledSampler.sample(request, existing: existing, threads: threads) { return dots }
         }
         var state = try SamplerState(request: request, existing: existing)
         state.run()

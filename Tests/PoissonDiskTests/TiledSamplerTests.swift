@@ -53,4 +53,29 @@ struct TiledSamplerTests {
         let request = try tiled(50, square(10), seed: 1, patternPeak: 40)
         #expect(throws: PoissonDiskError.self) { try PoissonDiskSampler.sample(request) }
     }
+
+    @Test("the copies shared out over threads give the same dots in the same order as one thread, layers too")
+    func sameDotsForAnyThreadCount() throws {
+        // A ramp over many copies of the tile, so that every thread gets several and their
+        // dots must be joined back in copy order.
+        let bounds = RectMM(minXMM: -20, minYMM: 10, widthMM: 180, heightMM: 120)
+        let density = try DensityRaster(covering: bounds, cellSizeMM: 3) { x, _ in 20 + 0.6 * (x + 20) }
+        #expect(density.maximumDotsPerCM2 == Double(density.dotsPerCM2.max()!))
+        var first = PoissonDiskRequest(bounds: bounds, density: density, seed: 11, method: .tiled,
+                                       patternPeakDotsPerCM2: 160)
+        let earlier = try PoissonDiskSampler.sample(first)
+        #expect(earlier.count > 5000)
+        first.layer = 2
+        first.density = try DensityRaster(covering: bounds, cellSizeMM: 3) { x, y in 40 + 0.5 * (x + 20) + 0.1 * y }
+        let later = try PoissonDiskSampler.sample(first, existing: earlier)
+        #expect(later.count > 1000)
+        for threads in [2, 3, 8] {
+            var request = first
+            request.layer = 1
+            request.density = density
+            #expect(try PoissonDiskSampler.sample(request, threads: threads) == earlier, "\(threads) threads, first layer")
+            #expect(try PoissonDiskSampler.sample(first, existing: earlier, threads: threads) == later,
+                    "\(threads) threads, second layer")
+        }
+    }
 }

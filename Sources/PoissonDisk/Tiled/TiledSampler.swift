@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Variable-density sampling by rank from a progressive tile (`ProgressiveTile`), in the spirit
 /// of Kopf et al., "Recursive Wang tiles for real-time blue noise" (SIGGRAPH 2006), which also
 /// thin a progressively ordered point set by density. Copies of the tile cover the plane on a
@@ -40,7 +42,7 @@ enum TiledSampler {
     /// The new dots, or nil when `existing` holds dots that are not points of this pattern
     /// (another seed, regularity or pattern peak, or edited): the caller then samples around
     /// them by search (`SamplerState`).
-    static func sample(_ request: PoissonDiskRequest, existing: [PoissonDot]) -> [PoissonDot]? {
+    static func sample(_ request: PoissonDiskRequest, existing: [PoissonDot], threads: Int = 1) -> [PoissonDot]? {
         let raster = request.density
         let peak = request.patternPeakDotsPerCM2 ?? raster.maximumDotsPerCM2
         guard peak > 0, raster.maximumDotsPerCM2 > 0 else { return existing.isEmpty ? [] : nil }
@@ -74,43 +76,73 @@ enum TiledSampler {
         let spacingNumerator = Float(Double(tile.spacingFactor) * (200 / Double(3).squareRoot()).squareRoot())
         let rasterScale = 1 / raster.cellSizeMM
         let streamBase = SplitMix64.derive(request.seed, stream: 0x711E &+ UInt64(bitPattern: Int64(request.layer)))
-        var dots: [PoissonDot] = []
-        dots.reserveCapacity(Int(raster.maximumDotsPerCM2 * bounds.areaCM2 * 1.05) + 16)
-        raster.dotsPerCM2.withUnsafeBufferPointer { values in
-            for copyY in firstCopyY...lastCopyY {
-                for copyX in firstCopyX...lastCopyX {
-                    let copy = (copyY - firstCopyY) * copiesX + copyX - firstCopyX
-                    let copyHash = SplitMix64.mix(streamBase ^ SplitMix64.mix(
-                        UInt64(bitPattern: Int64(copyX)) &* 0x9E37_79B9 &+ UInt64(bitPattern: Int64(copyY))))
-                    for blockY in 0..<blocks {
-                        for blockX in 0..<blocks {
-                            let centre = frame.millimetres(Double(copyX) + (Double(blockX) + 0.5) * blockUnits,
-                                                           Double(copyY) + (Double(blockY) + 0.5) * blockUnits)
-                            guard centre.x - blockHalfExtent < bounds.maxXMM, centre.x + blockHalfExtent > bounds.minXMM,
-                                  centre.y - blockHalfExtent < bounds.maxYMM, centre.y + blockHalfExtent > bounds.minYMM else { continue }
-                            for i in pattern.range(blockX: blockX, blockY: blockY) {
-                                let (x, y) = frame.millimetres(Double(copyX) + Double(pattern.xs[i]), Double(copyY) + Double(pattern.ys[i]))
-                                guard bounds.contains(xMM: x, yMM: y) else { continue }
-                                let u = Float((x - raster.originXMM) * rasterScale), v = Float((y - raster.originYMM) * rasterScale)
-                                let density = DensityRaster.bilinear(values, columns: raster.columns, rows: raster.rows,
-                                                                     u: u - 0.5, v: v - 0.5)
-                                let rank = Int(pattern.ranks[i])
-                                guard Float(rank) < density * ranksPerDensity,
-                                      raster.cellIsPositive(values, u: u, v: v),
-                                      !placed.contains(copy: copy, rank: rank) else { continue }
-                                let nominal = spacingNumerator / density.squareRoot()
-                                dots.append(PoissonDot(
-                                    xMM: x, yMM: y, spacingMM: min(largestSpacingMM(gap: pattern.gaps[i], tileSideMM: side), Double(nominal)),
-                                    layer: request.layer, diameterMM: request.diameterMM,
-                                    variationSeed: SplitMix64.mix(copyHash &+ UInt64(rank))))
-                            }
+        // Each copy's dots are found on their own and joined in copy order: the same list for
+        // any thread count. On two threads or more the copies are shared out, as a density
+        // change of the live page waited for the whole scalp's copies on one thread.
+        let earlier = placed
+        @Sendable func copyDots(_ copy: Int) -> [PoissonDot] {
+            let copyX = firstCopyX + copy % copiesX, copyY = firstCopyY + copy / copiesX
+            let copyHash = SplitMix64.mix(streamBase ^ SplitMix64.mix(
+                UInt64(bitPattern: Int64(copyX)) &* 0x9E37_79B9 &+ UInt64(bitPattern: Int64(copyY))))
+            var dots: [PoissonDot] = []
+            raster.dotsPerCM2.withUnsafeBufferPointer { values in
+                for blockY in 0..<blocks {
+                    for blockX in 0..<blocks {
+                        let centre = frame.millimetres(Double(copyX) + (Double(blockX) + 0.5) * blockUnits,
+                                                       Double(copyY) + (Double(blockY) + 0.5) * blockUnits)
+                        guard centre.x - blockHalfExtent < bounds.maxXMM, centre.x + blockHalfExtent > bounds.minXMM,
+                              centre.y - blockHalfExtent < bounds.maxYMM, centre.y + blockHalfExtent > bounds.minYMM else { continue }
+                        for i in pattern.range(blockX: blockX, blockY: blockY) {
+                            let (x, y) = frame.millimetres(Double(copyX) + Double(pattern.xs[i]), Double(copyY) + Double(pattern.ys[i]))
+                            guard bounds.contains(xMM: x, yMM: y) else { continue }
+                            let u = Float((x - raster.originXMM) * rasterScale), v = Float((y - raster.originYMM) * rasterScale)
+                            let density = DensityRaster.bilinear(values, columns: raster.columns, rows: raster.rows,
+                                                                 u: u - 0.5, v: v - 0.5)
+                            let rank = Int(pattern.ranks[i])
+                            guard Float(rank) < density * ranksPerDensity,
+                                  raster.cellIsPositive(values, u: u, v: v),
+                                  !earlier.contains(copy: copy, rank: rank) else { continue }
+                            let nominal = spacingNumerator / density.squareRoot()
+                            dots.append(PoissonDot(
+                                xMM: x, yMM: y, spacingMM: min(largestSpacingMM(gap: pattern.gaps[i], tileSideMM: side), Double(nominal)),
+                                layer: request.layer, diameterMM: request.diameterMM,
+                                variationSeed: SplitMix64.mix(copyHash &+ UInt64(rank))))
                         }
                     }
                 }
             }
+            return dots
         }
+        let copies = copiesX * (lastCopyY - firstCopyY + 1)
+        let perCopy: [[PoissonDot]]
+        if threads > 1 && copies > 1 {
+            let workers = min(threads, copies)
+            let found = CopyDots(count: copies)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for copy in stride(from: worker, to: copies, by: workers) { found.set(copy, copyDots(copy)) }
+            }
+            perCopy = found.all
+        } else {
+            perCopy = (0..<copies).map(copyDots)
+        }
+        var dots: [PoissonDot] = []
+        dots.reserveCapacity(perCopy.reduce(0) { $0 + $1.count })
+        for found in perCopy { dots += found }
         return dots
     }
+}
+
+/// Each copy's dots as the threads find them; every slot is written by one thread only.
+private final class CopyDots: @unchecked Sendable {
+    private var slots: [[PoissonDot]]
+
+    init(count: Int) { slots = [[PoissonDot]](repeating: [], count: count) }
+
+    func set(_ copy: Int, _ dots: [PoissonDot]) {
+        slots.withUnsafeMutableBufferPointer { $0[copy] = dots }
+    }
+
+    var all: [[PoissonDot]] { slots }
 }
 
 /// Where the tile's copies lie in the plane: squares of `sideMM`, on a lattice turned by

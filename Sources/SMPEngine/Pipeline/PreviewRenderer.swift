@@ -134,7 +134,7 @@ public final class PreviewRenderer: @unchecked Sendable {
         let map = cached(\.maps, key: mapKey) { ScalpMap(scene: scene) }
         try RenderLimits().check(RenderEstimate(scene: scene, map: map))
         let dots = try cachedThrowing(\.placements, key: mapKey + "dots \(scene.sessionPlan)|") {
-            try DotPlacement.dots(for: scene, on: map)
+            try DotPlacement.dots(for: scene, on: map, threads: threads)
         }
         let hairKey = mapKey + "hair \(scene.existingHair) \(scene.seed)|"
         let hair = try cachedThrowing(\.hair, key: hairKey) { try FollicleLayout.units(for: scene, on: map) }

@@ -25,8 +25,8 @@ extension ScalpMap {
 }
 
 extension DotPlacement {
-    public static func dots(for scene: Scene, on map: ScalpMap) throws -> [PoissonDot] {
-        try dots(for: scene.sessionPlan, on: map)
+    public static func dots(for scene: Scene, on map: ScalpMap, threads: Int = 1) throws -> [PoissonDot] {
+        try dots(for: scene.sessionPlan, on: map, threads: threads)
     }
 }
 

@@ -6,15 +6,17 @@ import PoissonDisk
 /// lies in (`PlanRegion.zone`: its scar's or patch's, else its scalp region) and its
 /// `diameterMM` the impression diameter of the needle its session uses in that region.
 public enum DotPlacement {
-    /// All dots of all sessions, the same for the same plan and seed.
-    public static func dots(for plan: SessionPlan, on map: ScalpMap) throws -> [PoissonDot] {
-        try dots(for: plan, densities: plan.sessions.map { try map.density(after: $0, design: plan.design) }, on: map)
+    /// All dots of all sessions, the same for the same plan and seed (and any `threads`).
+    public static func dots(for plan: SessionPlan, on map: ScalpMap, threads: Int = 1) throws -> [PoissonDot] {
+        try dots(for: plan, densities: plan.sessions.map { try map.density(after: $0, design: plan.design) }, on: map,
+                 threads: threads)
     }
 
     /// The plan's sessions (needles, seeds, order) placing `densities`, one cumulative target per
     /// session, instead of the map's: a treatment area drawn elsewhere (a photo's painted mask).
     /// The map still names each dot's region (its needle and dilution).
-    public static func dots(for plan: SessionPlan, densities: [DensityRaster], on map: ScalpMap) throws -> [PoissonDot] {
+    public static func dots(for plan: SessionPlan, densities: [DensityRaster], on map: ScalpMap,
+                            threads: Int = 1) throws -> [PoissonDot] {
         precondition(densities.count == plan.sessions.count, "one density raster per session")
         // One pattern for the whole plan (`PoissonDiskMethod.tiled`): every session's dots are
         // points of it, and a later session adds the ranks between the earlier ones.
@@ -27,7 +29,7 @@ public enum DotPlacement {
                 layer: index + 1, diameterMM: session.needle.impressionDiameterMM,
                 method: .tiled, patternPeakDotsPerCM2: planPeak > 0 ? planPeak : nil)
             let first = dots.count
-            dots += try PoissonDiskSampler.sample(request, existing: dots)
+            dots += try PoissonDiskSampler.sample(request, existing: dots, threads: threads)
             label(&dots[first...], session: session, map: map)
         }
         return dots
