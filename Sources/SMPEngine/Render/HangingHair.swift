@@ -272,20 +272,21 @@ struct HangingHair: Sendable {
 
     /// Where the ray first passes from in front of the front edge to behind it between `start`
     /// and `end` (nil if it does not), and, if it does not, how near (mm, along y) it comes to
-    /// the edge from in front at its nearest (infinity if it starts behind). It steps by the
+    /// the edge from in front at its nearest (infinity if it starts behind); and how far behind
+    /// the edge it gets, at its deepest, up to where it stops looking. It steps by the
     /// distance to the edge over `cutSlopeBound`, so it cannot step over a stretch behind the
     /// edge however short (the locks that come farthest forward, met by a ray from above near
     /// the corner's outline): fixed samples missed them, pixel by pixel, leaving a stair-stepped
     /// outline, detached pieces and holes.
     func cutCrossing(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double)
-        -> (distance: Double?, nearestMissMM: Double) {
-        guard end > start else { return (nil, .infinity) }
+        -> (distance: Double?, nearestMissMM: Double, deepestBehindMM: Double) {
+        guard end > start else { return (nil, .infinity, -.infinity) }
         func side(_ t: Double) -> Double {
             let p = origin + direction * t
             return p.y - cutY(at: p)
         }
         let minimumStep = 0.05
-        var a = start, sideA = side(start), nearest = sideA < 0 ? -sideA : Double.infinity
+        var a = start, sideA = side(start), nearest = sideA < 0 ? -sideA : Double.infinity, deepest = sideA
         var steps = 0
         while a < end && steps < 2000 {
             steps += 1
@@ -297,12 +298,13 @@ struct HangingHair: Sendable {
                     let middle = 0.5 * (low + high)
                     if side(middle) < 0 { low = middle } else { high = middle }
                 }
-                return (high, 0)
+                return (high, 0, max(deepest, sideB))
             }
             if sideB < 0 { nearest = min(nearest, -sideB) }
+            deepest = max(deepest, sideB)
             (a, sideA) = (b, sideB)
         }
-        return (nil, nearest)
+        return (nil, nearest, deepest)
     }
 
     /// Which face of the shell a ray meets.
@@ -321,8 +323,10 @@ struct HangingHair: Sendable {
         /// The ray leaves the hair through its outside (beside the head, seen edge-on) rather
         /// than reaching the head under it.
         var leavesBeside: Bool
-        /// How far behind the front edge (`cutY(at:)`) the ray is where it leaves the hair, mm: a
-        /// ray that enters near the edge but runs on through the hair behind it is not thinned.
+        /// How far behind the front edge (`cutY(at:)`) the ray is where it leaves the hair, mm, or,
+        /// leaving beside the head, at its deepest in it: a ray that enters near the edge but runs
+        /// on through the hair behind it is not thinned (one from above running down the rounded
+        /// corner's outside leaves it level with the edge but crosses hair well behind it).
         var exitBehindEdgeMM: Double
     }
 
@@ -376,7 +380,8 @@ struct HangingHair: Sendable {
             let leaving = origin + direction * (t + min(through, 400))
             if face != .outer { through = .infinity }
             return (Crossing(distanceMM: t, point: p, normal: n, face: face, throughMM: through, leavesBeside: leavesBeside,
-                             exitBehindEdgeMM: leaving.y - cutY(at: leaving)), edge)
+                             exitBehindEdgeMM: leavesBeside ? max(leaving.y - cutY(at: leaving), cut.deepestBehindMM)
+                                 : leaving.y - cutY(at: leaving)), edge)
         }
         // A ray that passes just in front of the edge is beside its outline.
         return (nil, cut.nearestMissMM < 1.5 * edgeSlope * max(enter, 0))
