@@ -266,45 +266,30 @@ struct HangingHair: Sendable {
         return m / (m * m).sum().squareRoot()
     }
 
-    /// How fast `y − cutY(at:)` can change along a ray, per mm: 1 for y, up to 1.6 for the
-    /// rounding across the thickness, 0.3 for the framing and 0.7 for the locks' wave.
-    static let cutSlopeBound = 4.0
-
     /// Where the ray first passes from in front of the front edge to behind it between `start`
-    /// and `end` (nil if it does not), and, if it does not, how near (mm, along y) it comes to
-    /// the edge from in front at its nearest (infinity if it starts behind); and how far behind
-    /// the edge it gets, at its deepest, up to where it stops looking. It steps by the
-    /// distance to the edge over `cutSlopeBound`, so it cannot step over a stretch behind the
-    /// edge however short (the locks that come farthest forward, met by a ray from above near
-    /// the corner's outline): fixed samples missed them, pixel by pixel, leaving a stair-stepped
-    /// outline, detached pieces and holes.
-    func cutCrossing(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double)
-        -> (distance: Double?, nearestMissMM: Double, deepestBehindMM: Double) {
-        guard end > start else { return (nil, .infinity, -.infinity) }
+    /// and `end`, nil if it does not: twelve samples find the change of side, bisection the point.
+    func cutCrossing(origin: SIMD3<Double>, direction: SIMD3<Double>, from start: Double, to end: Double) -> Double? {
+        guard end > start else { return nil }
         func side(_ t: Double) -> Double {
             let p = origin + direction * t
             return p.y - cutY(at: p)
         }
-        let minimumStep = 0.05
-        var a = start, sideA = side(start), nearest = sideA < 0 ? -sideA : Double.infinity, deepest = sideA
-        var steps = 0
-        while a < end && steps < 2000 {
-            steps += 1
-            let b = min(end, a + max(abs(sideA) / Self.cutSlopeBound, minimumStep))
-            let sideB = side(b)
-            if sideA < 0 && sideB >= 0 {
+        let samples = 12
+        var a = start, inFront = side(start) < 0
+        for k in 1...samples {
+            let b = start + (end - start) * Double(k) / Double(samples)
+            let behind = side(b) >= 0
+            if inFront && behind {
                 var (low, high) = (a, b)
                 for _ in 0..<24 {
                     let middle = 0.5 * (low + high)
                     if side(middle) < 0 { low = middle } else { high = middle }
                 }
-                return (high, 0, max(deepest, sideB))
+                return high
             }
-            if sideB < 0 { nearest = min(nearest, -sideB) }
-            deepest = max(deepest, sideB)
-            (a, sideA) = (b, sideB)
+            (a, inFront) = (b, !behind)
         }
-        return (nil, nearest, deepest)
+        return nil
     }
 
     /// Which face of the shell a ray meets.
@@ -323,10 +308,8 @@ struct HangingHair: Sendable {
         /// The ray leaves the hair through its outside (beside the head, seen edge-on) rather
         /// than reaching the head under it.
         var leavesBeside: Bool
-        /// How far behind the front edge (`cutY(at:)`) the ray is where it leaves the hair, mm, or,
-        /// leaving beside the head, at its deepest in it: a ray that enters near the edge but runs
-        /// on through the hair behind it is not thinned (one from above running down the rounded
-        /// corner's outside leaves it level with the edge but crosses hair well behind it).
+        /// How far behind the front edge (`cutY(at:)`) the ray is where it leaves the hair, mm: a
+        /// ray that enters near the edge but runs on through the hair behind it is not thinned.
         var exitBehindEdgeMM: Double
     }
 
@@ -343,8 +326,7 @@ struct HangingHair: Sendable {
         if let (_, innerExit) = innerStretch {
             candidates.append((innerExit, .inner))
         }
-        let cut = cutCrossing(origin: origin, direction: direction, from: max(enter, 0), to: min(exit, limit))
-        if let t = cut.distance {
+        if let t = cutCrossing(origin: origin, direction: direction, from: max(enter, 0), to: min(exit, limit)) {
             candidates.append((t, .cut))
         }
         candidates.sort { $0.0 < $1.0 }
@@ -362,10 +344,7 @@ struct HangingHair: Sendable {
             // The outline: grazing the outer face, or at the cut face's rims.
             var edge = face == .outer && -(n * direction).sum() < 0.12
             if face == .cut {
-                // Its rims, and its outline where the ray grazes it (the locks that come farthest
-                // forward, seen from above).
                 edge = (1 - outer.scaled(p)) * outer.radii.x < 1.5 * pixelMM || (inner.scaled(p) - 1) * inner.radii.x < 1.5 * pixelMM
-                    || -(n * direction).sum() < 0.12
             } else if p.y - cutY(at: p) < 1.5 * pixelMM {
                 edge = true
             }
@@ -380,11 +359,9 @@ struct HangingHair: Sendable {
             let leaving = origin + direction * (t + min(through, 400))
             if face != .outer { through = .infinity }
             return (Crossing(distanceMM: t, point: p, normal: n, face: face, throughMM: through, leavesBeside: leavesBeside,
-                             exitBehindEdgeMM: leavesBeside ? max(leaving.y - cutY(at: leaving), cut.deepestBehindMM)
-                                 : leaving.y - cutY(at: leaving)), edge)
+                             exitBehindEdgeMM: leaving.y - cutY(at: leaving)), edge)
         }
-        // A ray that passes just in front of the edge is beside its outline.
-        return (nil, cut.nearestMissMM < 1.5 * edgeSlope * max(enter, 0))
+        return (nil, false)
     }
 
     /// Does a ray that misses the outer bullet pass within a pixel of it (on the side of the
@@ -397,16 +374,9 @@ struct HangingHair: Sendable {
         let dd = SIMD2(direction.x, direction.y) * SIMD2(outer.inverseRadii.x, outer.inverseRadii.y)
         let a = (dd * dd).sum()
         guard a > 1e-12 else { return false }
-        var t = -(oo * dd).sum() / a
-        // Within the hair's height, where it hangs at the bullets' breadth: a ray from above
-        // comes nearest the axis at that stretch's top or bottom, not where the whole line does.
-        let bottom = shoulderZMM - Self.raggedMM
-        if abs(direction.z) > 1e-12 {
-            let t0 = (bottom - origin.z) / direction.z, t1 = (outer.centre.z - origin.z) / direction.z
-            t = min(max(t, min(t0, t1)), max(t0, t1))
-        }
+        let t = -(oo * dd).sum() / a
         let p = origin + direction * t
-        guard t > 0, p.y >= cutY(at: p), p.z <= outer.centre.z + 1e-6, p.z >= endZ(at: p) - Self.raggedMM else { return false }
+        guard t > 0, p.y >= cutY(at: p), p.z <= outer.centre.z, p.z >= endZ(at: p) - Self.raggedMM else { return false }
         let nearest = oo + dd * t
         let miss = ((nearest * nearest).sum().squareRoot() - 1) * min(outer.radii.x, outer.radii.y)
         return miss < 1.5 * edgeSlope * t
